@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// In a checkout the TypeScript sources run directly (through tsx), so the CLI always matches src/.
+// A published package has only dist/ and runs the compiled JavaScript.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const srcMain = root + 'src/cli/main.ts';
+let main;
+if (existsSync(srcMain)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  main = await import(pathToFileURL(srcMain).href);
+} else {
+  main = await import(pathToFileURL(root + 'dist/cli/main.js').href);
+}
+process.exitCode = await main.run(process.argv.slice(2));

@@ -1,0 +1,11 @@
+import type { Command } from 'commander';
+import type { CliIO } from '../context.js';
+
+/**
+ * Registers one CLI verb on `program`. The action must call `setStatus` with the exit status when it is
+ * not 0 (e.g. 1 for a failed gate) and throw SynthopsError for user mistakes.
+ */
+export type RegisterCommand = (program: Command, io: CliIO, setStatus: (code: number) => void) => void;
+
+/** Every CLI verb, one file each in this folder. Add yours to this list. */
+export const commands: RegisterCommand[] = [];

@@ -1,0 +1,34 @@
+/**
+ * synthops core: pure, isomorphic (Node, workers, browsers). No I/O, no globals, no console.
+ * Curated exports only; add each new public symbol here by name.
+ */
+export {
+  SynthopsError,
+  ValidationError,
+  isSynthopsError,
+  throwIfAborted,
+  formatLocation,
+  type ErrorCode,
+  type ErrorLocation,
+  type ValidationIssue,
+} from './errors.js';
+export { createRng, AliasTable, hashString, mix32, type Rng } from './random.js';
+export { canonicalJson, contentHash, type JsonValue } from './json.js';
+export {
+  Table,
+  NumericColumn,
+  CategoricalColumn,
+  COLUMN_TYPES,
+  PII_KINDS,
+  storageOf,
+  columnSpec,
+  validateSchema,
+  type Row,
+  type Column,
+  type CellValue,
+  type ColumnType,
+  type PiiKind,
+  type Storage,
+  type ColumnSpec,
+  type Schema,
+} from './table/index.js';

@@ -1,0 +1,59 @@
+import type { JsonValue } from '../json.js';
+import type { ColumnType, Schema } from '../table/schema.js';
+import type { Table } from '../table/table.js';
+
+export type MetricCategory = 'validity' | 'fidelity' | 'utility' | 'privacy' | 'diversity';
+
+/** What a metric is; shown in reports and used by the registry and contract suite. */
+export interface MetricInfo {
+  /** Stable versioned id, e.g. 'ks-complement@1'. A changed definition is a new version. */
+  id: string;
+  name: string;
+  category: MetricCategory;
+  /** Direction of the *raw* statistic in `details`; `score` is always higher-is-better in [0, 1]. */
+  goal: 'maximize' | 'minimize';
+  range: [number, number];
+  /** Column types the metric looks at ([] = whole table). */
+  appliesTo: ColumnType[];
+  /** One or two sentences: what 1 and 0 mean, for a non-expert. */
+  description: string;
+}
+
+export interface MetricInput {
+  /** The real data the synthesizer was trained on. */
+  real: Table;
+  /** The synthetic data. */
+  synthetic: Table;
+  /** Real rows the synthesizer never saw (privacy and utility need it). */
+  holdout?: Table;
+  schema: Schema;
+  seed: number;
+  /** Prediction target for utility metrics. */
+  target?: string;
+  /** Columns the user marks sensitive (attribute inference). */
+  sensitive?: string[];
+  /** Quasi-identifiers for attribute inference (default: every non-sensitive column). */
+  quasiIdentifiers?: string[];
+  signal?: AbortSignal;
+}
+
+export interface MetricResult {
+  metric: string;
+  status: 'ok' | 'skipped' | 'error';
+  /** Normalised to [0, 1], higher is better. */
+  score?: number;
+  /** The same metric for a real holdout against the training data ("as good as real"). */
+  reference?: number;
+  /** Bootstrap confidence interval of `score`. */
+  interval?: [number, number];
+  /** The raw statistic and per-column / per-pair breakdowns. Never real row values. */
+  details?: JsonValue;
+  warnings: string[];
+  error?: { code: string; message: string };
+}
+
+/** A registered metric. `compute` is pure and deterministic in `input.seed`. */
+export interface Metric {
+  info: MetricInfo;
+  compute(input: MetricInput): MetricResult | Promise<MetricResult>;
+}

@@ -1,0 +1,2 @@
+/** synthops/node: Node adapters around the pure core (files, artifacts, workers). */
+export { readTable, type ReadOptions } from './io/read.js';
