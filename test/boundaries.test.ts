@@ -22,7 +22,7 @@ function imports(file: string): string[] {
 }
 
 /** Packages core may use: each runs unchanged in a browser and a worker. */
-const CORE_PACKAGES = ['@noble/hashes', '@faker-js/faker'];
+const CORE_PACKAGES = ['@noble/hashes', '@faker-js/faker', '@observablehq/plot'];
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => 'node:' + m)]);
 /** Which top-level layers each layer may import (imports go one way). */
 const LAYERS: Record<string, string[]> = {
