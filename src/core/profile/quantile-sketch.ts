@@ -106,25 +106,7 @@ export class QuantileSketch {
 
   /** Exact merge: counts added per bucket, extremes combined. Commutative and associative. */
   merge(other: QuantileSketch): QuantileSketch {
-    const a = this, b = other;
-    const keys = new Int32Array(a.keys.length + b.keys.length);
-    const counts = new Float64Array(keys.length);
-    let i = 0, j = 0, o = 0;
-    while (i < a.keys.length || j < b.keys.length) {
-      if (j >= b.keys.length || (i < a.keys.length && a.keys[i] < b.keys[j])) {
-        keys[o] = a.keys[i];
-        counts[o++] = a.counts[i++];
-      } else if (i >= a.keys.length || b.keys[j] < a.keys[i]) {
-        keys[o] = b.keys[j];
-        counts[o++] = b.counts[j++];
-      } else {
-        keys[o] = a.keys[i];
-        counts[o++] = a.counts[i++] + b.counts[j++];
-      }
-    }
-    const min = a.n && b.n ? Math.min(a.min, b.min) : a.n ? a.min : b.min;
-    const max = a.n && b.n ? Math.max(a.max, b.max) : a.n ? a.max : b.max;
-    return new QuantileSketch(keys.slice(0, o), counts.slice(0, o), min, max);
+    return mergeSketches(this, other);
   }
 
   /**
@@ -258,4 +240,25 @@ export class QuantileSketchBuilder {
     this.max = -Infinity;
     return s;
   }
+}
+
+function mergeSketches(a: QuantileSketch, b: QuantileSketch): QuantileSketch {
+    const keys = new Int32Array(a.keys.length + b.keys.length);
+    const counts = new Float64Array(keys.length);
+    let i = 0, j = 0, o = 0;
+    while (i < a.keys.length || j < b.keys.length) {
+      if (j >= b.keys.length || (i < a.keys.length && a.keys[i] < b.keys[j])) {
+        keys[o] = a.keys[i];
+        counts[o++] = a.counts[i++];
+      } else if (i >= a.keys.length || b.keys[j] < a.keys[i]) {
+        keys[o] = b.keys[j];
+        counts[o++] = b.counts[j++];
+      } else {
+        keys[o] = a.keys[i];
+        counts[o++] = a.counts[i++] + b.counts[j++];
+      }
+    }
+    const min = a.n && b.n ? Math.min(a.min, b.min) : a.n ? a.min : b.min;
+    const max = a.n && b.n ? Math.max(a.max, b.max) : a.n ? a.max : b.max;
+    return new QuantileSketch(keys.slice(0, o), counts.slice(0, o), min, max);
 }
