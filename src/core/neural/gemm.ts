@@ -1,0 +1,80 @@
+import { base64ToBytes } from '../artifact.js';
+import { gemmTs } from './gemmTs.js';
+import { KERNELS_WASM_BASE64 } from './kernels.wasm.js';
+
+/** Which matrix-multiply kernel the engine uses: WebAssembly SIMD when the runtime supports it, else plain TS. */
+export type KernelName = 'wasm-simd' | 'ts';
+
+interface WasmKernel {
+  memory: WebAssembly.Memory;
+  base: number;
+  gemm: (m: number, k: number, n: number, a: number, b: number, c: number, acc: number) => void;
+}
+
+let wasm: WasmKernel | null | undefined;
+let forced: KernelName | undefined;
+
+function loadWasm(): WasmKernel | null {
+  if (wasm !== undefined) return wasm;
+  try {
+    const mod = new WebAssembly.Module(base64ToBytes(KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>);
+    const inst = new WebAssembly.Instance(mod, {});
+    const ex = inst.exports as unknown as { memory: WebAssembly.Memory; heapBase: () => number; gemm: WasmKernel['gemm'] };
+    wasm = { memory: ex.memory, base: (ex.heapBase() + 63) & ~63, gemm: ex.gemm };
+  } catch {
+    wasm = null; // no WebAssembly SIMD here: the TS kernel gives the same bits, only slower
+  }
+  return wasm;
+}
+
+/**
+ * Picks the kernel: `'ts'` forces the plain-TypeScript one (tests, comparisons); `undefined` restores the
+ * default (WebAssembly SIMD when available). Both give bit-identical results.
+ * @example useKernel('ts'); ... useKernel(undefined);
+ */
+export function useKernel(name: KernelName | undefined): void {
+  forced = name;
+}
+
+/** The kernel in use now. */
+export function activeKernel(): KernelName {
+  if (forced === 'ts') return 'ts';
+  return loadWasm() ? 'wasm-simd' : 'ts';
+}
+
+/**
+ * C[m×n] (+)= A[m×k] · B[k×n], row-major Float32Arrays; `accumulate` adds into C instead of overwriting.
+ * Deterministic: a fixed summation order, identical bits with either kernel. Cost O(m·k·n).
+ * @example gemm(batch, inDim, outDim, x, w, y, false); // y = x · w
+ */
+export function gemm(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void {
+  const w = forced === 'ts' ? null : loadWasm();
+  if (!w || m * k * n < 512) {
+    gemmTs(m, k, n, a, b, c, accumulate);
+    return;
+  }
+  const aBytes = m * k * 4, bBytes = k * n * 4, cBytes = m * n * 4;
+  const pa = w.base, pb = align(pa + aBytes), pc = align(pb + bBytes);
+  const need = pc + cBytes;
+  const have = w.memory.buffer.byteLength;
+  if (need > have) w.memory.grow(Math.ceil((need - have) / 65536));
+  const heap = new Float32Array(w.memory.buffer);
+  heap.set(a.subarray(0, m * k), pa >> 2);
+  heap.set(b.subarray(0, k * n), pb >> 2);
+  if (accumulate) heap.set(c.subarray(0, m * n), pc >> 2);
+  w.gemm(m, k, n, pa, pb, pc, accumulate ? 1 : 0);
+  c.set(heap.subarray(pc >> 2, (pc >> 2) + m * n));
+}
+
+function align(x: number): number {
+  return (x + 63) & ~63;
+}
+
+/** out[cols×rows] = transpose of a[rows×cols]. */
+export function transpose(rows: number, cols: number, a: Float32Array, out: Float32Array): Float32Array {
+  for (let i = 0; i < rows; i++) {
+    const r = i * cols;
+    for (let j = 0; j < cols; j++) out[j * rows + i] = a[r + j];
+  }
+  return out;
+}
