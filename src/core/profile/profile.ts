@@ -22,6 +22,8 @@ export interface ColumnProfile {
   /** Missing values. */
   nulls: number;
   sketch: QuantileSketch | null;
+  /** Numeric columns: true when every non-missing value is a whole number (false for categorical columns). */
+  integer: boolean;
   items: FrequentItems | null;
   /** Distinct-count estimate of the non-missing values. */
   distinct: HyperLogLog;
@@ -63,7 +65,7 @@ export function profileTable(table: Table, opts: { columns?: readonly string[] }
     if (col.storage === 'numeric') {
       builder.addAll(col.values);
       distinct.addNumbers(col.values);
-      return { name, type: spec.type, rows: col.length, nulls: col.nullCount, sketch: builder.build(), items: null, distinct };
+      return { name, type: spec.type, rows: col.length, nulls: col.nullCount, sketch: builder.build(), integer: allIntegers(col.values), items: null, distinct };
     }
     const counts = col.counts();
     const used = new Map<string, number>();
@@ -71,7 +73,7 @@ export function profileTable(table: Table, opts: { columns?: readonly string[] }
       if (c > 0) used.set(col.dictionary[i], (used.get(col.dictionary[i]) ?? 0) + c);
     });
     for (const label of used.keys()) distinct.addString(label);
-    return { name, type: spec.type, rows: col.length, nulls: col.nullCount, sketch: null, items: keepsItems(spec.type) ? FrequentItems.fromCounts(used) : null, distinct };
+    return { name, type: spec.type, rows: col.length, nulls: col.nullCount, sketch: null, integer: false, items: keepsItems(spec.type) ? FrequentItems.fromCounts(used) : null, distinct };
   });
   return { rows: table.numRows, columns };
 }
@@ -101,6 +103,7 @@ export function mergeProfiles(a: DataProfile, b: DataProfile): DataProfile {
       rows: c.rows + o.rows,
       nulls: c.nulls + o.nulls,
       sketch: c.sketch && o.sketch ? c.sketch.merge(o.sketch) : null,
+      integer: c.integer && o.integer,
       items: c.items && o.items ? c.items.merge(o.items) : null,
       distinct: c.distinct.merge(o.distinct),
     };
@@ -118,6 +121,7 @@ interface ColumnProfileJson {
   rows: number;
   nulls: number;
   sketch?: QuantileSketchJson;
+  integer?: boolean;
   items?: FrequentItemsJson;
   distinct: string;
 }
@@ -128,7 +132,10 @@ export function profileToArtifact(p: DataProfile, extra: { windows?: JsonValue }
     rows: p.rows,
     columns: p.columns.map((c) => {
       const o: ColumnProfileJson = { name: c.name, type: c.type, rows: c.rows, nulls: c.nulls, distinct: c.distinct.toJSON() };
-      if (c.sketch) o.sketch = c.sketch.toJSON();
+      if (c.sketch) {
+        o.sketch = c.sketch.toJSON();
+        o.integer = c.integer;
+      }
       if (c.items) o.items = c.items.toJSON();
       return o;
     }),
@@ -155,6 +162,7 @@ export function profileFromArtifact(value: unknown, source = 'profile'): { profi
         rows: Number(c.rows),
         nulls: Number(c.nulls),
         sketch: c.sketch ? QuantileSketch.fromJSON(c.sketch) : isNumericType(c.type) ? QuantileSketch.empty() : null,
+        integer: c.integer === true,
         items: c.items ? FrequentItems.fromJSON(c.items) : null,
         distinct: HyperLogLog.fromJSON(c.distinct),
       };
@@ -163,4 +171,12 @@ export function profileFromArtifact(value: unknown, source = 'profile'): { profi
     }
   });
   return { profile: { rows: p.rows, columns }, ...(p.windows !== undefined ? { windows: p.windows } : {}) };
+}
+
+function allIntegers(v: Float64Array): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x === x && x !== Math.floor(x)) return false;
+  }
+  return true;
 }
