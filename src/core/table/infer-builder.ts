@@ -50,6 +50,7 @@ export class ColumnBuilder {
   private readonly missCounts = new Int32Array(MISSING_TOKENS.length);
   private integer = true;
   private maxDec = 0;
+  private minDec = 99;
   private lo = Infinity;
   private hi = -Infinity;
   private small: Set<number> | null = new Set();
@@ -114,6 +115,7 @@ export class ColumnBuilder {
     this.nums[i] = x;
     this.tok![i] = d;
     if (d > this.maxDec) this.maxDec = d;
+    if (d < this.minDec) this.minDec = d;
     if (d > 0 && this.integer && !Number.isInteger(x)) this.integer = false;
     if (x < this.lo) this.lo = x;
     if (x > this.hi) this.hi = x;
@@ -253,6 +255,7 @@ export class ColumnBuilder {
         mode: 'number',
         integer: this.integer,
         decimals: this.maxDec,
+        minDecimals: Math.min(this.minDec, this.maxDec),
         min: this.lo,
         max: this.hi,
         smallDistinct: this.small ? [...this.small].sort((a, b) => a - b) : null,

@@ -15,6 +15,8 @@ export type ColumnStats =
       integer: boolean;
       /** Most digits after the decimal point written. */
       decimals: number;
+      /** Fewest digits after the decimal point written. */
+      minDecimals: number;
       min: number;
       max: number;
       /** The distinct values, ascending, when there are at most 16; else null. */
@@ -64,7 +66,8 @@ const ID_NAME = /(^|[^a-z])(id|key|uuid|guid)$|Id$|ID$|^(id|key|uuid|guid)([^a-z
  *    b. whole numbers, all distinct, no missing value, and an id-like name (`id`, `*_id`, `*Id`, `key`, `uuid`) → `id`;
  *    c. whole numbers with at most `LOW_CARDINALITY_MAX` (8) distinct values and at least 5 rows per value →
  *       `categorical` (codes such as SEX 1/2, EDUCATION 0–6, 0/1 flags; labels are the numbers as written);
- *    d. otherwise `numerical`, with `integer` and `decimals` (the most decimals written).
+ *    d. otherwise `numerical`, with `integer`, `decimals` (the most decimals written) and, when values were written
+ *       with varying decimals, `minDecimals` (the fewest), so writers reproduce `22.0` / `0.42` as written.
  * 4. Text:
  *    a. at most two distinct labels that are a boolean pair (true/false, yes/no, y/n, t/f, any case) → `boolean`
  *       with `trueToken` / `falseToken` as written;
@@ -78,8 +81,8 @@ const ID_NAME = /(^|[^a-z])(id|key|uuid|guid)$|Id$|ID$|^(id|key|uuid|guid)([^a-z
  * not the empty string. Deterministic: the same statistics always give the same spec.
  *
  * @example
- * inferColumnSpec({ name: 'SEX', rows: 100, missing: 0, mode: 'number', integer: true, decimals: 0, min: 1, max: 2,
- *   smallDistinct: [1, 2], allDistinct: false, samples: ['1', '2'] }).type; // 'categorical'
+ * inferColumnSpec({ name: 'SEX', rows: 100, missing: 0, mode: 'number', integer: true, min: 1, max: 2,
+ *   smallDistinct: [1, 2], allDistinct: false, samples: ['1', '2'], decimals: 0, minDecimals: 0 }).type; // 'categorical'
  */
 export function inferColumnSpec(s: ColumnStats): ColumnSpec {
   const nullable = s.missing > 0;
@@ -96,7 +99,9 @@ export function inferColumnSpec(s: ColumnStats): ColumnSpec {
       if (s.integer && s.allDistinct && present >= 2 && ID_NAME.test(s.name)) return { ...base, type: 'id' };
       if (s.integer && s.smallDistinct && s.smallDistinct.length <= LOW_CARDINALITY_MAX && present >= 5 * s.smallDistinct.length)
         return withToken(base, s.missingToken);
-      return withToken({ ...base, type: 'numerical', integer: s.integer, decimals: s.decimals }, s.missingToken);
+      const num: ColumnSpec = { ...base, type: 'numerical', integer: s.integer, decimals: s.decimals };
+      if (s.minDecimals < s.decimals) num.minDecimals = s.minDecimals;
+      return withToken(num, s.missingToken);
     }
     case 'string': {
       if (s.distinct <= 2 && s.distinct > 0) {

@@ -58,6 +58,12 @@ export interface ColumnSpec {
   /** numerical: the most digits after the decimal point seen (0 for integers). */
   decimals?: number;
   /**
+   * numerical: the fewest digits after the decimal point seen, set only when it differs from `decimals`. Writers
+   * then print each value rounded to `decimals` without trailing zeros beyond `minDecimals` (so `22.0`, `0.42`
+   * and `7.25` come back as written); without it every value gets exactly `decimals` digits.
+   */
+  minDecimals?: number;
+  /**
    * datetime: the detected format, in tokens YYYY MM DD HH mm ss SSS and literal separators, e.g.
    * `YYYY-MM-DD HH:mm:ss`, `MM/DD/YYYY`; `iso` for full ISO 8601 with zone; `epoch_ms` / `epoch_s` for numbers.
    */
@@ -125,6 +131,8 @@ export function validateSchema(value: unknown, source = 'schema'): Schema {
       push(`${p}/pii`, `invalid pii: ${JSON.stringify(cs.pii)}. Use one of ${PII_KINDS.join(', ')}.`);
     if (cs.decimals !== undefined && !(Number.isInteger(cs.decimals) && (cs.decimals as number) >= 0 && (cs.decimals as number) <= 20))
       push(`${p}/decimals`, `invalid decimals: ${JSON.stringify(cs.decimals)}. Use a whole number from 0 to 20.`);
+    if (cs.minDecimals !== undefined && !(Number.isInteger(cs.minDecimals) && (cs.minDecimals as number) >= 0 && (cs.minDecimals as number) <= 20))
+      push(`${p}/minDecimals`, `invalid minDecimals: ${JSON.stringify(cs.minDecimals)}. Use a whole number from 0 to 20.`);
     if (cs.categories !== undefined && !(Array.isArray(cs.categories) && cs.categories.every((x) => typeof x === 'string')))
       push(`${p}/categories`, 'invalid categories: expected an array of strings.');
   });
