@@ -32,3 +32,24 @@ export {
   type ColumnSpec,
   type Schema,
 } from './table/index.js';
+// Built-in learners (features, binning, trees).
+export { featureMatrix, type FeatureMatrix } from './learners/features.js';
+export {
+  fitBinning,
+  applyBinning,
+  binningToJSON,
+  binningFromJSON,
+  type Binning,
+  type BinnedMatrix,
+  type BinningOptions,
+} from './learners/binning.js';
+export {
+  fitTree,
+  applyTree,
+  predictTree,
+  treeToJSON,
+  treeFromJSON,
+  type Tree,
+  type TreeTarget,
+  type TreeOptions,
+} from './learners/tree.js';
