@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../context.js';
+import { registerInspect } from './inspect.js';
 
 /**
  * Registers one CLI verb on `program`. The action must call `setStatus` with the exit status when it is
@@ -8,4 +9,4 @@ import type { CliIO } from '../context.js';
 export type RegisterCommand = (program: Command, io: CliIO, setStatus: (code: number) => void) => void;
 
 /** Every CLI verb, one file each in this folder. Add yours to this list. */
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerInspect];

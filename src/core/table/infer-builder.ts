@@ -307,8 +307,8 @@ export class ColumnBuilder {
    * naming the column and the first row whose text does not fit a given spec (never the text itself).
    */
   finish(spec?: ColumnSpec, file?: string): { spec: ColumnSpec; column: Column } {
-    const stats = this.stats();
-    const s = spec ?? inferColumnSpec(stats);
+    const inferred = inferColumnSpec(this.stats());
+    const s = spec ? mergeSpec(spec, inferred) : inferred;
     const n = this.n;
     const bad = (row: number, what: string): never => {
       throw new ValidationError([{ file, row, column: this.name, message: `invalid value for a ${what} column (row ${row + 1}). Fix the value or change the column's type in the schema.` }]);
@@ -328,6 +328,11 @@ export class ColumnBuilder {
           if (c >= 0 && Number.isNaN(ms[c])) bad(i, `datetime (${f.pattern})`);
         }
         return { spec: { ...s, format: f.pattern }, column: new NumericColumn(v) };
+      }
+      if (this.mode === 'number' && s.decimals === undefined) {
+        const ns: ColumnSpec = { ...s, integer: this.integer, decimals: this.maxDec };
+        if (this.minDec < this.maxDec) ns.minDecimals = this.minDec;
+        return { spec: ns, column: this.numericColumn() };
       }
       if (this.mode === 'number' || this.mode === 'empty') return { spec: s, column: this.numericColumn() };
       if (this.mode === 'datetime') bad(0, 'numerical');
@@ -391,6 +396,22 @@ export class ColumnBuilder {
     for (let i = 0; i < codes.length; i++) if (codes[i] >= 0) codes[i] = remap[codes[i]];
     return { codes, dictionary: order.map((i) => dict[i]) };
   }
+}
+
+/**
+ * A given spec completed with what was measured: the representation fields (`integer`, `decimals`,
+ * `minDecimals`, `format`, `missingToken`, boolean tokens) come from inference when the given spec leaves them out
+ * and the types agree; `nullable` is true when either says so. `pii` is taken as given (a schema can clear a
+ * false positive by leaving it out).
+ */
+function mergeSpec(given: ColumnSpec, inferred: ColumnSpec): ColumnSpec {
+  const out: ColumnSpec = { ...given, nullable: given.nullable || inferred.nullable };
+  if (given.type === inferred.type) {
+    for (const k of ['integer', 'decimals', 'minDecimals', 'format', 'missingToken', 'trueToken', 'falseToken'] as const) {
+      if (out[k] === undefined && inferred[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = inferred[k];
+    }
+  }
+  return out;
 }
 
 function mergeCategories(given: readonly string[], seen: readonly string[]): string[] {
