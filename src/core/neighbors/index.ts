@@ -1,0 +1,4 @@
+/** Gower-style mixed-type distance and exact nearest-neighbour search. */
+export { MixedSpace, numericTerm, type EncodedRows, type MixedSpaceOptions } from './mixed-space.js';
+export { MixedTree, type KnnOptions, type KnnResult, type MixedTreeOptions } from './mixed-tree.js';
+export { bruteForceKnn } from './brute-force.js';

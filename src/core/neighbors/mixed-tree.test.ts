@@ -1,0 +1,131 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CategoricalColumn, NumericColumn } from '../table/column.js';
+import type { Schema } from '../table/schema.js';
+import { Table } from '../table/table.js';
+import { loadShared, hasShared } from '../../../test/helpers/datasets.js';
+import { createRng } from '../random.js';
+import { bruteForceKnn } from './brute-force.js';
+import { MixedSpace } from './mixed-space.js';
+import { MixedTree } from './mixed-tree.js';
+
+const schema: Schema = {
+  specVersion: 1,
+  columns: [
+    { name: 'x', type: 'numerical', nullable: true },
+    { name: 'y', type: 'numerical', nullable: true },
+    { name: 'c', type: 'categorical', nullable: true },
+    { name: 'd', type: 'categorical', nullable: true },
+  ],
+};
+
+/** Small value sets so ties, duplicates, missing values and unseen labels are common. */
+const rowArb = fc.tuple(
+  fc.option(fc.integer({ min: -5, max: 5 }), { nil: null, freq: 6 }),
+  fc.option(fc.double({ min: -3, max: 3, noNaN: true }), { nil: null, freq: 6 }),
+  fc.option(fc.constantFrom('a', 'b', 'c', 'z'), { nil: null, freq: 6 }),
+  fc.option(fc.constantFrom('p', 'q', 'r', 's', 't'), { nil: null, freq: 6 }),
+);
+
+function makeTable(rows: [number | null, number | null, string | null, string | null][]): Table {
+  return new Table(schema, [
+    NumericColumn.from(rows.map((r) => r[0])),
+    NumericColumn.from(rows.map((r) => r[1])),
+    CategoricalColumn.from(rows.map((r) => r[2])),
+    CategoricalColumn.from(rows.map((r) => r[3])),
+  ]);
+}
+
+describe('MixedTree.knn', () => {
+  it('returns exactly the brute-force k-NN distances (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(rowArb, { minLength: 1, maxLength: 60 }),
+        fc.array(rowArb, { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 6 }),
+        (dataRows, queryRows, k, leafSize) => {
+          const data = makeTable(dataRows);
+          const space = MixedSpace.fromTable(data);
+          const E = space.encode(data);
+          const Q = space.encode(makeTable(queryRows));
+          const tree = MixedTree.build(space, E, { leafSize });
+          expect(Array.from(tree.knn(Q, { k }).distances)).toEqual(Array.from(bruteForceKnn(space, E, Q, { k }).distances));
+          // Leave-one-out over the indexed rows themselves.
+          const self = tree.knn(E, { k, excludeSelf: true });
+          expect(Array.from(self.distances)).toEqual(Array.from(bruteForceKnn(space, E, E, { k, excludeSelf: true }).distances));
+          for (let q = 0; q < self.numQueries; q++) for (let t = 0; t < k; t++) expect(self.indices[q * k + t]).not.toBe(q);
+        },
+      ),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+
+  it('reports indices whose distance matches the returned distance', () => {
+    const rng = createRng(3);
+    const rows = Array.from({ length: 300 }, () => [rng.int(10), rng.normal(), 'abc'[rng.int(3)], 'pq'[rng.int(2)]] as [number, number, string, string]);
+    const data = makeTable(rows);
+    const space = MixedSpace.fromTable(data);
+    const E = space.encode(data);
+    const nn = MixedTree.build(space, E).knn(E, { k: 3, excludeSelf: true });
+    for (let q = 0; q < nn.numQueries; q++)
+      for (let t = 0; t < 3; t++) expect(space.distance(E, q, E, nn.indices[q * 3 + t])).toBe(nn.distances[q * 3 + t]);
+  });
+
+  it('pads with Infinity and -1 when the data has fewer than k rows', () => {
+    const data = makeTable([[1, 1, 'a', 'p']]);
+    const space = MixedSpace.fromTable(data);
+    const nn = MixedTree.build(space, space.encode(data)).knn(space.encode(data), { k: 2 });
+    expect(Array.from(nn.distances)).toEqual([0, Infinity]);
+    expect(Array.from(nn.indices)).toEqual([0, -1]);
+  });
+
+  it.runIf(hasShared)('agrees with brute force on adult (2,000 rows against 200 queries)', async () => {
+    const adult = await loadShared('adult');
+    const perm = createRng(11).permutation(adult.numRows);
+    const train = adult.take(perm.subarray(0, 2000));
+    const queries = adult.take(perm.subarray(2000, 2200));
+    const space = MixedSpace.fromTable(train);
+    const E = space.encode(train), Q = space.encode(queries);
+    const tree = MixedTree.build(space, E);
+    expect(Array.from(tree.knn(Q, { k: 2 }).distances)).toEqual(Array.from(bruteForceKnn(space, E, Q, { k: 2 }).distances));
+  });
+});
+
+describe('MixedSpace', () => {
+  it('distance is 0 for identical rows, in [0, 1], symmetric and obeys the triangle inequality (property)', () => {
+    fc.assert(
+      fc.property(fc.array(rowArb, { minLength: 3, maxLength: 3 }), (rows) => {
+        const t = makeTable(rows);
+        const space = MixedSpace.fromTable(t);
+        const E = space.encode(t);
+        const d = (i: number, j: number) => space.distance(E, i, E, j);
+        for (let i = 0; i < 3; i++) {
+          expect(d(i, i)).toBe(0);
+          for (let j = 0; j < 3; j++) {
+            expect(d(i, j)).toBeGreaterThanOrEqual(0);
+            expect(d(i, j)).toBeLessThanOrEqual(1);
+            expect(d(i, j)).toBe(d(j, i));
+            for (let m = 0; m < 3; m++) expect(d(i, m)).toBeLessThanOrEqual(d(i, j) + d(j, m) + 1e-12);
+          }
+        }
+      }),
+      { seed: 5, numRuns: 300 },
+    );
+  });
+
+  it('matches labels across tables with different dictionaries', () => {
+    const a = makeTable([[0, 0, 'a', 'p'], [1, 1, 'b', 'q']]);
+    const b = makeTable([[1, 1, 'b', 'q'], [0, 0, 'new', 'p']]);
+    const space = MixedSpace.fromTable(a);
+    const A = space.encode(a), B = space.encode(b);
+    expect(space.distance(A, 1, B, 0)).toBe(0);
+    expect(space.distance(A, 0, B, 1)).toBe(1 / 4); // only the unseen label differs
+  });
+
+  it('rejects a table without the space columns, naming them', () => {
+    const a = makeTable([[0, 0, 'a', 'p']]);
+    const space = MixedSpace.fromTable(a);
+    expect(() => space.encode(a.select(['x', 'c']), 'synthetic data')).toThrow(/synthetic data: columns y, d/);
+  });
+});

@@ -1,0 +1,352 @@
+import { SynthopsError, throwIfAborted } from '../errors.js';
+import type { EncodedRows, MixedSpace } from './mixed-space.js';
+
+/** k nearest neighbours of a block of query rows: row-major `numQueries × k`, ascending distance. */
+export interface KnnResult {
+  k: number;
+  /** First query row covered (`start` of the search). */
+  start: number;
+  numQueries: number;
+  /** Gower distances in [0, 1]; Infinity where the data has fewer than k rows. */
+  distances: Float64Array;
+  /** Row indices into the indexed data; -1 where the data has fewer than k rows. */
+  indices: Int32Array;
+}
+
+/** Options of {@link MixedTree.knn}. */
+export interface KnnOptions {
+  /** Neighbours per query. Default 1. */
+  k?: number;
+  /** Skip data row i for query row i (the queries are the indexed table itself: leave-one-out). Default false. */
+  excludeSelf?: boolean;
+  /** First query row (for chunking across workers). Default 0. */
+  start?: number;
+  /** One past the last query row. Default `queries.numRows`. */
+  end?: number;
+  signal?: AbortSignal;
+}
+
+/** Options of {@link MixedTree.build}. */
+export interface MixedTreeOptions {
+  /** Largest leaf (rows scanned by brute force). Default 24. */
+  leafSize?: number;
+}
+
+/** Categorical columns with more levels than this get no per-node presence set (their bound term is 0). */
+const MAX_PRESENCE_LEVELS = 1024;
+/**
+ * Weight of a numeric column's scaled range against a categorical column's spread when choosing splits. A categorical
+ * mismatch adds a whole 1 to the lower bound while a numeric gap adds a fraction, so categorical splits prune more;
+ * 0.1 was fastest of 0.05–1 on adult (26k training rows, 6.5k queries: ≈ 4× faster than 1).
+ */
+const NUMERIC_SPLIT_WEIGHT = 0.1;
+
+/**
+ * Exact k-nearest-neighbour index for the Gower distance of a {@link MixedSpace}: a binary space-partitioning tree
+ * over mixed columns. Every node keeps, per numeric column, the min / max and whether missing values occur, and per
+ * categorical column the set of levels present. For a query that gives a lower bound on the distance to any row in
+ * the node (the gap to the interval, or 1 for a level not present), and subtrees whose bound cannot beat the current
+ * k-th best are pruned. Leaves are scanned with early abandoning. Results are exact: the same distances as brute
+ * force (property-tested), computed in the same column order so even the floating-point sums agree.
+ *
+ * Splits take the column with the largest spread (numeric: 0.1 × scaled range, + 0.5 when it mixes missing and present values; categorical: 1 − share of the most frequent
+ * level) at its median, with ties kept on one side. Build O(n·p·depth); a query visits few leaves when data cluster.
+ *
+ * @example
+ * const space = MixedSpace.fromTable(train);
+ * const tree = MixedTree.build(space, space.encode(train));
+ * const nn = tree.knn(space.encode(synthetic), { k: 2 }); // nn.distances[2*i] = DCR of synthetic row i
+ */
+export class MixedTree {
+  readonly numRows: number;
+  private readonly p: number;
+  private readonly nNum: number;
+  private readonly nCat: number;
+  private readonly perm: Int32Array;
+  private readonly rowNum: Float64Array;
+  private readonly rowCat: Int32Array;
+  private readonly nodeStart: Int32Array;
+  private readonly nodeEnd: Int32Array;
+  private readonly nodeLeft: Int32Array;
+  private readonly nodeRight: Int32Array;
+  private readonly nodeMin: Float64Array;
+  private readonly nodeMax: Float64Array;
+  /** Per node and numeric column: bit 1 = has a missing value, bit 2 = has a present value. */
+  private readonly nodeNumFlags: Uint8Array;
+  private readonly presence: Uint8Array;
+  private readonly levels: Int32Array;
+  private readonly levelOffset: Int32Array;
+  private readonly totalLevels: number;
+  readonly numNodes: number;
+
+  private constructor(f: {
+    numRows: number; p: number; nNum: number; nCat: number; perm: Int32Array; rowNum: Float64Array; rowCat: Int32Array;
+    nodeStart: Int32Array; nodeEnd: Int32Array; nodeLeft: Int32Array; nodeRight: Int32Array; nodeMin: Float64Array;
+    nodeMax: Float64Array; nodeNumFlags: Uint8Array; presence: Uint8Array; levels: Int32Array; levelOffset: Int32Array;
+    totalLevels: number; numNodes: number;
+  }) {
+    this.numRows = f.numRows; this.p = f.p; this.nNum = f.nNum; this.nCat = f.nCat; this.perm = f.perm;
+    this.rowNum = f.rowNum; this.rowCat = f.rowCat; this.nodeStart = f.nodeStart; this.nodeEnd = f.nodeEnd;
+    this.nodeLeft = f.nodeLeft; this.nodeRight = f.nodeRight; this.nodeMin = f.nodeMin; this.nodeMax = f.nodeMax;
+    this.nodeNumFlags = f.nodeNumFlags; this.presence = f.presence; this.levels = f.levels;
+    this.levelOffset = f.levelOffset; this.totalLevels = f.totalLevels; this.numNodes = f.numNodes;
+  }
+
+  /** Builds the index over `data` (encoded in `space`). */
+  static build(space: MixedSpace, data: EncodedRows, opts: MixedTreeOptions = {}): MixedTree {
+    const leafSize = Math.max(1, Math.floor(opts.leafSize ?? 24));
+    const n = data.numRows;
+    const nNum = data.num.length, nCat = data.cat.length;
+    if (nNum !== space.numColumns.length || nCat !== space.catColumns.length)
+      throw new SynthopsError('internal', 'invalid encoded rows: they were not encoded in this space.');
+    const p = nNum + nCat;
+    const levels = new Int32Array(nCat);
+    const levelOffset = new Int32Array(nCat);
+    let totalLevels = 0;
+    for (let j = 0; j < nCat; j++) {
+      let mx = -1;
+      const c = data.cat[j];
+      for (let i = 0; i < n; i++) if (c[i] > mx) mx = c[i];
+      const L = mx + 2; // index 0 = missing, code + 1 otherwise
+      levels[j] = L;
+      levelOffset[j] = totalLevels;
+      if (L <= MAX_PRESENCE_LEVELS) totalLevels += L;
+      else levelOffset[j] = -1;
+    }
+
+    let cap = Math.max(16, Math.ceil((4 * n) / leafSize));
+    let nodeStart = new Int32Array(cap), nodeEnd = new Int32Array(cap), nodeLeft = new Int32Array(cap), nodeRight = new Int32Array(cap);
+    let nodeMin = new Float64Array(cap * nNum), nodeMax = new Float64Array(cap * nNum), nodeNumFlags = new Uint8Array(cap * nNum);
+    let presence = new Uint8Array(cap * totalLevels);
+    let numNodes = 0;
+    const grow = () => {
+      const c2 = cap * 2;
+      const g32 = (a: Int32Array) => { const b = new Int32Array(c2); b.set(a); return b; };
+      nodeStart = g32(nodeStart); nodeEnd = g32(nodeEnd); nodeLeft = g32(nodeLeft); nodeRight = g32(nodeRight);
+      let f = new Float64Array(c2 * nNum); f.set(nodeMin); nodeMin = f;
+      f = new Float64Array(c2 * nNum); f.set(nodeMax); nodeMax = f;
+      let u = new Uint8Array(c2 * nNum); u.set(nodeNumFlags); nodeNumFlags = u;
+      u = new Uint8Array(c2 * totalLevels); u.set(presence); presence = u;
+      cap = c2;
+    };
+
+    const perm = new Int32Array(n);
+    for (let i = 0; i < n; i++) perm[i] = i;
+    const keys = new Float64Array(n);
+    const counts = new Int32Array(Math.max(1, ...Array.from(levels)));
+    const spreads = new Float64Array(p);
+
+    // Explicit stack of nodes to fill in (no recursion: skewed splits could be deep).
+    const stack: number[] = [];
+    const newNode = (s: number, e: number): number => {
+      if (numNodes === cap) grow();
+      const id = numNodes++;
+      nodeStart[id] = s; nodeEnd[id] = e; nodeLeft[id] = -1; nodeRight[id] = -1;
+      stack.push(id);
+      return id;
+    };
+    newNode(0, n);
+    while (stack.length) {
+      const id = stack.pop()!;
+      const s = nodeStart[id], e = nodeEnd[id], size = e - s;
+      // Bounds and spreads.
+      for (let j = 0; j < nNum; j++) {
+        const v = data.num[j];
+        let lo = Infinity, hi = -Infinity, miss = 0, pres = 0;
+        for (let r = s; r < e; r++) {
+          const x = v[perm[r]];
+          if (x !== x) miss = 1;
+          else { pres = 1; if (x < lo) lo = x; if (x > hi) hi = x; }
+        }
+        nodeMin[id * nNum + j] = lo; nodeMax[id * nNum + j] = hi;
+        nodeNumFlags[id * nNum + j] = miss | (pres << 1);
+        spreads[j] = NUMERIC_SPLIT_WEIGHT * (pres ? Math.min(1, hi - lo) : 0) + (miss && pres ? 0.5 : 0);
+      }
+      for (let j = 0; j < nCat; j++) {
+        const c = data.cat[j];
+        const L = levels[j];
+        counts.fill(0, 0, L);
+        for (let r = s; r < e; r++) counts[c[perm[r]] + 1]++;
+        let mx = 0;
+        for (let l = 0; l < L; l++) if (counts[l] > mx) mx = counts[l];
+        spreads[nNum + j] = 1 - mx / size;
+        const off = levelOffset[j];
+        if (off >= 0) { const base = id * totalLevels + off; for (let l = 0; l < L; l++) presence[base + l] = counts[l] > 0 ? 1 : 0; }
+      }
+      if (size <= leafSize) continue;
+      let best = -1, bestSpread = 0;
+      for (let j = 0; j < p; j++) if (spreads[j] > bestSpread) { bestSpread = spreads[j]; best = j; }
+      if (best < 0) continue; // every row identical on every column
+      // Keys of the split column: numeric missing sorts last; categorical by code (missing = -1 first).
+      if (best < nNum) { const v = data.num[best]; for (let r = s; r < e; r++) { const x = v[perm[r]]; keys[r] = x !== x ? Infinity : x; } }
+      else { const c = data.cat[best - nNum]; for (let r = s; r < e; r++) keys[r] = c[perm[r]]; }
+      const mid = s + (size >> 1);
+      select(keys, perm, s, e, mid);
+      const [lt, gt] = partition3(keys, perm, s, e, keys[mid]);
+      // Keep ties on one side: split before or after the run equal to the median, whichever is more balanced.
+      const c1 = lt > s ? lt : -1, c2 = gt < e ? gt : -1;
+      let m: number;
+      if (c1 < 0) m = c2;
+      else if (c2 < 0) m = c1;
+      else m = Math.abs(c1 - mid) <= Math.abs(c2 - mid) ? c1 : c2;
+      if (m <= s || m >= e) continue; // cannot happen with spread > 0; stay a leaf to be safe
+      nodeLeft[id] = newNode(s, m);
+      nodeRight[id] = newNode(m, e);
+    }
+
+    const rowNum = new Float64Array(n * nNum);
+    const rowCat = new Int32Array(n * nCat);
+    for (let r = 0; r < n; r++) {
+      const i = perm[r];
+      for (let j = 0; j < nNum; j++) rowNum[r * nNum + j] = data.num[j][i];
+      for (let j = 0; j < nCat; j++) rowCat[r * nCat + j] = data.cat[j][i];
+    }
+    return new MixedTree({
+      numRows: n, p, nNum, nCat, perm, rowNum, rowCat,
+      nodeStart: nodeStart.slice(0, numNodes), nodeEnd: nodeEnd.slice(0, numNodes), nodeLeft: nodeLeft.slice(0, numNodes),
+      nodeRight: nodeRight.slice(0, numNodes), nodeMin: nodeMin.slice(0, numNodes * nNum), nodeMax: nodeMax.slice(0, numNodes * nNum),
+      nodeNumFlags: nodeNumFlags.slice(0, numNodes * nNum), presence: presence.slice(0, numNodes * totalLevels),
+      levels, levelOffset, totalLevels, numNodes,
+    });
+  }
+
+  /**
+   * Exact k nearest neighbours (Gower distance) of query rows `start..end` of `queries` (encoded in the same space).
+   * Equal distances may be returned in any order among themselves; distances are exact.
+   */
+  knn(queries: EncodedRows, opts: KnnOptions = {}): KnnResult {
+    const k = Math.max(1, Math.floor(opts.k ?? 1));
+    const start = opts.start ?? 0;
+    const end = opts.end ?? queries.numRows;
+    const excludeSelf = opts.excludeSelf ?? false;
+    const { p, nNum, nCat, perm, rowNum, rowCat, nodeStart, nodeEnd, nodeLeft, nodeRight, nodeMin, nodeMax, nodeNumFlags,
+      presence, levels, levelOffset, totalLevels } = this;
+    if (queries.num.length !== nNum || queries.cat.length !== nCat)
+      throw new SynthopsError('internal', 'invalid queries: they were not encoded in the space of this index.');
+    const nq = Math.max(0, end - start);
+    const outD = new Float64Array(nq * k).fill(Infinity);
+    const outI = new Int32Array(nq * k).fill(-1);
+    if (this.numRows === 0 || nq === 0) return { k, start, numQueries: nq, distances: outD, indices: outI };
+    const qn = new Float64Array(nNum);
+    const qc = new Int32Array(nCat);
+    const qPresIdx = new Int32Array(nCat); // presence index of the query level, or -1 (level absent from the data)
+    const bd = new Float64Array(k);
+    const bi = new Int32Array(k);
+    const stackNode = new Int32Array(this.numNodes + 1);
+    const stackLb = new Float64Array(this.numNodes + 1);
+
+    const lowerBound = (node: number): number => {
+      let lb = 0;
+      const nb = node * nNum;
+      for (let j = 0; j < nNum; j++) {
+        const q = qn[j];
+        const fl = nodeNumFlags[nb + j];
+        if (q !== q) { if (!(fl & 1)) lb += 1; }
+        else if (!(fl & 2)) lb += 1;
+        else {
+          const lo = nodeMin[nb + j], hi = nodeMax[nb + j];
+          if (q < lo) { const g = lo - q; lb += g > 1 ? 1 : g; }
+          else if (q > hi) { const g = q - hi; lb += g > 1 ? 1 : g; }
+        }
+      }
+      const pb = node * totalLevels;
+      for (let j = 0; j < nCat; j++) {
+        const off = levelOffset[j];
+        if (off < 0) continue;
+        const li = qPresIdx[j];
+        if (li < 0 || presence[pb + off + li] === 0) lb += 1;
+      }
+      return lb;
+    };
+
+    for (let qi = start; qi < end; qi++) {
+      if (((qi - start) & 1023) === 0) throwIfAborted(opts.signal);
+      for (let j = 0; j < nNum; j++) qn[j] = queries.num[j][qi];
+      for (let j = 0; j < nCat; j++) {
+        const c = queries.cat[j][qi];
+        qc[j] = c;
+        qPresIdx[j] = c + 1 < levels[j] ? c + 1 : -1;
+      }
+      let count = 0;
+      let worst = Infinity;
+      let sp = 0;
+      stackNode[sp] = 0; stackLb[sp] = lowerBound(0); sp++;
+      while (sp > 0) {
+        sp--;
+        const node = stackNode[sp];
+        if (stackLb[sp] >= worst) continue;
+        const L = nodeLeft[node];
+        if (L >= 0) {
+          const R = nodeRight[node];
+          const lbL = lowerBound(L), lbR = lowerBound(R);
+          // Push the farther child first so the nearer is searched first.
+          if (lbL <= lbR) {
+            if (lbR < worst) { stackNode[sp] = R; stackLb[sp] = lbR; sp++; }
+            if (lbL < worst) { stackNode[sp] = L; stackLb[sp] = lbL; sp++; }
+          } else {
+            if (lbL < worst) { stackNode[sp] = L; stackLb[sp] = lbL; sp++; }
+            if (lbR < worst) { stackNode[sp] = R; stackLb[sp] = lbR; sp++; }
+          }
+          continue;
+        }
+        const e = nodeEnd[node];
+        for (let r = nodeStart[node]; r < e; r++) {
+          if (excludeSelf && perm[r] === qi) continue;
+          let s = 0;
+          const nb = r * nNum;
+          for (let j = 0; j < nNum; j++) {
+            const a = rowNum[nb + j], b = qn[j];
+            let d = a - b;
+            if (d < 0) d = -d;
+            if (d !== d) d = a !== a && b !== b ? 0 : 1;
+            else if (d > 1) d = 1;
+            s += d;
+          }
+          if (s >= worst) continue;
+          const cb = r * nCat;
+          for (let j = 0; j < nCat; j++) {
+            if (rowCat[cb + j] !== qc[j]) { s += 1; if (s >= worst) break; }
+          }
+          if (s >= worst) continue;
+          // Insert into the sorted k-best list.
+          let pos = count < k ? count++ : k - 1;
+          while (pos > 0 && bd[pos - 1] > s) { bd[pos] = bd[pos - 1]; bi[pos] = bi[pos - 1]; pos--; }
+          bd[pos] = s; bi[pos] = perm[r];
+          if (count === k) worst = bd[k - 1];
+        }
+      }
+      const o = (qi - start) * k;
+      for (let t = 0; t < count; t++) { outD[o + t] = bd[t] / p; outI[o + t] = bi[t]; }
+    }
+    return { k, start, numQueries: nq, distances: outD, indices: outI };
+  }
+}
+
+/** Quickselect with 3-way partitions: afterwards keys[lo..target) ≤ keys[target] ≤ keys(target..hi). */
+function select(keys: Float64Array, perm: Int32Array, lo: number, hi: number, target: number): void {
+  while (hi - lo > 1) {
+    const a = keys[lo], b = keys[(lo + hi) >> 1], c = keys[hi - 1];
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b; // median of three
+    const [lt, gt] = partition3(keys, perm, lo, hi, pivot);
+    if (target < lt) hi = lt;
+    else if (target >= gt) lo = gt;
+    else return;
+  }
+}
+
+/** Dutch-flag partition of [lo, hi) around `pivot`; returns [start of equal run, end of equal run). */
+function partition3(keys: Float64Array, perm: Int32Array, lo: number, hi: number, pivot: number): [number, number] {
+  let lt = lo, i = lo, gt = hi;
+  while (i < gt) {
+    const x = keys[i];
+    if (x < pivot) { swap(keys, perm, lt++, i++); }
+    else if (x > pivot) { swap(keys, perm, i, --gt); }
+    else i++;
+  }
+  return [lt, gt];
+}
+
+function swap(keys: Float64Array, perm: Int32Array, i: number, j: number): void {
+  const k = keys[i]; keys[i] = keys[j]; keys[j] = k;
+  const t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+}
