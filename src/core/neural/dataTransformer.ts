@@ -219,7 +219,7 @@ export class DataTransformer {
           }
           const k = argmax(data, row + span.start + 1, K);
           let v = clip(data[row + span.start], -1, 1) * SCALE * e.stds[k] + e.means[k];
-          if (f) v = Math.round(v * f) / f;
+          if (f) v = Math.round(v * f) / f + 0; // + 0 turns -0 into 0
           values[i] = clip(v, e.min, e.max);
         }
         return new NumericColumn(values, nulls);
