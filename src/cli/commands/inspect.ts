@@ -41,7 +41,7 @@ export const registerInspect: RegisterCommand = (program: Command, io: CliIO) =>
     .action(async (file: string, flags: InspectFlags) => {
       const path = resolve(io.cwd, file);
       const schema = await loadSchemaFlags(io, flags);
-      const table = await readTable(path, { schema, delimiter: flags.delimiter, signal: io.signal });
+      const table = await readTable(path, { schema, delimiter: flags.delimiter, signal: io.signal, displayPath: file });
       const columns = summarizeColumns(table);
       if (flags.schemaOut) await writeFileAtomic(resolve(io.cwd, flags.schemaOut), JSON.stringify(table.schema, null, 2) + '\n');
       if (flags.json) {

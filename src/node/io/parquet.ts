@@ -12,16 +12,16 @@ import { checkHeader } from './read.js';
  *
  * @example const b = await readParquet('data.parquet');
  */
-export async function readParquet(path: string): Promise<TableBuilder> {
+export async function readParquet(path: string, shown = path): Promise<TableBuilder> {
   let file, metadata;
   try {
     file = await asyncBufferFromFile(path);
     metadata = await parquetMetadataAsync(file);
   } catch {
-    throw new SynthopsError('invalid_input', 'invalid Parquet file: it could not be parsed (bad magic bytes or a damaged footer).', { file: path });
+    throw new SynthopsError('invalid_input', 'invalid Parquet file: it could not be parsed (bad magic bytes or a damaged footer).', { file: shown });
   }
   const names = parquetSchema(metadata).children.map((c) => c.element.name);
-  checkHeader(names, path);
+  checkHeader(names, shown);
   const builder = new TableBuilder(names);
   let start = 0;
   for (const rg of metadata.row_groups) {
@@ -46,7 +46,7 @@ export async function readParquet(path: string): Promise<TableBuilder> {
         },
       });
     } catch {
-      throw new SynthopsError('invalid_input', 'invalid Parquet file: a row group could not be decoded.', { file: path, row: start });
+      throw new SynthopsError('invalid_input', 'invalid Parquet file: a row group could not be decoded.', { file: shown, row: start });
     }
     for (let j = 0; j < names.length; j++) {
       const col = builder.columns[j];

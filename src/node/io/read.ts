@@ -20,6 +20,8 @@ export interface ReadOptions {
   delimiter?: string;
   /** Cancels a long read. */
   signal?: AbortSignal;
+  /** How error messages name the file (e.g. the path as the user typed it). Default: `path`. */
+  displayPath?: string;
 }
 
 /**
@@ -37,46 +39,52 @@ export interface ReadOptions {
  * t.spec('age').type; // 'numerical'
  */
 export async function readTable(path: string, opts: ReadOptions = {}): Promise<Table> {
-  const format = formatOf(path, opts.format);
-  await checkFile(path);
+  const shown = opts.displayPath ?? path;
+  const size = await statFile(path, shown);
+  const format = formatOf(shown, opts.format);
+  await sniffFile(path, shown, size, format);
   let builder: TableBuilder;
-  if (format === 'parquet') builder = await readParquet(path);
-  else if (format === 'jsonl') builder = await readJsonLines(decodedText(path), path, opts.signal);
-  else builder = await readDelimited(path, format === 'tsv' ? '\t' : opts.delimiter, opts.signal);
-  if (builder.numRows === 0) throw new SynthopsError('invalid_input', 'the file has a header but no data rows.', { file: path });
+  if (format === 'parquet') builder = await readParquet(path, shown);
+  else if (format === 'jsonl') builder = await readJsonLines(decodedText(path, shown), shown, opts.signal);
+  else builder = await readDelimited(path, shown, format === 'tsv' ? '\t' : opts.delimiter, opts.signal);
+  if (builder.numRows === 0) throw new SynthopsError('invalid_input', 'invalid file: it has a header but no data rows.', { file: shown });
   throwIfAborted(opts.signal);
-  return builder.finish({ schema: opts.schema, file: path });
+  return builder.finish({ schema: opts.schema, file: shown });
 }
 
-async function checkFile(path: string): Promise<void> {
+/** The file's size; errors for a missing path, a directory or an unreadable file. */
+async function statFile(path: string, shown: string): Promise<number> {
   let st;
   try {
     st = await stat(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new SynthopsError('not_found', 'invalid file: it does not exist. Check the path.', { file: path });
-    if (code === 'EACCES') throw new SynthopsError('invalid_argument', 'invalid file: permission denied.', { file: path });
-    throw new SynthopsError('invalid_argument', `invalid file: cannot open it (${code ?? 'unknown error'}).`, { file: path });
+    if (code === 'ENOENT') throw new SynthopsError('not_found', 'invalid file: it does not exist. Check the path.', { file: shown });
+    if (code === 'EACCES') throw new SynthopsError('invalid_argument', 'invalid file: permission denied.', { file: shown });
+    throw new SynthopsError('invalid_argument', `invalid file: cannot open it (${code ?? 'unknown error'}).`, { file: shown });
   }
-  if (st.isDirectory()) throw new SynthopsError('invalid_argument', 'invalid file: it is a directory. Name a data file.', { file: path });
-  if (st.size === 0) throw new SynthopsError('invalid_input', 'invalid file: it is empty.', { file: path });
-  // Binary sniff: a NUL byte in the first 8 KiB means this is not a text file (Parquet is checked by its reader).
-  if (!/\.(parquet|pq)$/i.test(path)) {
-    const fh = await open(path, 'r');
-    try {
-      const buf = Buffer.alloc(Math.min(8192, st.size));
-      await fh.read(buf, 0, buf.length, 0);
-      if (buf.includes(0)) throw new SynthopsError('invalid_input', 'invalid file: it looks binary (it contains NUL bytes), not text.', { file: path });
-    } finally {
-      await fh.close();
-    }
+  if (st.isDirectory()) throw new SynthopsError('invalid_argument', 'invalid file: it is a directory. Name a data file.', { file: shown });
+  return st.size;
+}
+
+/** Empty files, and binary content in a text format (a NUL byte in the first 8 KiB), are errors. */
+async function sniffFile(path: string, shown: string, size: number, format: TableFormat): Promise<void> {
+  if (size === 0) throw new SynthopsError('invalid_input', 'invalid file: it is empty.', { file: shown });
+  if (format === 'parquet') return;
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(8192, size));
+    await fh.read(buf, 0, buf.length, 0);
+    if (buf.includes(0)) throw new SynthopsError('invalid_input', 'invalid file: it looks binary (it contains NUL bytes), not text.', { file: shown });
+  } finally {
+    await fh.close();
   }
 }
 
 /**
  * The file's text as a stream of strings: strict UTF-8 (invalid bytes are an error naming the line), BOM removed.
  */
-export async function* decodedText(path: string): AsyncGenerator<string> {
+export async function* decodedText(path: string, shown = path): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   let lines = 1;
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
@@ -87,7 +95,7 @@ export async function* decodedText(path: string): AsyncGenerator<string> {
       const partial = new TextDecoder('utf-8').decode(chunk as Buffer);
       const at = partial.indexOf('\uFFFD');
       for (let i = 0; i < at; i++) if (partial.charCodeAt(i) === 10) lines++;
-      throw new SynthopsError('invalid_input', 'invalid text encoding: the file is not valid UTF-8. Re-save it as UTF-8.', { file: path, line: lines });
+      throw new SynthopsError('invalid_input', 'invalid text encoding: the file is not valid UTF-8. Re-save it as UTF-8.', { file: shown, line: lines });
     }
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lines++;
     if (text) yield text;
@@ -96,7 +104,7 @@ export async function* decodedText(path: string): AsyncGenerator<string> {
     const tail = decoder.decode();
     if (tail) yield tail;
   } catch {
-    throw new SynthopsError('invalid_input', 'invalid text encoding: the file ends inside a UTF-8 character. Re-save it as UTF-8.', { file: path, line: lines });
+    throw new SynthopsError('invalid_input', 'invalid text encoding: the file ends inside a UTF-8 character. Re-save it as UTF-8.', { file: shown, line: lines });
   }
 }
 
@@ -141,10 +149,10 @@ export function checkHeader(names: readonly string[], file: string): void {
   });
 }
 
-async function readDelimited(path: string, delimiter: string | undefined, signal?: AbortSignal): Promise<TableBuilder> {
-  const text = decodedText(path);
+async function readDelimited(path: string, shown: string, delimiter: string | undefined, signal?: AbortSignal): Promise<TableBuilder> {
+  const text = decodedText(path, shown);
   const first = await text.next();
-  if (first.done || first.value.trim() === '') throw new SynthopsError('invalid_input', 'invalid file: it is empty.', { file: path });
+  if (first.done || first.value.trim() === '') throw new SynthopsError('invalid_input', 'invalid file: it is empty.', { file: shown });
   const head = first.value;
   const delim = delimiter ?? detectDelimiter(head.slice(0, 65536));
   async function* all(): AsyncGenerator<string> {
@@ -167,14 +175,14 @@ async function readDelimited(path: string, delimiter: string | undefined, signal
           const errs = results.errors.filter((e) => e.type === 'Quotes');
           if (errs.length)
             throw new SynthopsError('invalid_input', 'invalid quoting: a quoted field is not closed or a quote is misplaced. Check the quotes near this row.', {
-              file: path,
-              row: row + (errs[0].row ?? 0) - 1,
+              file: shown,
+              row: Math.max(0, row + (errs[0].row ?? 1) - (builder ? 0 : 1)),
             });
           const rows = results.data;
           let start = 0;
           if (!builder) {
             const names = rows[0] ?? [];
-            checkHeader(names, path);
+            checkHeader(names, shown);
             builder = new TableBuilder(names);
             width = names.length;
             start = 1;
@@ -184,7 +192,7 @@ async function readDelimited(path: string, delimiter: string | undefined, signal
             const f = rows[r];
             if (f.length !== width)
               throw new SynthopsError('invalid_input', `invalid row: it has ${f.length} fields but the header has ${width}. Check delimiters and quotes.`, {
-                file: path,
+                file: shown,
                 row,
               });
             b.pushRow(f);
@@ -201,8 +209,8 @@ async function readDelimited(path: string, delimiter: string | undefined, signal
   }).catch((e: unknown) => {
     stream.destroy();
     if (e instanceof SynthopsError) throw e;
-    throw new SynthopsError('invalid_input', `invalid CSV: ${(e as Error).message}`, { file: path });
+    throw new SynthopsError('invalid_input', `invalid CSV: ${(e as Error).message}`, { file: shown });
   });
-  if (!builder) throw new SynthopsError('invalid_input', 'invalid file: it is empty.', { file: path });
+  if (!builder) throw new SynthopsError('invalid_input', 'invalid file: it is empty.', { file: shown });
   return builder;
 }
