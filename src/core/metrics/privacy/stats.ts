@@ -1,0 +1,110 @@
+import type { Rng } from '../../random.js';
+
+/** Resamples used for every privacy interval. */
+export const BOOTSTRAP_RESAMPLES = 200;
+
+/**
+ * 95% percentile bootstrap interval of `stat` over rows: each resample draws n rows with replacement (as counts per
+ * row) and calls `stat(counts)`. Returns null for fewer than 2 rows.
+ * @example bootstrapInterval(n, createRng(seed, 'dcr'), (w) => weightedMean(values, w))
+ */
+export function bootstrapInterval(n: number, rng: Rng, stat: (counts: Int32Array) => number, resamples = BOOTSTRAP_RESAMPLES): [number, number] | undefined {
+  if (n < 2) return undefined;
+  const counts = new Int32Array(n);
+  const out = new Float64Array(resamples);
+  for (let b = 0; b < resamples; b++) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[rng.int(n)]++;
+    out[b] = stat(counts);
+  }
+  const v = Array.from(out).filter(Number.isFinite).sort((a, b) => a - b);
+  if (v.length < 2) return undefined;
+  return [quantile(v, 0.025), quantile(v, 0.975)];
+}
+
+/** Mean of `values` weighted by `counts` (all weights 1 when omitted). */
+export function weightedMean(values: ArrayLike<number>, counts?: Int32Array): number {
+  let s = 0, w = 0;
+  for (let i = 0; i < values.length; i++) {
+    const c = counts ? counts[i] : 1;
+    s += c * values[i];
+    w += c;
+  }
+  return w > 0 ? s / w : NaN;
+}
+
+/** Linear-interpolated quantile of an ascending array (type 7). */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  if (!sorted.length) return NaN;
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** Quantiles (p5, median, p95), mean of finite values; never row values, only summaries of distances. */
+export function summarize(values: Float64Array): { mean: number; p5: number; median: number; p95: number } {
+  const v = values.filter(Number.isFinite).sort();
+  return { mean: round(weightedMean(v)), p5: round(quantile(v, 0.05)), median: round(quantile(v, 0.5)), p95: round(quantile(v, 0.95)) };
+}
+
+/** Rounds to 6 significant digits for JSON details (NaN → NaN). */
+export function round(x: number): number {
+  return Number.isFinite(x) ? Number(x.toPrecision(6)) : x;
+}
+
+/**
+ * Area under the ROC curve of `scores` for positives (`label` 1) against negatives (0), ties counted half
+ * (Mann–Whitney U / (n₁ n₀)), with optional per-row counts for the bootstrap. `order` is the ascending order of
+ * `scores` (computed once and reused across resamples). O(n).
+ * @example auc(Float64Array.of(0.1, 0.9), Uint8Array.of(0, 1), Int32Array.of(0, 1)) // 1
+ */
+export function auc(scores: Float64Array, label: Uint8Array, order: Int32Array, counts?: Int32Array): number {
+  let negBelow = 0, u = 0, pos = 0, neg = 0;
+  const n = order.length;
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    let tiePos = 0, tieNeg = 0;
+    const s = scores[order[i]];
+    while (j < n && scores[order[j]] === s) {
+      const r = order[j];
+      const w = counts ? counts[r] : 1;
+      if (label[r]) tiePos += w;
+      else tieNeg += w;
+      j++;
+    }
+    u += tiePos * (negBelow + tieNeg / 2);
+    negBelow += tieNeg;
+    pos += tiePos;
+    neg += tieNeg;
+    i = j;
+  }
+  return pos > 0 && neg > 0 ? u / (pos * neg) : NaN;
+}
+
+/** Ascending order of `scores` (NaN last). */
+export function ascendingOrder(scores: Float64Array): Int32Array {
+  const idx = new Int32Array(scores.length);
+  for (let i = 0; i < idx.length; i++) idx[i] = i;
+  const keyed = Array.from(idx).sort((a, b) => {
+    const x = scores[a], y = scores[b];
+    return x < y ? -1 : x > y ? 1 : x === y ? a - b : x !== x ? (y !== y ? a - b : 1) : -1;
+  });
+  return Int32Array.from(keyed);
+}
+
+/** Histogram of finite `values` on `edges` (ascending; the last bin includes its right edge). */
+export function histogram(values: Float64Array, edges: number[]): number[] {
+  const counts = new Array<number>(edges.length - 1).fill(0);
+  const lo = edges[0], hi = edges[edges.length - 1];
+  const nb = counts.length;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (!(x >= lo && x <= hi)) continue;
+    let b = Math.floor(((x - lo) / (hi - lo)) * nb);
+    if (b >= nb) b = nb - 1;
+    counts[b]++;
+  }
+  return counts;
+}
