@@ -1,5 +1,6 @@
 import { SynthopsError } from '../errors.js';
 import type { Metric, MetricCategory } from './metric.js';
+import { attributeInference, dcr, identicalMatch, membershipInference, nndr, rareRecordReproduction } from './privacy/index.js';
 
 /**
  * Every registered metric, in report order. Add a metric by appending one line (its import above, its name in
@@ -13,6 +14,12 @@ export const METRICS: Metric[] = [
   // utility
   // diversity
   // privacy (src/core/metrics/privacy/)
+  identicalMatch,
+  dcr,
+  nndr,
+  rareRecordReproduction,
+  membershipInference,
+  attributeInference,
 ];
 
 /**
