@@ -6,8 +6,10 @@ import { storageOf, type ColumnSpec, type Schema } from './schema.js';
 import { Table } from './table.js';
 
 /**
- * Text tokens read as a missing value in number and datetime columns. In text columns only the empty string is
- * missing (a label such as `NA` is kept as written, so nothing is lost).
+ * Text tokens read as a missing value in a column whose other values are all numbers or all datetimes (whatever
+ * type it is finally given, e.g. a categorical code column). In a column holding any other text only the empty
+ * string is missing: a label such as `NA` is kept as written, so nothing is lost. The most frequent token becomes
+ * the column's `missingToken`, which writers print back.
  */
 export const MISSING_TOKENS: readonly string[] = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A', '-'];
 const MISSING_INDEX = new Map(MISSING_TOKENS.map((t, i) => [t, i]));
