@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../context.js';
+import { registerDrift } from './drift.js';
+import { registerProfile } from './profile.js';
 import { registerInspect } from './inspect.js';
 
 /**
@@ -9,4 +11,4 @@ import { registerInspect } from './inspect.js';
 export type RegisterCommand = (program: Command, io: CliIO, setStatus: (code: number) => void) => void;
 
 /** Every CLI verb, one file each in this folder. Add yours to this list. */
-export const commands: RegisterCommand[] = [registerInspect];
+export const commands: RegisterCommand[] = [registerInspect, registerProfile, registerDrift];

@@ -127,7 +127,7 @@ interface ColumnProfileJson {
 }
 
 /** The profile as a versioned artifact (plain JSON; counts and sketches only). */
-export function profileToArtifact(p: DataProfile, extra: { windows?: JsonValue } = {}): Artifact<JsonValue> {
+export function profileToArtifact(p: DataProfile, extra: { windows?: JsonValue; calibration?: JsonValue } = {}): Artifact<JsonValue> {
   const payload = {
     rows: p.rows,
     columns: p.columns.map((c) => {
@@ -140,16 +140,17 @@ export function profileToArtifact(p: DataProfile, extra: { windows?: JsonValue }
       return o;
     }),
     ...(extra.windows !== undefined ? { windows: extra.windows } : {}),
+    ...(extra.calibration !== undefined ? { calibration: extra.calibration } : {}),
   };
   return makeArtifact(PROFILE_KIND, PROFILE_VERSION, payload as unknown as JsonValue & object) as Artifact<JsonValue>;
 }
 
 /**
  * Reads a profile artifact (parsed JSON). Throws `incompatible_artifact` naming `source` when it is not one.
- * Returns the profile and the optional window baseline stored with it.
+ * Returns the profile and the optional window baseline and calibration stored with it.
  */
-export function profileFromArtifact(value: unknown, source = 'profile'): { profile: DataProfile; windows?: JsonValue } {
-  const art = readArtifact<{ rows: number; columns: ColumnProfileJson[]; windows?: JsonValue }>(value, PROFILE_KIND, [PROFILE_VERSION], source);
+export function profileFromArtifact(value: unknown, source = 'profile'): { profile: DataProfile; windows?: JsonValue; calibration?: JsonValue } {
+  const art = readArtifact<{ rows: number; columns: ColumnProfileJson[]; windows?: JsonValue; calibration?: JsonValue }>(value, PROFILE_KIND, [PROFILE_VERSION], source);
   const p = art.payload;
   const bad = (msg: string, column?: string) => new SynthopsError('incompatible_artifact', `invalid profile: ${msg}`, { file: source, column });
   if (!(p.rows >= 0) || !Array.isArray(p.columns)) throw bad('"rows" and "columns" are required.');
@@ -170,7 +171,11 @@ export function profileFromArtifact(value: unknown, source = 'profile'): { profi
       throw bad((e as Error).message, c.name);
     }
   });
-  return { profile: { rows: p.rows, columns }, ...(p.windows !== undefined ? { windows: p.windows } : {}) };
+  return {
+    profile: { rows: p.rows, columns },
+    ...(p.windows !== undefined ? { windows: p.windows } : {}),
+    ...(p.calibration !== undefined ? { calibration: p.calibration } : {}),
+  };
 }
 
 function allIntegers(v: Float64Array): boolean {
