@@ -65,10 +65,9 @@ function caption(c: ColumnDrift): string {
 
 function columnChart(c: ColumnDrift, document: unknown): string {
   const h = c.histogram!;
-  const data = h.labels.flatMap((label, i) => [
-    { bin: label, side: 'reference', share: h.reference[i] },
-    { bin: label, side: 'current', share: h.current[i] },
-  ]);
+  const ref = h.labels.map((bin, i) => ({ bin, side: 'reference', share: h.reference[i] }));
+  const cur = h.labels.map((bin, i) => ({ bin, side: 'current', share: h.current[i] }));
+  // Two marks, so the bars overlay instead of stacking: wide reference bars, narrower current bars on top.
   return plotToSvg(document, {
     width: 360,
     height: 200,
@@ -76,7 +75,11 @@ function columnChart(c: ColumnDrift, document: unknown): string {
     x: { domain: h.labels, tickRotate: -35, label: null },
     y: { label: 'share', grid: true },
     color: { domain: ['reference', 'current'], range: ['#4c78a8', '#f58518'], legend: true },
-    marks: [Plot.barY(data, { x: 'bin', y: 'share', fill: 'side', fillOpacity: 0.55, mixBlendMode: 'multiply' } as any), Plot.ruleY([0])],
+    marks: [
+      Plot.barY(ref, { x: 'bin', y: 'share', fill: 'side', fillOpacity: 0.6 }),
+      Plot.barY(cur, { x: 'bin', y: 'share', fill: 'side', fillOpacity: 0.85, insetLeft: 6, insetRight: 6 }),
+      Plot.ruleY([0]),
+    ],
   });
 }
 
