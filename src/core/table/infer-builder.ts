@@ -19,6 +19,8 @@ const MAX_DIGITS = 15;
 /** Distinct non-missing string values after which a text column is tested for a datetime format. */
 const DATETIME_PROBE = 512;
 const SMALL_DISTINCT_CAP = 16;
+/** Names for which numeric uniqueness is checked (an O(n log n) sort): ids and PII kinds stored as numbers. */
+const KEY_LIKE_NAME = /id|key|uuid|guid|zip|post|phone|tel|mobile|ssn|card|ccn|pan/i;
 
 type Mode = 'empty' | 'number' | 'string' | 'datetime';
 
@@ -261,7 +263,7 @@ export class ColumnBuilder {
         min: this.lo,
         max: this.hi,
         smallDistinct: this.small ? [...this.small].sort((a, b) => a - b) : null,
-        allDistinct: this.allDistinctNumbers(),
+        allDistinct: KEY_LIKE_NAME.test(this.name) ? this.allDistinctNumbers() : false,
         samples,
         missingToken: this.missingToken(),
       };

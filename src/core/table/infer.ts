@@ -21,7 +21,7 @@ export type ColumnStats =
       max: number;
       /** The distinct values, ascending, when there are at most 16; else null. */
       smallDistinct: number[] | null;
-      /** No missing value and no value repeats. */
+      /** No missing value and no value repeats (checked only for id- or PII-like names; false otherwise). */
       allDistinct: boolean;
       /** The first values as written (≤ 200). */
       samples: string[];

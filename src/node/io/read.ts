@@ -86,26 +86,47 @@ async function sniffFile(path: string, shown: string, size: number, format: Tabl
  */
 export async function* decodedText(path: string, shown = path): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-  let lines = 1;
+  let offset = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const bytes = chunk as Buffer;
     let text: string;
     try {
-      text = decoder.decode(chunk as Buffer, { stream: true });
+      text = decoder.decode(bytes, { stream: true });
     } catch {
-      const partial = new TextDecoder('utf-8').decode(chunk as Buffer);
-      const at = partial.indexOf('\uFFFD');
-      for (let i = 0; i < at; i++) if (partial.charCodeAt(i) === 10) lines++;
-      throw new SynthopsError('invalid_input', 'invalid text encoding: the file is not valid UTF-8. Re-save it as UTF-8.', { file: shown, line: lines });
+      throw new SynthopsError('invalid_input', 'invalid text encoding: the file is not valid UTF-8. Re-save it as UTF-8.', { file: shown, line: await lineOfBadUtf8(path, offset, bytes) });
     }
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lines++;
+    offset += bytes.length;
     if (text) yield text;
   }
+  let tail: string;
   try {
-    const tail = decoder.decode();
-    if (tail) yield tail;
+    tail = decoder.decode();
   } catch {
-    throw new SynthopsError('invalid_input', 'invalid text encoding: the file ends inside a UTF-8 character. Re-save it as UTF-8.', { file: shown, line: lines });
+    throw new SynthopsError('invalid_input', 'invalid text encoding: the file ends inside a UTF-8 character. Re-save it as UTF-8.', { file: shown });
   }
+  if (tail) yield tail;
+}
+
+/** 1-based line of the first invalid UTF-8 sequence in `bytes` (which start at byte `offset` of the file). */
+async function lineOfBadUtf8(path: string, offset: number, bytes: Buffer): Promise<number> {
+  // Only on the error path: count the newlines before the chunk, then up to the first bad sequence in it.
+  let lines = 1;
+  if (offset > 0) {
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(offset, 1 << 20));
+      for (let pos = 0; pos < offset; pos += buf.length) {
+        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, offset - pos), pos);
+        for (let i = 0; i < bytesRead; i++) if (buf[i] === 10) lines++;
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+  const partial = new TextDecoder('utf-8').decode(bytes);
+  const at = partial.indexOf('\uFFFD');
+  for (let i = 0; i < at; i++) if (partial.charCodeAt(i) === 10) lines++;
+  return lines;
 }
 
 /** Candidate delimiters, in order of preference on ties. */

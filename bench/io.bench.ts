@@ -1,0 +1,91 @@
+// I/O benchmark: CSV read throughput (MB/s, rows/s) and peak memory for adult and for a generated
+// 1,000,000 × 20 mixed-type CSV (written to a temp folder and deleted afterwards); CSV and Parquet writes of adult.
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createRng } from '../src/core/random.js';
+import { compileDatetimeFormat } from '../src/core/table/datetime.js';
+import { readTable } from '../src/node/io/read.js';
+import { writeTable } from '../src/node/io/write.js';
+import { peakRssMb, report, timed } from './util.js';
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+const dir = mkdtempSync(join(tmpdir(), 'synthops-io-bench-'));
+
+async function readFigure(label: string, path: string): Promise<number> {
+  gc();
+  const mb = statSync(path).size / 1048576;
+  const { value: t, seconds } = await timed(() => readTable(path));
+  report(label, { rows: t.numRows, cols: t.numColumns, MB: mb, seconds, 'MB/s': mb / seconds, 'rows/s': Math.round(t.numRows / seconds), peakRssMB: peakRssMb() });
+  return t.numRows;
+}
+
+/** Writes a seeded 1M × 20 mixed CSV: integers, decimals, categories, codes, a boolean, two datetimes, an id; ~2 % missing in four columns. */
+async function generate(path: string, rows: number): Promise<void> {
+  const rng = createRng(2026, 'io-bench');
+  const ts = compileDatetimeFormat('YYYY-MM-DD HH:mm:ss'), day = compileDatetimeFormat('YYYY-MM-DD');
+  const cities = ['London', 'Paris', 'New York', 'Tokyo', 'Berlin', 'Madrid', 'Rome', 'Lagos', 'Lima', 'Seoul'];
+  const plans = ['free', 'basic', 'pro', 'enterprise'];
+  const colors = ['red', 'green', 'blue'];
+  const devices = ['ios', 'android', 'web', 'desktop', 'tv'];
+  const out = createWriteStream(path);
+  out.write('id,age,visits,items,score_a,score_b,amount,balance,ratio,temp,city,plan,color,device,tier,level,active,signup,last_seen,weight\n');
+  const t0 = Date.UTC(2015, 0, 1);
+  let buf = '';
+  for (let i = 0; i < rows; i++) {
+    const miss = (p: number) => rng.next() < p;
+    const line = [
+      'R' + String(i).padStart(8, '0'),
+      miss(0.02) ? '' : String(18 + rng.int(70)),
+      String(rng.int(500)),
+      String(rng.int(20)),
+      String(rng.int(100000)),
+      String(rng.int(1000) - 500),
+      (rng.next() * 5000).toFixed(2),
+      miss(0.02) ? '' : (rng.normal() * 1000).toFixed(2),
+      rng.next().toFixed(4),
+      (15 + rng.normal() * 8).toFixed(1),
+      cities[rng.int(cities.length)],
+      plans[rng.int(plans.length)],
+      miss(0.02) ? '' : colors[rng.int(colors.length)],
+      devices[rng.int(devices.length)],
+      String(rng.int(5)),
+      String(1 + rng.int(3)),
+      rng.next() < 0.5 ? 'true' : 'false',
+      day.format(t0 + rng.int(3000) * 86400000),
+      ts.format(t0 + rng.int(3000 * 86400) * 1000),
+      miss(0.02) ? '' : (50 + rng.next() * 60).toFixed(1),
+    ].join(',');
+    buf += line + '\n';
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await once(out, 'finish');
+}
+
+try {
+  const adult = resolve(import.meta.dirname, '../../shared/datasets/adult.csv');
+  await readFigure('read csv: adult (warm-up)', adult);
+  await readFigure('read csv: adult', adult);
+  const t = await readTable(adult);
+  for (const ext of ['csv', 'parquet']) {
+    const p = join(dir, `adult.${ext}`);
+    const { seconds } = await timed(() => writeTable(p, t));
+    report(`write ${ext}: adult`, { rows: t.numRows, MB: statSync(p).size / 1048576, seconds, 'rows/s': Math.round(t.numRows / seconds), peakRssMB: peakRssMb() });
+  }
+  const pq = join(dir, 'adult.parquet');
+  const { value: tp, seconds: sp } = await timed(() => readTable(pq));
+  report('read parquet: adult', { rows: tp.numRows, seconds: sp, 'rows/s': Math.round(tp.numRows / sp), peakRssMB: peakRssMb() });
+
+  const big = join(dir, 'mixed-1m.csv');
+  const rows = Number(process.env.IO_BENCH_ROWS ?? 1_000_000);
+  const { seconds: gs } = await timed(() => generate(big, rows));
+  report(`generate csv: ${rows} × 20 mixed`, { rows, MB: statSync(big).size / 1048576, seconds: gs, peakRssMB: peakRssMb() });
+  await readFigure(`read csv: ${rows} × 20 mixed`, big);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
