@@ -171,3 +171,18 @@ describe('bootstrap helpers', () => {
     expect(q[2]).toBeCloseTo(0.04, 12);
   });
 });
+
+describe('poissonCounts', () => {
+  it('draws Poisson(m): mean and variance ≈ m for small and large m', async () => {
+    const { poissonCounts } = await import('../../src/core/model-eval/bootstrap.js');
+    for (const m of [1, 3.5, 25, 400]) {
+      const mult = new Float64Array(40000).fill(m);
+      const out = poissonCounts(createRng(9, m), mult, new Float64Array(mult.length));
+      let s = 0, s2 = 0;
+      for (const x of out) { s += x; s2 += x * x; }
+      const mean = s / out.length, v = s2 / out.length - mean * mean;
+      expect(Math.abs(mean - m)).toBeLessThan(0.03 * m + 0.02);
+      expect(Math.abs(v - m)).toBeLessThan(0.06 * m + 0.03);
+    }
+  });
+});

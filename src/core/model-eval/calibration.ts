@@ -21,22 +21,31 @@ export function calibrationBins(p: ArrayLike<number>, numBins: number, strategy:
   if (strategy === 'width') {
     edges = Array.from({ length: k + 1 }, (_, i) => i / k);
   } else {
-    const sorted = Float64Array.from(p).sort();
+    const sorted = Float64Array.from(p).sort(); // native numeric sort of a typed array
     edges = [0];
     for (let b = 1; b < k; b++) edges.push(n ? sorted[Math.min(n - 1, Math.floor((b * n) / k))] : b / k);
     edges.push(1);
   }
-  for (let i = 0; i < n; i++) {
-    // Largest b with edges[b] <= p (upper edge of the last bin inclusive).
+  assignBins(p, edges, bin);
+  return { bin, edges };
+}
+
+/**
+ * Bin of every value: the largest b with edges[b] ≤ p (the last bin includes its upper edge). Fills `out`.
+ * @example assignBins(Float64Array.of(0.25, 1), [0, 0.5, 1], new Uint8Array(2)) // [0, 1]
+ */
+export function assignBins(p: ArrayLike<number>, edges: readonly number[], out: Uint8Array): Uint8Array {
+  const k = edges.length - 1;
+  for (let i = 0; i < p.length; i++) {
     let lo = 0, hi = k - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (edges[mid] <= p[i]) lo = mid;
       else hi = mid - 1;
     }
-    bin[i] = lo;
+    out[i] = lo;
   }
-  return { bin, edges };
+  return out;
 }
 
 /** One bin of a reliability diagram. */

@@ -24,12 +24,13 @@ export function flattenFigures(f: Figures, out: number[]): void {
 }
 
 /**
- * Runs `compute` once without weights and `resamples` times with weights from `nextWeights`, and returns the
- * point figures with percentile intervals at `level`. Each resample must produce the same shape.
- * @example withIntervals((w) => ({ acc: accuracy(w) }), 200, (r) => poissonWeights(rng, buf))
+ * Runs `compute(-1)` for the point figures (all rows, weight 1) and `compute(r)` for resamples r = 0…R−1 (the
+ * callback draws its own seeded weights), and returns the point figures with percentile intervals at `level`.
+ * Each call must produce the same shape.
+ * @example withIntervals((r) => ({ acc: accuracy(r < 0 ? null : poissonWeights(rng, buf)) }), 200)
  */
-export function withIntervals(compute: (w: Uint8Array | null) => object, resamples: number, nextWeights: (r: number) => Uint8Array, level = 0.95, onResample?: (r: number) => void): Estimated {
-  const point = compute(null) as Figures;
+export function withIntervals(compute: (resample: number) => object, resamples: number, level = 0.95, onResample?: (r: number) => void): Estimated {
+  const point = compute(-1) as Figures;
   const flat: number[] = [];
   flattenFigures(point, flat);
   const F = flat.length;
@@ -38,7 +39,7 @@ export function withIntervals(compute: (w: Uint8Array | null) => object, resampl
   for (let r = 0; r < resamples; r++) {
     onResample?.(r);
     buf.length = 0;
-    flattenFigures(compute(nextWeights(r)) as Figures, buf);
+    flattenFigures(compute(r) as Figures, buf);
     for (let f = 0; f < F; f++) samples[f * resamples + r] = buf[f];
   }
   let idx = 0;

@@ -2,21 +2,24 @@
  * Model evaluation from predictions: every metric with a bootstrap interval, calibration, per-slice metrics,
  * fairness gaps and weak-slice discovery, as one plain JSON result.
  *
- * Speed: rows are sorted by score once; every bootstrap resample is a vector of Poisson(1) row weights, and
- * each metric is an O(n) weighted pass over the fixed layout (no re-sorting, no row copies). With n rows, R
- * resamples and G slice groupings the cost is O(n log n + R · n · (G + 6)).
+ * Speed: nothing is re-sorted or copied per resample. Rows are aggregated once into keys: (slice crossing cell,
+ * confusion cell) for the confusion-matrix metrics, (score or score bucket, outcome) for the score metrics.
+ * A Poisson bootstrap resample gives each key one Poisson(row count) weight (the sum of its rows' Poisson(1)
+ * weights), and every metric is a pass over the keys. Cost: O(n log n) once, then O(R · keys) for R resamples.
+ * Multiclass probabilities and regression keep per-row Poisson(1) weights: O(R · n).
  */
 import { throwIfAborted } from '../errors.js';
 import { createRng } from '../random.js';
 import type { Table } from '../table/table.js';
 import { SynthopsError } from '../errors.js';
-import { poissonWeights } from './bootstrap.js';
+import { poissonCounts, poissonWeights } from './bootstrap.js';
 import { calibrationBins, calibrationScores, type ReliabilityBin } from './calibration.js';
 import { confusionScores, groupConfusion } from './confusion.js';
 import { withIntervals, type Estimate, type Figures } from './estimate.js';
 import { columnGrouping, crossGroupings, describeGroup, type Grouping } from './grouping.js';
 import type { Predictions } from './predictions.js';
-import { averagePrecisionSorted, multiclassLosses, probabilityLosses, rocAucSorted, thresholdSweep, type ThresholdPoint } from './ranking.js';
+import { multiclassLosses, thresholdSweep, type ThresholdPoint } from './ranking.js';
+import { calibrationFromSums, distinctScores, scoreKeysFrom, scorePass, type ScorePassResult } from './score-pass.js';
 import { groupErrors, regressionScores } from './regression.js';
 import { findWeakSlices, type WeakSliceResult } from './weak-slices.js';
 
@@ -98,6 +101,9 @@ export interface ModelEvalResult {
   warnings: string[];
 }
 
+/** Score buckets used by bootstrap resamples when there are more distinct scores than twice this. */
+const SCORE_BUCKETS = 8192;
+
 const DEFAULT_THRESHOLDS = Array.from({ length: 19 }, (_, i) => Math.round((i + 1) * 5) / 100);
 
 /**
@@ -131,18 +137,10 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
     if (dg.length) weakSlices = findWeakSlices(preds, dg, { minSupport, alpha: opts.alpha });
   }
 
-  // Sort rows by score once (binary with scores) so ranking metrics are O(n) per resample.
-  const order = preds.task === 'classification' && preds.score ? argsort(preds.score) : null;
-  const perm = <A extends Int32Array | Float64Array | Uint8Array>(a: A): A => {
-    if (!order) return a;
-    const out = new (a.constructor as new (n: number) => A)(a.length);
-    for (let j = 0; j < a.length; j++) out[j] = a[order[j]];
-    return out;
-  };
-  const codes = groupings.map((g) => perm(g.codes));
+  const codes = groupings.map((g) => g.codes);
   const rng = createRng(seed, 'model-eval-bootstrap');
   const wbuf = new Uint8Array(n);
-  const nextWeights = () => poissonWeights(rng, wbuf);
+  const rowWeights = (r: number) => (r < 0 ? null : poissonWeights(rng, wbuf));
   const onResample = () => throwIfAborted(opts.signal);
   const supportOf = (g: Grouping) => {
     const s = new Float64Array(g.numGroups);
@@ -155,7 +153,8 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
   if (preds.task === 'regression') {
     const err = new Float64Array(n);
     for (let i = 0; i < n; i++) err[i] = preds.pred[i] - preds.y[i];
-    const est = withIntervals((w) => {
+    const est = withIntervals((r) => {
+      const w = rowWeights(r);
       const s = regressionScores(preds.y, preds.pred, w);
       const slices = codes.map((c, gi) => {
         const sums = groupErrors(c, groupings[gi].numGroups, err, w);
@@ -168,7 +167,7 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
         return out;
       });
       return { overall: { mae: s.mae, rmse: s.rmse, r2: s.r2, mape: s.mape }, slices };
-    }, resamples, nextWeights, level, onResample);
+    }, resamples, level, onResample);
     const full = regressionScores(preds.y, preds.pred);
     if (full.mapeExcluded > 0) warnings.push(`MAPE leaves out ${full.mapeExcluded} row(s) whose true value is 0.`);
     return {
@@ -187,11 +186,11 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
   const k = preds.classes.length, kk = k * k;
   const pos = preds.positive;
   const binary = pos >= 0 && k === 2;
-  const y = perm(preds.y), pred = perm(preds.pred);
+  const { y, pred } = preds;
   const cell = new Uint8Array(n);
   if (kk > 255) throw new SynthopsError('invalid_input', `invalid label: ${k} classes. Model evaluation supports up to 15 classes.`);
   for (let i = 0; i < n; i++) cell[i] = y[i] * k + pred[i];
-  const score = order ? perm(preds.score!) : null;
+  const score = preds.score;
   const isPos = new Uint8Array(n);
   if (pos >= 0) for (let i = 0; i < n; i++) isPos[i] = y[i] === pos ? 1 : 0;
   // Calibration: binary → P(positive) vs outcome; multiclass with probabilities → top-label confidence vs correct.
@@ -204,17 +203,35 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
       let best = 0;
       for (let c = 1; c < k; c++) if (preds.proba[i * k + c] > preds.proba[i * k + best]) best = c;
       calP[i] = preds.proba[i * k + best];
-      calO[i] = preds.y[i] === best ? 1 : 0;
+      calO[i] = y[i] === best ? 1 : 0;
     }
   }
   const nb = opts.calibrationBins ?? 10;
   const binsW = calP ? calibrationBins(calP, nb, 'width') : null;
   const binsM = calP ? calibrationBins(calP, nb, 'mass') : null;
-  const zeros = new Int32Array(n);
+  // Score metrics work on keys: exact keys (one per distinct score and outcome) for the point values; for
+  // resamples of data with many distinct scores, SCORE_BUCKETS buckets, with each resampled value shifted by
+  // (exact − bucketed) point value so the interval is centred on the exact figure.
+  const distinct = score ? distinctScores(score, isPos) : null;
+  const exact = distinct ? scoreKeysFrom(distinct, binsW!.edges, binsM!.edges) : null;
+  const approx = exact && exact.n > 2 * SCORE_BUCKETS ? scoreKeysFrom(distinct!, binsW!.edges, binsM!.edges, SCORE_BUCKETS) : exact;
+  const exactPoint = exact ? scorePass(exact) : null;
+  const approxPoint = approx && approx !== exact ? scorePass(approx) : exactPoint;
+  const scoreW = approx ? new Float64Array(approx.n) : null;
   const singleCount = singles.length;
+  // Every grouping is a marginal of the full crossing of the slice columns: one O(n) pass per resample fills
+  // the crossing's confusion matrices, and each grouping (and the overall matrix) sums its cells.
+  const cross = marginalLayout(groupings, codes, singles.length, n);
+  const cellKeys = confusionKeys(cross.codes, cross.numGroups, cell, kk);
+  const cellW = new Float64Array(cellKeys.mult.length);
 
-  const est = withIntervals((w) => {
-    const cm = groupConfusion(zeros, 1, cell, kk, w);
+  const est = withIntervals((r) => {
+    const cw = r < 0 ? cellKeys.mult : poissonCounts(rng, cellKeys.mult, cellW);
+    const fm = new Float64Array(cross.numGroups * kk);
+    for (let j = 0; j < cw.length; j++) fm[cellKeys.key[j]] += cw[j];
+    const w = preds.proba ? rowWeights(r) : null;
+    const cm = new Float64Array(kk);
+    for (let f = 0; f < cross.numGroups; f++) for (let c = 0; c < kk; c++) cm[c] += fm[f * kk + c];
     const s = confusionScores(cm, k);
     const head = binary ? s.perClass[pos] : s.macro;
     const overall: Record<string, number> = {
@@ -230,29 +247,38 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
       weightedRecall: s.weighted.recall,
       weightedF1: s.weighted.f1,
     };
-    if (score) {
-      overall.rocAuc = rocAucSorted(score, isPos, w);
-      overall.prAuc = averagePrecisionSorted(score, isPos, w);
-      const l = probabilityLosses(score, isPos, w);
-      overall.logLoss = l.logLoss;
-      overall.brier = l.brier;
+    let calibration = {};
+    if (exact) {
+      const sp = r < 0 ? exactPoint! : scorePass(approx!, poissonCounts(rng, approx!.mult, scoreW!));
+      const shift = (f: (x: ScorePassResult) => number) => (r < 0 ? f(sp) : f(sp) + f(exactPoint!) - f(approxPoint!));
+      overall.rocAuc = shift((x) => x.auc);
+      overall.prAuc = shift((x) => x.ap);
+      overall.logLoss = shift((x) => x.logLoss);
+      overall.brier = shift((x) => x.brier);
+      const cw = (x: ScorePassResult) => calibrationFromSums(x.calA), cm2 = (x: ScorePassResult) => calibrationFromSums(x.calB);
+      calibration = {
+        width: { ece: shift((x) => cw(x).ece), mce: shift((x) => cw(x).mce) },
+        mass: { ece: shift((x) => cm2(x).ece), mce: shift((x) => cm2(x).mce) },
+      };
     } else if (preds.proba) {
       const l = multiclassLosses(preds.proba, preds.y, k, w);
       overall.logLoss = l.logLoss;
       overall.brier = l.brier;
+      calibration = {
+        width: (({ ece, mce }) => ({ ece, mce }))(calibrationScores(calP!, calO!, binsW!, w)),
+        mass: (({ ece, mce }) => ({ ece, mce }))(calibrationScores(calP!, calO!, binsM!, w)),
+      };
     }
     const perClass = s.perClass.map((c) => ({ precision: c.precision, recall: c.recall, f1: c.f1 }));
-    const calibration = calP
-      ? {
-          width: (({ ece, mce }) => ({ ece, mce }))(calibrationScores(calP, calO!, binsW!, w)),
-          mass: (({ ece, mce }) => ({ ece, mce }))(calibrationScores(calP, calO!, binsM!, w)),
-        }
-      : {};
     const slices: Figures[][] = [];
     const fairness: Figures[] = [];
-    codes.forEach((c, gi) => {
-      const g = groupings[gi];
-      const m = groupConfusion(c, g.numGroups, cell, kk, w);
+    groupings.forEach((g, gi) => {
+      const m = new Float64Array(g.numGroups * kk);
+      const sub = cross.subOf[gi];
+      for (let f = 0; f < cross.numGroups; f++) {
+        const t = sub[f] * kk;
+        for (let c = 0; c < kk; c++) m[t + c] += fm[f * kk + c];
+      }
       const out: Figures[] = [];
       const rates: { sel: number; tpr: number; fpr: number }[] = [];
       for (let j = 0; j < g.numGroups; j++) {
@@ -275,9 +301,9 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
       if (binary && gi < singleCount) fairness.push(fairnessFigures(rates));
     });
     return { overall, perClass, calibration, slices, fairness };
-  }, resamples, nextWeights, level, onResample);
+  }, resamples, level, onResample);
 
-  const full = groupConfusion(zeros, 1, cell, kk);
+  const full = groupConfusion(new Int32Array(n), 1, cell, kk);
   const fullScores = confusionScores(full, k);
   for (const [c, cs] of fullScores.perClass.entries()) {
     if (cs.support === 0) warnings.push(`class "${preds.classes[c]}" never occurs in the truth: its recall is undefined and it is left out of balanced accuracy.`);
@@ -286,7 +312,6 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
     ? { width: calibrationScores(calP, calO!, binsW!), mass: calibrationScores(calP, calO!, binsM!) }
     : null;
   const estCal = est.calibration as unknown as { width?: { ece: Estimate; mce: Estimate }; mass?: { ece: Estimate; mce: Estimate } };
-  const sortedScore = score;
   const result: ModelEvalResult = {
     task: 'classification',
     rows: n,
@@ -297,7 +322,7 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
     overall: est.overall as unknown as Record<string, Estimate>,
     perClass: preds.classes.map((c, i) => ({ class: c, support: fullScores.perClass[i].support, ...(est.perClass as unknown as { precision: Estimate; recall: Estimate; f1: Estimate }[])[i] })),
     confusion: preds.classes.map((_, t) => Array.from(full.subarray(t * k, (t + 1) * k))),
-    ...(sortedScore ? { thresholds: thresholdSweep(sortedScore, isPos, opts.thresholds ?? DEFAULT_THRESHOLDS) } : {}),
+    ...(exact ? { thresholds: thresholdSweep(exact.score, exact.isPos, opts.thresholds ?? DEFAULT_THRESHOLDS, exact.mult) } : {}),
     ...(calFull && estCal.width && estCal.mass
       ? {
           calibration: {
@@ -319,20 +344,44 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
   return result;
 }
 
+/** The full crossing of the groupings' columns and, per grouping, the map from crossing cell to its group. */
+function marginalLayout(groupings: Grouping[], codes: Int32Array[], numSingles: number, n: number): { codes: Int32Array; numGroups: number; subOf: Int32Array[] } {
+  if (!groupings.length) return { codes: new Int32Array(n), numGroups: 1, subOf: [] };
+  // Key each row by its tuple of single-column group codes (mixed radix; pairs are functions of the singles),
+  // then compact to the observed keys.
+  const key = new Float64Array(n);
+  let radix = 1;
+  for (let gi = 0; gi < numSingles; gi++) {
+    const c = codes[gi];
+    for (let i = 0; i < n; i++) key[i] += c[i] * radix;
+    radix *= groupings[gi].numGroups;
+  }
+  const map = new Map<number, number>();
+  const out = new Int32Array(n);
+  const rep: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let f = map.get(key[i]);
+    if (f === undefined) { f = rep.length; map.set(key[i], f); rep.push(i); }
+    out[i] = f;
+  }
+  return { codes: out, numGroups: rep.length, subOf: codes.map((c) => Int32Array.from(rep, (i) => c[i])) };
+}
+
 function smallEnough(table: Table, c: string): boolean {
   const col = table.column(c);
   return col.storage === 'numeric' || col.dictionary.length <= 50;
 }
 
-/** Indices that sort `a` ascending (stable). */
-function argsort(a: Float64Array): Int32Array {
-  const idx = new Int32Array(a.length);
-  for (let i = 0; i < idx.length; i++) idx[i] = i;
-  // Sort by (value, index) packed into a Float64Array pair sort: use typed-array sort on keys for speed.
-  const keys = Float64Array.from(a);
-  const tmp = Array.from(idx);
-  tmp.sort((i, j) => keys[i] - keys[j] || i - j);
-  return Int32Array.from(tmp);
+/** Distinct (crossing cell, confusion cell) keys with their row counts. */
+function confusionKeys(codes: Int32Array, numGroups: number, cell: Uint8Array, kk: number): { key: Int32Array; mult: Float64Array } {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < codes.length; i++) {
+    const key = codes[i] * kk + cell[i];
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const keys = [...counts.keys()].sort((a, b) => a - b);
+  void numGroups;
+  return { key: Int32Array.from(keys), mult: Float64Array.from(keys, (k) => counts.get(k)!) };
 }
 
 function fairnessFigures(rates: { sel: number; tpr: number; fpr: number }[]): Figures {

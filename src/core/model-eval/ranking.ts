@@ -114,23 +114,27 @@ export interface ThresholdPoint {
 }
 
 /**
- * Scores at each threshold in `thresholds` (predict positive when score ≥ t), in one pass over rows sorted by
- * ascending score. Precision is NaN where nothing is predicted positive.
+ * Scores at each threshold in `thresholds` (predict positive when score ≥ t), in one pass over rows (or keys with
+ * row counts `w`) sorted by ascending score. Precision is NaN where nothing is predicted positive.
  * @example thresholdSweep(sortedScores, positive, [0.25, 0.5, 0.75])
  */
-export function thresholdSweep(scores: ArrayLike<number>, positive: ArrayLike<number>, thresholds: readonly number[]): ThresholdPoint[] {
-  const n = scores.length;
-  let P = 0;
-  for (let j = 0; j < n; j++) if (positive[j]) P++;
+export function thresholdSweep(scores: ArrayLike<number>, positive: ArrayLike<number>, thresholds: readonly number[], w: Weights = null): ThresholdPoint[] {
+  const len = scores.length;
+  let P = 0, n = 0;
+  for (let j = 0; j < len; j++) {
+    const wj = w ? w[j] : 1;
+    n += wj;
+    if (positive[j]) P += wj;
+  }
   const N = n - P;
   const ts = [...thresholds].sort((a, b) => a - b);
   const out: ThresholdPoint[] = [];
   // Walk thresholds upward; rows below t are predicted negative.
   let j = 0, posBelow = 0, negBelow = 0;
   for (const t of ts) {
-    while (j < n && scores[j] < t) {
-      if (positive[j]) posBelow++;
-      else negBelow++;
+    while (j < len && scores[j] < t) {
+      if (positive[j]) posBelow += w ? w[j] : 1;
+      else negBelow += w ? w[j] : 1;
       j++;
     }
     const tp = P - posBelow, fp = N - negBelow;
