@@ -108,7 +108,8 @@ export const registerDrift: RegisterCommand = (program: Command, io: CliIO, setS
         currentTable = alignToReference(await readTable(resolve(io.cwd, curPath), { signal: io.signal }), ref.profile);
         currentProfile = profileTable(currentTable);
       }
-      for (const [flag, col] of [['--time-column', o.timeColumn], ['--target', o.target], ['--prediction', o.prediction]] as const)
+      // --target may be absent from the current data when probabilities are given: labels have not arrived yet.
+      for (const [flag, col] of [['--time-column', o.timeColumn], ['--target', o.proba ? undefined : o.target], ['--prediction', o.prediction]] as const)
         if (col && currentTable && !currentTable.has(col)) throw new SynthopsError('invalid_argument', `invalid ${flag}: "${col}". The current data has no such column.`, { file: curPath, column: col });
       const report = buildDriftReport({
         referenceName: refPath,

@@ -92,7 +92,8 @@ export function buildDriftReport(input: DriftReportInput): DriftReport {
     report.windows = { column: w.column, width: w.width, baseline, ...(note ? { baselineNote: note } : {}), untimed: wd.untimed, items: wd.windows };
   }
   if (input.classifier && input.current) {
-    const cur = scoreRows(input.current, input.classifier);
+    const target = input.classifier.target && input.current.has(input.classifier.target) ? input.classifier.target : undefined;
+    const cur = scoreRows(input.current, { ...input.classifier, target });
     let calibration = input.calibration;
     let refPerf: PerformanceEstimate | undefined;
     if (input.referenceTable) {
