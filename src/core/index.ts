@@ -53,3 +53,10 @@ export {
   type TreeTarget,
   type TreeOptions,
 } from './learners/tree.js';
+// Schema inference, datetime formats, PII detection, SDV metadata import (foundation I/O).
+export { inferSchema, inferColumnSpec, LOW_CARDINALITY_MAX, BOOLEAN_PAIRS, type ColumnStats } from './table/infer.js';
+export { ColumnBuilder, TableBuilder, MISSING_TOKENS, plainDecimals, type FinishOptions } from './table/infer-builder.js';
+export { summarizeColumns, type ColumnSummary } from './table/infer-summary.js';
+export { compileDatetimeFormat, detectDatetimeFormat, strftimeToFormat, DATETIME_CANDIDATES, type DatetimeFormat } from './table/datetime.js';
+export { detectPii, luhnValid } from './table/pii.js';
+export { schemaFromSdvMetadata } from './table/sdv.js';
