@@ -1,5 +1,6 @@
 import { readArtifact, type Artifact } from '../artifact.js';
 import { SynthopsError } from '../errors.js';
+import { cart } from './cart.js';
 import { gaussianCopula, independent } from './gaussian-copula.js';
 import type { FittedSynthesizer, SynthesizerKind, SynthesizerPayload } from './synthesizer.js';
 
@@ -7,7 +8,7 @@ import type { FittedSynthesizer, SynthesizerKind, SynthesizerPayload } from './s
  * Every registered synthesizer kind, in the order they are listed to users. To add one, import its
  * `SynthesizerKind` and append it here (one line).
  */
-export const SYNTHESIZERS: SynthesizerKind[] = [independent, gaussianCopula];
+export const SYNTHESIZERS: SynthesizerKind[] = [independent, gaussianCopula, cart];
 
 /** The default synthesizer of `synthops generate` (the best that is registered). */
 export const DEFAULT_SYNTHESIZER = 'gaussian-copula';

@@ -2,14 +2,14 @@ import { makeArtifact, readArtifact, type Artifact } from '../artifact.js';
 import { SynthopsError, ValidationError, throwIfAborted, type ValidationIssue } from '../errors.js';
 import type { JsonValue } from '../json.js';
 import { Adam } from '../neural/adam.js';
-import { conditionPredicate, splitShares } from '../neural/conditions.js';
+import { sampleConditioned } from '../neural/conditions.js';
 import { DataTransformer, isModelled, type TransformerState } from '../neural/dataTransformer.js';
 import { TvaeNet } from '../neural/tvaeNet.js';
 import { packWeights, unpackWeights, type PackedWeights } from '../neural/weights.js';
 import { createRng, type Rng } from '../random.js';
 import type { Schema } from '../table/schema.js';
 import type { Table } from '../table/table.js';
-import type { Condition, FitOptions, FittedSynthesizer, SampleOptions, Synthesizer, SynthesizerKind, SynthesizerPayload } from './synthesizer.js';
+import type { FitOptions, FittedSynthesizer, SampleOptions, Synthesizer, SynthesizerKind, SynthesizerPayload } from './synthesizer.js';
 
 /**
  * Parameters of the TVAE synthesizer (Xu et al. 2019, "Modeling Tabular data using Conditional GAN", the VAE
@@ -190,52 +190,10 @@ class FittedTvae implements FittedSynthesizer<TvaeParams> {
     return this.tf.inverse(this.net.sample(n, rng.split('net')), n, this.schema, rng.split('decode'));
   }
 
-  /** Unconditional rows in chunks of 1000 (memory stays flat), each chunk from its own stream. */
-  private drawMany(n: number, rng: Rng, signal?: AbortSignal): Table {
-    const parts: Table[] = [];
-    for (let at = 0, chunk = 0; at < n || chunk === 0; at += 1000, chunk++) {
-      throwIfAborted(signal);
-      parts.push(this.draw(Math.min(1000, n - at), rng.split(chunk)));
-      if (n === 0) break;
-    }
-    return parts.length === 1 ? parts[0] : parts[0].concat(...parts.slice(1));
-  }
-
-  /** Rejection sampling: draws until `n` rows meet `conditions` (gives up after 200·n + 10 000 draws). */
-  private drawMatching(n: number, conditions: readonly Condition[], rng: Rng, signal?: AbortSignal): Table {
-    const keep = conditionPredicate(this.schema, conditions);
-    const parts: Table[] = [];
-    let got = 0, drawn = 0;
-    const limit = 200 * n + 10000;
-    for (let round = 0; got < n; round++) {
-      throwIfAborted(signal);
-      if (drawn >= limit)
-        throw new SynthopsError('invalid_argument', `invalid conditions: only ${got} of ${n} rows matched after ${drawn} draws. The condition is too rare under this model.`);
-      const t = this.draw(2000, rng.split(round));
-      drawn += 2000;
-      const ok = t.filter((i) => keep(t, i));
-      const take = Math.min(ok.numRows, n - got);
-      if (take > 0) parts.push(ok.slice(0, take));
-      got += take;
-    }
-    return parts.length === 0 ? this.draw(0, rng) : parts.length === 1 ? parts[0] : parts[0].concat(...parts.slice(1));
-  }
-
   sample(n: number, opts: SampleOptions): Table {
-    if (!Number.isInteger(n) || n < 0) throw new SynthopsError('invalid_argument', `invalid rows: ${n}. Pass a whole number ≥ 0.`);
     if (!Number.isFinite(opts?.seed)) throw new SynthopsError('invalid_argument', `invalid seed: ${opts?.seed}. Pass a finite number.`);
     const rng = createRng(opts.seed, KIND, 'sample', opts.shard ?? 0);
-    const conditions = opts.conditions ?? [];
-    if (conditions.length === 0) return this.drawMany(n, rng, opts.signal);
-    const shares = conditions.filter((c): c is Extract<Condition, { shares: unknown }> => 'shares' in c);
-    const rest = conditions.filter((c) => !('shares' in c));
-    if (shares.length > 1) throw new SynthopsError('invalid_argument', 'invalid conditions: at most one `shares` condition is supported.');
-    if (shares.length === 0) return this.drawMatching(n, rest, rng, opts.signal);
-    const parts = splitShares(n, shares[0].shares)
-      .filter(([, k]) => k > 0)
-      .map(([label, k], i) => this.drawMatching(k, [...rest, { column: shares[0].column, equals: label }], rng.split(`share:${i}`), opts.signal));
-    const all = parts.length === 1 ? parts[0] : parts[0].concat(...parts.slice(1));
-    return all.take(rng.split('shuffle').permutation(all.numRows));
+    return sampleConditioned(this.schema, n, opts.conditions ?? [], rng, (k, r) => this.draw(k, r), opts.signal);
   }
 
   save(): Artifact<SynthesizerPayload> {
