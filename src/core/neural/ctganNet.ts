@@ -1,0 +1,224 @@
+import type { Rng } from '../random.js';
+import { leakyReluBackward, reluBackward, reluForward } from './activations.js';
+import { BatchNorm } from './batchNorm.js';
+import type { Span } from './dataTransformer.js';
+import { gemm, transpose } from './gemm.js';
+import { Linear } from './linear.js';
+import type { Param } from './param.js';
+
+/**
+ * CTGAN's generator (Xu et al. 2019): residual blocks `[ReLU(BN(Linear(x))), x]` over the noise and the
+ * conditional vector, then a linear layer to the encoded row. `activate` applies tanh to scalar slots and a
+ * Gumbel-softmax (temperature τ) to every one-hot block; `backward` takes the gradient with respect to the
+ * activated row (plus the raw-logit gradient of the conditional loss) back to the weights.
+ * @example const g = new Generator(128 + condDim, [256, 256], dataDim, rng); const raw = g.forward(input, 500);
+ */
+export class Generator {
+  readonly fcs: Linear[] = [];
+  readonly bns: BatchNorm[] = [];
+  readonly out: Linear;
+  private inputs: Float32Array[] = [];
+  private acts: Float32Array[] = [];
+  private widths: number[] = [];
+
+  constructor(readonly inDim: number, dims: number[], readonly outDim: number, rng: Rng) {
+    let d = inDim;
+    dims.forEach((h, i) => {
+      this.fcs.push(new Linear(d, h, rng.split(`g${i}`), `g${i}`));
+      this.bns.push(new BatchNorm(h, `g${i}.bn`));
+      d += h;
+    });
+    this.out = new Linear(d, outDim, rng.split('gout'), 'gout');
+  }
+
+  get params(): Param[] {
+    return [...this.fcs.flatMap((l, i) => [...l.params, ...this.bns[i].params]), ...this.out.params];
+  }
+
+  /** Raw outputs (n × outDim) for inputs (n × inDim: noise then conditional vector). */
+  forward(input: Float32Array, n: number): Float32Array {
+    let x = input, d = this.inDim;
+    this.inputs = [];
+    this.acts = [];
+    this.widths = [];
+    this.fcs.forEach((fc, i) => {
+      const h = fc.outDim;
+      const a = reluForward(this.bns[i].forward(fc.forward(x, n), n), n * h);
+      const next = new Float32Array(n * (h + d));
+      for (let r = 0; r < n; r++) {
+        next.set(a.subarray(r * h, r * h + h), r * (h + d));
+        next.set(x.subarray(r * d, r * d + d), r * (h + d) + h);
+      }
+      this.inputs.push(x);
+      this.acts.push(a.slice());
+      this.widths.push(d);
+      x = next;
+      d += h;
+    });
+    return this.out.forward(x, n);
+  }
+
+  /** Accumulates weight gradients from dRaw (n × outDim, gradient w.r.t. the raw outputs). */
+  backward(dRaw: Float32Array, n: number): void {
+    let g = this.out.backward(dRaw, n)!;
+    for (let i = this.fcs.length - 1; i >= 0; i--) {
+      const h = this.fcs[i].outDim, d = this.widths[i];
+      const dA = new Float32Array(n * h), dX = new Float32Array(n * d);
+      for (let r = 0; r < n; r++) {
+        dA.set(g.subarray(r * (h + d), r * (h + d) + h), r * h);
+        dX.set(g.subarray(r * (h + d) + h, (r + 1) * (h + d)), r * d);
+      }
+      reluBackward(dA, this.acts[i], n * h);
+      const dIn = this.fcs[i].backward(this.bns[i].backward(dA, n), n, i > 0);
+      if (dIn) for (let k = 0; k < n * d; k++) dX[k] += dIn[k];
+      g = dX;
+    }
+  }
+}
+
+/**
+ * Applies CTGAN's output activations to raw generator rows in place of a copy: tanh on scalar slots, Gumbel-softmax
+ * with temperature `tau` on one-hot blocks (noise from `rng`). Returns the activated rows.
+ */
+export function activate(raw: Float32Array, n: number, dim: number, spans: readonly Span[], tau: number, rng: Rng): Float32Array {
+  const y = new Float32Array(n * dim);
+  for (let r = 0; r < n; r++) {
+    const o = r * dim;
+    for (const s of spans) {
+      const a = o + s.start;
+      if (s.activation === 'tanh') {
+        y[a] = Math.tanh(raw[a]);
+        continue;
+      }
+      let max = -Infinity;
+      for (let k = 0; k < s.size; k++) {
+        let u = rng.next();
+        if (u < 1e-20) u = 1e-20;
+        const v = (raw[a + k] - Math.log(-Math.log(u))) / tau;
+        y[a + k] = v;
+        if (v > max) max = v;
+      }
+      let sum = 0;
+      for (let k = 0; k < s.size; k++) sum += (y[a + k] = Math.exp(y[a + k] - max));
+      for (let k = 0; k < s.size; k++) y[a + k] /= sum;
+    }
+  }
+  return y;
+}
+
+/** Gradient through `activate`: dRaw from dY, given the activated rows y. */
+export function activateBackward(dY: Float32Array, y: Float32Array, n: number, dim: number, spans: readonly Span[], tau: number, dRaw: Float32Array): void {
+  for (let r = 0; r < n; r++) {
+    const o = r * dim;
+    for (const s of spans) {
+      const a = o + s.start;
+      if (s.activation === 'tanh') {
+        dRaw[a] += dY[a] * (1 - y[a] * y[a]);
+        continue;
+      }
+      let dot = 0;
+      for (let k = 0; k < s.size; k++) dot += y[a + k] * dY[a + k];
+      for (let k = 0; k < s.size; k++) dRaw[a + k] += (y[a + k] * (dY[a + k] - dot)) / tau;
+    }
+  }
+}
+
+/**
+ * CTGAN's critic with PacGAN: `pac` rows are concatenated into one input; two Linear → LeakyReLU(0.2) → Dropout(0.5)
+ * layers and a linear score. Besides forward/backward it computes the WGAN-GP gradient penalty and its exact
+ * gradient with respect to the weights (double backpropagation written out for this piecewise-linear network).
+ * @example const d = new Critic(pac * (dataDim + condDim), [256, 256], rng);
+ */
+export class Critic {
+  readonly layers: Linear[];
+  private factors: Float32Array[] = [];
+  private readonly slope = 0.2;
+
+  constructor(readonly inDim: number, dims: number[], rng: Rng, readonly dropout = 0.5) {
+    let d = inDim;
+    this.layers = dims.map((h, i) => {
+      const l = new Linear(d, h, rng.split(`d${i}`), `d${i}`);
+      d = h;
+      return l;
+    });
+    this.layers.push(new Linear(d, 1, rng.split('dout'), 'dout'));
+  }
+
+  get params(): Param[] {
+    return this.layers.flatMap((l) => l.params);
+  }
+
+  /** Scores (m values) for m packed rows; dropout masks drawn from `rng`. */
+  forward(x: Float32Array, m: number, rng: Rng): Float32Array {
+    let h = x;
+    this.factors = [];
+    const keep = 1 - this.dropout, scale = 1 / keep;
+    for (let i = 0; i < this.layers.length - 1; i++) {
+      const pre = this.layers[i].forward(h, m);
+      const f = new Float32Array(pre.length);
+      for (let k = 0; k < pre.length; k++) {
+        const drop = rng.next() < keep ? scale : 0;
+        const s = pre[k] > 0 ? 1 : this.slope;
+        f[k] = drop * s;
+        pre[k] *= f[k];
+      }
+      this.factors.push(f);
+      h = pre;
+    }
+    return this.layers[this.layers.length - 1].forward(h, m);
+  }
+
+  /** From dScores (m) accumulates weight gradients and returns dx (m × inDim). */
+  backward(dScore: Float32Array, m: number): Float32Array {
+    let g = this.layers[this.layers.length - 1].backward(dScore, m)!;
+    for (let i = this.layers.length - 2; i >= 0; i--) {
+      const f = this.factors[i];
+      for (let k = 0; k < m * this.layers[i].outDim; k++) g[k] *= f[k];
+      g = this.layers[i].backward(g, m)!;
+    }
+    return g;
+  }
+
+  /**
+   * Gradient penalty λ · mean_r (‖∇ₓ D(x_r)‖ − 1)² at the m packed rows x, and its gradient with respect to the
+   * critic's weights accumulated into them. Since LeakyReLU and dropout act as fixed per-unit factors fᵢ around x,
+   * ∇ₓD = W₁ (f₁ ⊙ (W₂ (f₂ ⊙ w₃))) is multilinear in the weights, and its gradient follows by the chain rule
+   * (biases do not enter it). Returns the penalty.
+   */
+  gradientPenalty(x: Float32Array, m: number, lambda: number, rng: Rng): number {
+    if (this.layers.length !== 3) throw new Error('gradientPenalty supports two hidden layers');
+    this.forward(x, m, rng);
+    const [l1, l2, l3] = this.layers;
+    const H1 = l1.outDim, H2 = l2.outDim, Din = this.inDim;
+    const [f1, f2] = this.factors;
+    const w3 = l3.w.data;
+    const e2 = new Float32Array(m * H2);
+    for (let r = 0; r < m; r++) for (let j = 0; j < H2; j++) e2[r * H2 + j] = f2[r * H2 + j] * w3[j];
+    const d1 = new Float32Array(m * H1);
+    gemm(m, H2, H1, e2, transpose(H1, H2, l2.w.data, new Float32Array(H1 * H2)), d1, false);
+    const e1 = new Float32Array(m * H1);
+    for (let k = 0; k < m * H1; k++) e1[k] = f1[k] * d1[k];
+    const g = new Float32Array(m * Din);
+    gemm(m, H1, Din, e1, transpose(Din, H1, l1.w.data, new Float32Array(Din * H1)), g, false);
+    let gp = 0;
+    const u = g; // reuse: u_r = λ·2(‖g_r‖ − 1)/m · g_r/‖g_r‖
+    for (let r = 0; r < m; r++) {
+      let s = 0;
+      for (let k = 0; k < Din; k++) s += g[r * Din + k] * g[r * Din + k];
+      const norm = Math.sqrt(s);
+      gp += (norm - 1) ** 2;
+      const c = norm > 0 ? (lambda * 2 * (norm - 1)) / (m * norm) : 0;
+      for (let k = 0; k < Din; k++) u[r * Din + k] *= c;
+    }
+    // W1 grad += uᵀ·e1; de1 = u·W1; dd1 = de1 ⊙ f1; W2 grad += dd1ᵀ·e2; de2 = dd1·W2; w3 grad += Σ_r de2 ⊙ f2.
+    gemm(Din, m, H1, transpose(m, Din, u, new Float32Array(m * Din)), e1, l1.w.grad, true);
+    const dd1 = new Float32Array(m * H1);
+    gemm(m, Din, H1, u, l1.w.data, dd1, false);
+    for (let k = 0; k < m * H1; k++) dd1[k] *= f1[k];
+    gemm(H1, m, H2, transpose(m, H1, dd1, new Float32Array(m * H1)), e2, l2.w.grad, true);
+    const de2 = new Float32Array(m * H2);
+    gemm(m, H1, H2, dd1, l2.w.data, de2, false);
+    for (let r = 0; r < m; r++) for (let j = 0; j < H2; j++) l3.w.grad[j] += de2[r * H2 + j] * f2[r * H2 + j];
+    return (lambda * gp) / m;
+  }
+}
