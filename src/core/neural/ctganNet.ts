@@ -1,5 +1,5 @@
 import type { Rng } from '../random.js';
-import { leakyReluBackward, reluBackward, reluForward } from './activations.js';
+import { reluBackward, reluForward } from './activations.js';
 import { BatchNorm } from './batchNorm.js';
 import type { Span } from './dataTransformer.js';
 import { gemm, transpose } from './gemm.js';
