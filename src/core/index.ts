@@ -53,6 +53,21 @@ export {
   type TreeTarget,
   type TreeOptions,
 } from './learners/tree.js';
+export {
+  fitLearner,
+  loadLearner,
+  learnerTarget,
+  kFoldIndices,
+  wrapRandomForest,
+  LEARNER_KINDS,
+  type LearnerKind,
+  type FittedModel,
+  type LearnerOptions,
+} from './learners/learner.js';
+export { type GradientBoostingOptions } from './learners/gradient-boosting.js';
+export { type RandomForestOptions } from './learners/random-forest.js';
+export { type LogisticOptions } from './learners/logistic.js';
+export { type LinearOptions } from './learners/linear.js';
 // Schema inference, datetime formats, PII detection, SDV metadata import (foundation I/O).
 export { inferSchema, inferColumnSpec, LOW_CARDINALITY_MAX, BOOLEAN_PAIRS, type ColumnStats } from './table/infer.js';
 export { ColumnBuilder, TableBuilder, MISSING_TOKENS, plainDecimals, type FinishOptions } from './table/infer-builder.js';

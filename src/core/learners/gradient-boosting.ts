@@ -1,0 +1,377 @@
+import { SynthopsError, throwIfAborted } from '../errors.js';
+import type { JsonValue } from '../json.js';
+import { createRng } from '../random.js';
+import { applyBinning, binningFromJSON, binningToJSON, fitBinning, type BinnedMatrix, type Binning } from './binning.js';
+import { checkFeatureMatrix, type FeatureMatrix } from './features.js';
+import { fitGradientTree, histLayout } from './gradient-tree.js';
+import { treeFromJSON, treeToJSON, type Tree, type TreeTarget } from './tree.js';
+
+/**
+ * Options of gradient boosting. Defaults suit tables of 1k–1M rows.
+ * @example fitGradientBoosting(x, target, { seed: 1, nEstimators: 200, learningRate: 0.05, validationFraction: 0.1 })
+ */
+export interface GradientBoostingOptions {
+  /** Seed for row/column subsampling and the validation split. */
+  seed: number;
+  /** Boosting rounds (trees per class for multiclass); default 100. */
+  nEstimators?: number;
+  /** Shrinkage applied to every tree; default 0.1. Lower → more rounds needed, usually better. */
+  learningRate?: number;
+  /** Deepest tree level; default 6. */
+  maxDepth?: number;
+  /** Most leaves per tree (best-first growth); default 31. */
+  maxLeaves?: number;
+  /** Fewest rows in a leaf; default 20. */
+  minSamplesLeaf?: number;
+  /** Smallest hessian sum in a leaf; default 1e-3. */
+  minChildWeight?: number;
+  /** L2 penalty on leaf values; default 1. Higher → smoother. */
+  lambda?: number;
+  /** Smallest split gain; default 0. */
+  minSplitGain?: number;
+  /** Fraction of training rows drawn (without replacement) for each round; default 1. */
+  subsample?: number;
+  /** Fraction of features tried by each tree; default 1. */
+  colsample?: number;
+  /** Value bins per numeric feature; default 64. */
+  maxBins?: number;
+  /** Fraction of training rows held out to stop early when their loss stops improving; default 0 (off). */
+  validationFraction?: number;
+  /** Rounds without improvement on the held-out rows before stopping; default 10. */
+  earlyStoppingRounds?: number;
+  /** Training rows of x (e.g. a cross-validation fold); default all. */
+  rows?: Int32Array;
+  /** Stops between rounds with an `aborted` error. */
+  signal?: AbortSignal;
+}
+
+/** Loss minimised: squared error (regression), binary log loss, or softmax cross-entropy (multiclass). */
+export type BoostingLoss = 'squared-error' | 'logloss' | 'softmax';
+
+/** A fitted gradient-boosting model: trees over bins, raw score = baseScore + Σ tree outputs. */
+export interface GradientBoostingModel {
+  loss: BoostingLoss;
+  /** 0 for regression; the number of classes otherwise. */
+  numClasses: number;
+  /** Trees per round: 1, or numClasses for softmax. Tree t belongs to output t % treesPerRound. */
+  treesPerRound: number;
+  baseScore: Float64Array;
+  trees: Tree[];
+  binning: Binning;
+  featureNames: string[];
+  levels: number[];
+  /** Rounds kept (after early stopping). */
+  rounds: number;
+}
+
+/**
+ * Fits gradient-boosted trees (second-order, histogram based): squared error for regression targets,
+ * binary log loss for 2 classes, softmax for more. O(rounds × rows × features) overall with histogram
+ * subtraction.
+ *
+ * @example
+ * const m = fitGradientBoosting(x, { kind: 'classification', y, numClasses: 2 }, { seed: 1 });
+ * const proba = predictGradientBoosting(m, xTest); // n × 2
+ */
+export function fitGradientBoosting(x: FeatureMatrix, target: TreeTarget, opts: GradientBoostingOptions): GradientBoostingModel {
+  checkFeatureMatrix(x);
+  const o = {
+    nEstimators: opts.nEstimators ?? 100,
+    learningRate: opts.learningRate ?? 0.1,
+    maxDepth: opts.maxDepth ?? 6,
+    maxLeaves: opts.maxLeaves ?? 31,
+    minSamplesLeaf: opts.minSamplesLeaf ?? 20,
+    minChildWeight: opts.minChildWeight ?? 1e-3,
+    lambda: opts.lambda ?? 1,
+    minSplitGain: opts.minSplitGain ?? 0,
+    subsample: opts.subsample ?? 1,
+    colsample: opts.colsample ?? 1,
+    maxBins: opts.maxBins ?? 64,
+    validationFraction: opts.validationFraction ?? 0,
+    earlyStoppingRounds: opts.earlyStoppingRounds ?? 10,
+  };
+  checkOptions(o);
+  const n = x.numRows;
+  if (target.y.length !== n) throw new SynthopsError('invalid_argument', `invalid target length: ${target.y.length}. Expected ${n} rows.`);
+  const rng = createRng(opts.seed, 'gradient-boosting');
+  let train = opts.rows ? Int32Array.from(opts.rows) : Int32Array.from({ length: n }, (_, i) => i);
+  let valid: Int32Array | null = null;
+  if (o.validationFraction > 0) {
+    const perm = rng.split('validation').shuffle(Int32Array.from(train));
+    const nv = Math.floor(perm.length * o.validationFraction);
+    if (nv >= 1 && perm.length - nv >= 2) {
+      valid = perm.slice(0, nv).sort();
+      train = perm.slice(nv).sort();
+    }
+  }
+  if (train.length === 0) throw new SynthopsError('invalid_input', 'invalid training rows: none. Gradient boosting needs at least one row.');
+
+  const isClf = target.kind === 'classification';
+  const K = isClf ? target.numClasses : 0;
+  const loss: BoostingLoss = !isClf ? 'squared-error' : K <= 2 ? 'logloss' : 'softmax';
+  const T = loss === 'softmax' ? K : 1;
+  const yc = isClf ? target.y : null;
+  const yr = isClf ? null : target.y;
+  for (const r of train) {
+    if (yc && !(yc[r] >= 0 && yc[r] < K)) throw new SynthopsError('invalid_input', `invalid class index at row ${r}. Classes must be in [0, ${K}).`, { row: r });
+    if (yr && !Number.isFinite(yr[r])) throw new SynthopsError('invalid_input', `invalid target at row ${r}: not a finite number.`, { row: r });
+  }
+
+  const binning = fitBinning(x, { maxBins: o.maxBins, rows: train });
+  const xb = applyBinning(x, binning);
+  const layout = histLayout(xb);
+
+  // Base score: the constant minimising the loss on the training rows.
+  const base = new Float64Array(T);
+  if (loss === 'squared-error') {
+    let s = 0;
+    for (const r of train) s += yr![r];
+    base[0] = s / train.length;
+  } else {
+    const cnt = new Float64Array(Math.max(K, 2));
+    for (const r of train) cnt[yc![r]]++;
+    if (loss === 'logloss') {
+      const p = clampP(cnt[1] / train.length);
+      base[0] = Math.log(p / (1 - p));
+    } else for (let k = 0; k < K; k++) base[k] = Math.log(clampP(cnt[k] / train.length));
+  }
+
+  // Raw scores for every row of x (only training and validation rows are kept up to date).
+  const F = new Float64Array(n * T);
+  for (let i = 0; i < n; i++) for (let t = 0; t < T; t++) F[i * T + t] = base[t];
+  const grad = new Float64Array(n);
+  const hess = new Float64Array(n);
+  const probs = loss === 'softmax' ? new Float64Array(n * K) : null;
+  const trees: Tree[] = [];
+  const p = xb.bins.length;
+  const nSample = Math.max(1, Math.round(train.length * o.subsample));
+  const nCols = Math.max(1, Math.round(p * o.colsample));
+  const single = K === 1; // one class: nothing to learn
+  let bestLoss = valid ? lossOn(valid) : Infinity;
+  let bestRounds = 0;
+  let sinceBest = 0;
+
+  for (let round = 0; round < o.nEstimators && !single; round++) {
+    throwIfAborted(opts.signal);
+    const rr = rng.split(round);
+    let rows = train;
+    if (nSample < train.length) {
+      const a = Int32Array.from(train);
+      for (let k = 0; k < nSample; k++) {
+        const j = k + rr.int(a.length - k);
+        const tmp = a[k];
+        a[k] = a[j];
+        a[j] = tmp;
+      }
+      rows = a.slice(0, nSample);
+    }
+    if (probs) for (const r of rows) softmaxRow(F, r, K, probs);
+    for (let t = 0; t < T; t++) {
+      for (const r of rows) {
+        if (loss === 'squared-error') {
+          grad[r] = F[r] - yr![r];
+          hess[r] = 1;
+        } else if (loss === 'logloss') {
+          const q = 1 / (1 + Math.exp(-F[r]));
+          grad[r] = q - (yc![r] === 1 ? 1 : 0);
+          hess[r] = Math.max(q * (1 - q), 1e-16);
+        } else {
+          const q = probs![r * K + t];
+          grad[r] = q - (yc![r] === t ? 1 : 0);
+          hess[r] = Math.max(q * (1 - q), 1e-16);
+        }
+      }
+      let features: Int32Array | undefined;
+      if (nCols < p) features = rr.split(t).permutation(p).slice(0, nCols).sort();
+      const fit = fitGradientTree(xb, grad, hess, Int32Array.from(rows), layout, {
+        maxDepth: o.maxDepth,
+        maxLeaves: o.maxLeaves,
+        minSamplesLeaf: o.minSamplesLeaf,
+        minChildWeight: o.minChildWeight,
+        lambda: o.lambda,
+        minSplitGain: o.minSplitGain,
+        shrinkage: o.learningRate,
+        features,
+      });
+      trees.push(fit.tree);
+      // Update raw scores: sampled rows from the leaf ranges, the rest (and validation rows) by traversal.
+      if (rows === train) {
+        const { tree } = fit;
+        for (let node = 0; node < tree.numNodes; node++) {
+          if (tree.feature[node] >= 0) continue;
+          const v = tree.value[node];
+          for (let i = fit.nodeStart[node]; i < fit.nodeEnd[node]; i++) F[fit.rows[i] * T + t] += v;
+        }
+      } else addTreeOutput(fit.tree, xb, train, F, T, t);
+      if (valid) addTreeOutput(fit.tree, xb, valid, F, T, t);
+    }
+    if (valid) {
+      const l = lossOn(valid);
+      if (l < bestLoss - 1e-12 * Math.abs(bestLoss)) {
+        bestLoss = l;
+        bestRounds = round + 1;
+        sinceBest = 0;
+      } else if (++sinceBest >= o.earlyStoppingRounds) break;
+    } else bestRounds = round + 1;
+  }
+  if (valid) trees.length = bestRounds * T;
+
+  return { loss, numClasses: K, treesPerRound: T, baseScore: base, trees, binning, featureNames: [...x.names], levels: [...x.levels], rounds: trees.length / T };
+
+  function lossOn(rows: Int32Array): number {
+    let s = 0;
+    for (const r of rows) {
+      if (loss === 'squared-error') {
+        const d = F[r] - yr![r];
+        s += d * d;
+      } else if (loss === 'logloss') {
+        const z = F[r];
+        // log(1 + e^-z) for y = 1, log(1 + e^z) for y = 0, computed stably.
+        const m = yc![r] === 1 ? -z : z;
+        s += m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
+      } else {
+        let mx = -Infinity;
+        for (let k = 0; k < K; k++) mx = Math.max(mx, F[r * K + k]);
+        let z = 0;
+        for (let k = 0; k < K; k++) z += Math.exp(F[r * K + k] - mx);
+        s += mx + Math.log(z) - F[r * K + yc![r]];
+      }
+    }
+    return s / rows.length;
+  }
+}
+
+/** Adds tree t's output for the given rows into raw scores F (stride T). */
+function addTreeOutput(tree: Tree, xb: BinnedMatrix, rows: Int32Array | null, F: Float64Array, T: number, t: number): void {
+  const { feature, threshold, catLeft, missingLeft, left, right, value } = tree;
+  const bins = xb.bins;
+  const m = rows ? rows.length : xb.numRows;
+  for (let i = 0; i < m; i++) {
+    const r = rows ? rows[i] : i;
+    let node = 0;
+    let f = feature[0];
+    while (f >= 0) {
+      const bin = bins[f][r];
+      const cl = catLeft[node];
+      node = (bin === 0 ? missingLeft[node] === 1 : cl ? cl[bin] === 1 : bin <= threshold[node]) ? left[node] : right[node];
+      f = feature[node];
+    }
+    F[r * T + t] += value[node];
+  }
+}
+
+/** Raw scores (n × treesPerRound, row-major): the model's margin before the link function. */
+export function gradientBoostingRaw(model: GradientBoostingModel, x: FeatureMatrix): Float64Array {
+  const xb = applyBinning(x, model.binning);
+  const T = model.treesPerRound;
+  const F = new Float64Array(x.numRows * T);
+  for (let i = 0; i < x.numRows; i++) for (let t = 0; t < T; t++) F[i * T + t] = model.baseScore[t];
+  model.trees.forEach((tree, j) => addTreeOutput(tree, xb, null, F, T, j % T));
+  return F;
+}
+
+/**
+ * Predictions: regression → n values; classification → n × numClasses probabilities (row-major).
+ * @example const p = predictGradientBoosting(model, x); const pPositive = p[i * 2 + 1];
+ */
+export function predictGradientBoosting(model: GradientBoostingModel, x: FeatureMatrix): Float64Array {
+  const F = gradientBoostingRaw(model, x);
+  const n = x.numRows;
+  if (model.loss === 'squared-error') return F;
+  if (model.numClasses === 1) return new Float64Array(n).fill(1);
+  if (model.loss === 'logloss') {
+    const out = new Float64Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      const q = 1 / (1 + Math.exp(-F[i]));
+      out[i * 2] = 1 - q;
+      out[i * 2 + 1] = q;
+    }
+    return out;
+  }
+  const K = model.numClasses;
+  const out = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) softmaxRow(F, i, K, out);
+  return out;
+}
+
+/** Total split gain per feature, normalised to sum to 1 (all zeros when no split was made). */
+export function gradientBoostingImportance(model: GradientBoostingModel): Float64Array {
+  return gainImportance(model.trees, model.featureNames.length);
+}
+
+/** Sum of split gains per feature over trees, normalised to sum 1. */
+export function gainImportance(trees: readonly Tree[], numFeatures: number): Float64Array {
+  const imp = new Float64Array(numFeatures);
+  for (const t of trees) for (let k = 0; k < t.numNodes; k++) if (t.feature[k] >= 0) imp[t.feature[k]] += t.gain[k];
+  let s = 0;
+  for (const v of imp) s += v;
+  if (s > 0) for (let j = 0; j < numFeatures; j++) imp[j] /= s;
+  return imp;
+}
+
+/** Plain-JSON form of a gradient-boosting model. */
+export function gradientBoostingToJSON(m: GradientBoostingModel): JsonValue {
+  return {
+    loss: m.loss,
+    numClasses: m.numClasses,
+    treesPerRound: m.treesPerRound,
+    baseScore: Array.from(m.baseScore),
+    rounds: m.rounds,
+    featureNames: m.featureNames,
+    levels: m.levels,
+    binning: binningToJSON(m.binning),
+    trees: m.trees.map(treeToJSON),
+  };
+}
+
+/** Reads what `gradientBoostingToJSON` wrote. */
+export function gradientBoostingFromJSON(json: JsonValue): GradientBoostingModel {
+  const o = json as Record<string, JsonValue>;
+  if (!o || typeof o !== 'object' || !Array.isArray(o.trees) || !Array.isArray(o.baseScore) || !Array.isArray(o.featureNames) || !Array.isArray(o.levels))
+    throw new SynthopsError('incompatible_artifact', 'invalid gradient-boosting model: fields are missing.');
+  const loss = o.loss as BoostingLoss;
+  if (loss !== 'squared-error' && loss !== 'logloss' && loss !== 'softmax')
+    throw new SynthopsError('incompatible_artifact', `invalid gradient-boosting loss: ${String(loss)}.`);
+  return {
+    loss,
+    numClasses: Number(o.numClasses),
+    treesPerRound: Number(o.treesPerRound),
+    baseScore: Float64Array.from(o.baseScore as number[]),
+    rounds: Number(o.rounds),
+    featureNames: (o.featureNames as string[]).map(String),
+    levels: (o.levels as number[]).map(Number),
+    binning: binningFromJSON(o.binning),
+    trees: o.trees.map(treeFromJSON),
+  };
+}
+
+function softmaxRow(F: Float64Array, r: number, K: number, out: Float64Array): void {
+  let mx = -Infinity;
+  for (let k = 0; k < K; k++) mx = Math.max(mx, F[r * K + k]);
+  let z = 0;
+  for (let k = 0; k < K; k++) {
+    const e = Math.exp(F[r * K + k] - mx);
+    out[r * K + k] = e;
+    z += e;
+  }
+  for (let k = 0; k < K; k++) out[r * K + k] /= z;
+}
+
+function clampP(p: number): number {
+  return Math.min(1 - 1e-12, Math.max(1e-12, p));
+}
+
+function checkOptions(o: Record<string, number>): void {
+  const bad = (name: string, hint: string) => new SynthopsError('invalid_argument', `invalid ${name}: ${o[name]}. ${hint}`);
+  if (!Number.isInteger(o.nEstimators) || o.nEstimators < 0) throw bad('nEstimators', 'Use a whole number ≥ 0.');
+  if (!(o.learningRate > 0)) throw bad('learningRate', 'Use a number > 0 (typically 0.01–0.3).');
+  if (!(o.maxDepth >= 1)) throw bad('maxDepth', 'Use a whole number ≥ 1.');
+  if (!Number.isInteger(o.maxLeaves) || o.maxLeaves < 2) throw bad('maxLeaves', 'Use a whole number ≥ 2.');
+  if (!(o.minSamplesLeaf >= 1)) throw bad('minSamplesLeaf', 'Use a whole number ≥ 1.');
+  if (!(o.minChildWeight >= 0)) throw bad('minChildWeight', 'Use a number ≥ 0.');
+  if (!(o.lambda >= 0)) throw bad('lambda', 'Use a number ≥ 0.');
+  if (!(o.subsample > 0 && o.subsample <= 1)) throw bad('subsample', 'Use a fraction in (0, 1].');
+  if (!(o.colsample > 0 && o.colsample <= 1)) throw bad('colsample', 'Use a fraction in (0, 1].');
+  if (!(o.validationFraction >= 0 && o.validationFraction < 1)) throw bad('validationFraction', 'Use a fraction in [0, 1).');
+  if (!Number.isInteger(o.earlyStoppingRounds) || o.earlyStoppingRounds < 1) throw bad('earlyStoppingRounds', 'Use a whole number ≥ 1.');
+}

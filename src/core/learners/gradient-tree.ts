@@ -1,0 +1,314 @@
+import { MISSING_BIN, type BinnedMatrix } from './binning.js';
+import type { Tree } from './tree.js';
+
+/**
+ * Options of `fitGradientTree` (one regression tree on gradients and hessians, as in second-order
+ * gradient boosting). All fields are required here; `gradient-boosting.ts` supplies the defaults.
+ */
+export interface GradientTreeOptions {
+  /** Deepest level (root = 0). */
+  maxDepth: number;
+  /** Most leaves; the tree grows best-first (largest gain first) until it has this many. */
+  maxLeaves: number;
+  /** Fewest rows in a leaf. */
+  minSamplesLeaf: number;
+  /** Smallest hessian sum in a leaf. */
+  minChildWeight: number;
+  /** L2 penalty on leaf values (λ in −G / (H + λ)). */
+  lambda: number;
+  /** Smallest gain a split must bring. */
+  minSplitGain: number;
+  /** Leaf values are multiplied by this (the learning rate). */
+  shrinkage: number;
+  /** Features that may be split on (column subsampling); default all. */
+  features?: Int32Array;
+}
+
+
+/** A fitted gradient tree and where the training rows ended: rows[nodeStart[leaf], nodeEnd[leaf]). */
+export interface GradientTreeFit {
+  tree: Tree;
+  /** The training rows, permuted so that each leaf's rows are contiguous. */
+  rows: Int32Array;
+  nodeStart: Int32Array;
+  nodeEnd: Int32Array;
+}
+
+/** Histogram memory layout for a binned matrix: bin `b` of feature `f` sits at `(offset[f] + b) * 3` (g, h, count). */
+export interface HistLayout {
+  offset: Int32Array;
+  total: number;
+}
+
+/** Histogram offsets of a binned matrix. */
+export function histLayout(x: BinnedMatrix): HistLayout {
+  const offset = new Int32Array(x.numBins.length);
+  let t = 0;
+  for (let f = 0; f < x.numBins.length; f++) {
+    offset[f] = t;
+    t += x.numBins[f];
+  }
+  return { offset, total: t };
+}
+
+interface Candidate {
+  node: number;
+  start: number;
+  end: number;
+  depth: number;
+  hist: Float64Array;
+  G: number;
+  H: number;
+  gain: number;
+  feature: number;
+  threshold: number;
+  missingLeft: boolean;
+  catLeft: Uint8Array | null;
+}
+
+/**
+ * Fits one second-order regression tree: gradient/hessian histograms over Uint8 bins, the smaller
+ * child's histogram built from its rows and the larger one's by subtraction from the parent, best-first
+ * growth. Split gain is G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ); leaf value −G/(H+λ) × shrinkage.
+ * Missing values (bin 0) go to whichever side gains more; categorical bins are ordered by G/(H+λ)
+ * and cut at the best prefix. `rows` is permuted in place.
+ *
+ * Cost per tree: O(rows × features) for the root, then O(smaller child rows × features) per split,
+ * plus O(bins) per feature per split search.
+ *
+ * @example
+ * const { tree } = fitGradientTree(xb, grad, hess, rows, layout, { maxDepth: 6, maxLeaves: 31, ... });
+ */
+export function fitGradientTree(
+  x: BinnedMatrix,
+  grad: Float64Array,
+  hess: Float64Array,
+  rows: Int32Array,
+  layout: HistLayout,
+  opts: GradientTreeOptions,
+): GradientTreeFit {
+  const { maxDepth, maxLeaves, minSamplesLeaf, minChildWeight, lambda, minSplitGain, shrinkage } = opts;
+  const p = x.bins.length;
+  const features = opts.features ?? Int32Array.from({ length: p }, (_, i) => i);
+  const { offset } = layout;
+  const H3 = layout.total * 3;
+  const idx = rows;
+  const gBuf = new Float64Array(idx.length);
+  const hBuf = new Float64Array(idx.length);
+  const free: Float64Array[] = [];
+  const alloc = (): Float64Array => free.pop() ?? new Float64Array(H3);
+
+  const nFeature: number[] = [], nThreshold: number[] = [], nMissingLeft: number[] = [];
+  const nCatLeft: (Uint8Array | null)[] = [], nLeft: number[] = [], nRight: number[] = [];
+  const nCount: number[] = [], nValue: number[] = [], nGain: number[] = [];
+  const nStart: number[] = [], nEnd: number[] = [];
+  const newNode = (start: number, end: number, G: number, H: number): number => {
+    const id = nFeature.length;
+    nFeature.push(-1);
+    nThreshold.push(-1);
+    nMissingLeft.push(0);
+    nCatLeft.push(null);
+    nLeft.push(-1);
+    nRight.push(-1);
+    nCount.push(end - start);
+    nValue.push((-G / (H + lambda)) * shrinkage);
+    nGain.push(0);
+    nStart.push(start);
+    nEnd.push(end);
+    return id;
+  };
+
+  const build = (hist: Float64Array, start: number, end: number): void => {
+    hist.fill(0);
+    const m = end - start;
+    for (let i = 0; i < m; i++) {
+      const r = idx[start + i];
+      gBuf[i] = grad[r];
+      hBuf[i] = hess[r];
+    }
+    for (let k = 0; k < features.length; k++) {
+      const f = features[k];
+      const b = x.bins[f];
+      const base = offset[f] * 3;
+      for (let i = 0; i < m; i++) {
+        const o = base + b[idx[start + i]] * 3;
+        hist[o] += gBuf[i];
+        hist[o + 1] += hBuf[i];
+        hist[o + 2]++;
+      }
+    }
+  };
+
+  const score = (g: number, h: number): number => (g * g) / (h + lambda);
+
+  const search = (c: Candidate): void => {
+    c.gain = 0;
+    c.feature = -1;
+    const n = c.end - c.start;
+    if (c.depth >= maxDepth || n < 2 * minSamplesLeaf) return;
+    const { hist, G, H } = c;
+    const parent = score(G, H);
+    for (let k = 0; k < features.length; k++) {
+      const f = features[k];
+      const B = x.numBins[f];
+      if (B <= 1) continue;
+      const base = offset[f] * 3;
+      const g0 = hist[base], h0 = hist[base + 1], c0 = hist[base + 2];
+      if (!x.categorical[f]) {
+        let gl = 0, hl = 0, cl = 0;
+        for (let t = 1; t < B - 1; t++) {
+          const o = base + t * 3;
+          gl += hist[o];
+          hl += hist[o + 1];
+          cl += hist[o + 2];
+          if (cl === 0) continue;
+          const cr = n - cl - c0;
+          if (cr <= 0) break;
+          // Missing right.
+          {
+            const gr = G - gl, hr = H - hl, crr = cr + c0;
+            if (cl >= minSamplesLeaf && crr >= minSamplesLeaf && hl >= minChildWeight && hr >= minChildWeight) {
+              const gain = score(gl, hl) + score(gr, hr) - parent;
+              if (gain > c.gain) set(c, gain, f, t, c0 === 0 && cl > crr, null);
+            }
+          }
+          if (c0 > 0) {
+            const gL = gl + g0, hL = hl + h0, cL = cl + c0;
+            const gr = G - gL, hr = H - hL;
+            if (cL >= minSamplesLeaf && cr >= minSamplesLeaf && hL >= minChildWeight && hr >= minChildWeight) {
+              const gain = score(gL, hL) + score(gr, hr) - parent;
+              if (gain > c.gain) set(c, gain, f, t, true, null);
+            }
+          }
+        }
+        if (c0 > 0 && c0 < n && c0 >= minSamplesLeaf && n - c0 >= minSamplesLeaf && h0 >= minChildWeight && H - h0 >= minChildWeight) {
+          const gain = score(g0, h0) + score(G - g0, H - h0) - parent;
+          if (gain > c.gain) set(c, gain, f, 0, true, null);
+        }
+      } else {
+        const present: number[] = [];
+        for (let b = 0; b < B; b++) if (hist[base + b * 3 + 2] > 0) present.push(b);
+        if (present.length < 2) continue;
+        const key = (b: number) => hist[base + b * 3] / (hist[base + b * 3 + 1] + lambda);
+        present.sort((a, b) => key(a) - key(b) || a - b);
+        let gl = 0, hl = 0, cl = 0, bestM = -1, bestGain = c.gain;
+        for (let m = 0; m < present.length - 1; m++) {
+          const o = base + present[m] * 3;
+          gl += hist[o];
+          hl += hist[o + 1];
+          cl += hist[o + 2];
+          const cr = n - cl, hr = H - hl;
+          if (cl < minSamplesLeaf || cr < minSamplesLeaf || hl < minChildWeight || hr < minChildWeight) continue;
+          const gain = score(gl, hl) + score(G - gl, hr) - parent;
+          if (gain > bestGain) {
+            bestGain = gain;
+            bestM = m;
+          }
+        }
+        if (bestM < 0) continue;
+        const left = new Uint8Array(B);
+        let leftCount = 0;
+        for (let m = 0; m <= bestM; m++) {
+          left[present[m]] = 1;
+          leftCount += hist[base + present[m] * 3 + 2];
+        }
+        const absent = leftCount * 2 >= n ? 1 : 0;
+        for (let b = 0; b < B; b++) if (hist[base + b * 3 + 2] === 0) left[b] = absent;
+        set(c, bestGain, f, -1, left[MISSING_BIN] === 1, left);
+      }
+    }
+    if (c.gain <= minSplitGain) c.feature = -1;
+  };
+
+  // Root.
+  let G = 0, H = 0;
+  for (let i = 0; i < idx.length; i++) {
+    G += grad[idx[i]];
+    H += hess[idx[i]];
+  }
+  const root = newNode(0, idx.length, G, H);
+  const rootHist = alloc();
+  build(rootHist, 0, idx.length);
+  const open: Candidate[] = [];
+  const rc: Candidate = { node: root, start: 0, end: idx.length, depth: 0, hist: rootHist, G, H, gain: 0, feature: -1, threshold: -1, missingLeft: false, catLeft: null };
+  search(rc);
+  open.push(rc);
+  let leaves = 1;
+  while (leaves < maxLeaves) {
+    let bi = -1;
+    for (let i = 0; i < open.length; i++) if (open[i].feature >= 0 && (bi < 0 || open[i].gain > open[bi].gain)) bi = i;
+    if (bi < 0) break;
+    const c = open[bi];
+    open.splice(bi, 1);
+    // Partition.
+    const bins = x.bins[c.feature];
+    const cat = c.catLeft, thr = c.threshold, ml = c.missingLeft;
+    let a = c.start, b = c.end - 1;
+    let gl = 0, hl = 0;
+    while (a <= b) {
+      const r = idx[a];
+      const bin = bins[r];
+      const left = bin === MISSING_BIN ? ml : cat ? cat[bin] === 1 : bin <= thr;
+      if (left) {
+        gl += grad[r];
+        hl += hess[r];
+        a++;
+      } else {
+        idx[a] = idx[b];
+        idx[b] = r;
+        b--;
+      }
+    }
+    const mid = a;
+    nFeature[c.node] = c.feature;
+    nThreshold[c.node] = cat ? -1 : thr;
+    nMissingLeft[c.node] = ml ? 1 : 0;
+    nCatLeft[c.node] = cat;
+    nGain[c.node] = c.gain;
+    const l = newNode(c.start, mid, gl, hl);
+    const r = newNode(mid, c.end, c.G - gl, c.H - hl);
+    nLeft[c.node] = l;
+    nRight[c.node] = r;
+    leaves++;
+    // Smaller child by scan, larger by subtraction (reusing the parent's buffer).
+    const leftSmaller = mid - c.start <= c.end - mid;
+    const small = alloc();
+    if (leftSmaller) build(small, c.start, mid);
+    else build(small, mid, c.end);
+    const large = c.hist;
+    for (let k = 0; k < H3; k++) large[k] -= small[k];
+    const lc: Candidate = { node: l, start: c.start, end: mid, depth: c.depth + 1, hist: leftSmaller ? small : large, G: gl, H: hl, gain: 0, feature: -1, threshold: -1, missingLeft: false, catLeft: null };
+    const rc2: Candidate = { node: r, start: mid, end: c.end, depth: c.depth + 1, hist: leftSmaller ? large : small, G: c.G - gl, H: c.H - hl, gain: 0, feature: -1, threshold: -1, missingLeft: false, catLeft: null };
+    if (leaves < maxLeaves) {
+      search(lc);
+      search(rc2);
+    }
+    for (const ch of [lc, rc2]) {
+      if (ch.feature >= 0) open.push(ch);
+      else free.push(ch.hist);
+    }
+  }
+
+  const tree: Tree = {
+    numNodes: nFeature.length,
+    feature: Int32Array.from(nFeature),
+    threshold: Int32Array.from(nThreshold),
+    catLeft: nCatLeft,
+    missingLeft: Uint8Array.from(nMissingLeft),
+    left: Int32Array.from(nLeft),
+    right: Int32Array.from(nRight),
+    count: Float64Array.from(nCount),
+    value: Float64Array.from(nValue),
+    numClasses: 0,
+    gain: Float64Array.from(nGain),
+  };
+  return { tree, rows: idx, nodeStart: Int32Array.from(nStart), nodeEnd: Int32Array.from(nEnd) };
+}
+
+function set(c: Candidate, gain: number, feature: number, threshold: number, missingLeft: boolean, catLeft: Uint8Array | null): void {
+  c.gain = gain;
+  c.feature = feature;
+  c.threshold = threshold;
+  c.missingLeft = missingLeft;
+  c.catLeft = catLeft;
+}
