@@ -3,6 +3,9 @@ import type { CliIO } from '../context.js';
 import { registerDrift } from './drift.js';
 import { registerProfile } from './profile.js';
 import { registerInspect } from './inspect.js';
+import { registerFit } from './fit.js';
+import { registerSample } from './sample.js';
+import { registerGenerate } from './generate.js';
 
 /**
  * Registers one CLI verb on `program`. The action must call `setStatus` with the exit status when it is
@@ -11,4 +14,4 @@ import { registerInspect } from './inspect.js';
 export type RegisterCommand = (program: Command, io: CliIO, setStatus: (code: number) => void) => void;
 
 /** Every CLI verb, one file each in this folder. Add yours to this list. */
-export const commands: RegisterCommand[] = [registerInspect, registerProfile, registerDrift];
+export const commands: RegisterCommand[] = [registerInspect, registerProfile, registerDrift, registerFit, registerSample, registerGenerate];

@@ -10,8 +10,8 @@ import type { FittedSynthesizer, SynthesizerKind, SynthesizerPayload } from './s
  */
 export const SYNTHESIZERS: SynthesizerKind[] = [independent, gaussianCopula, cart];
 
-/** The default synthesizer of `synthops generate` (the best that is registered). */
-export const DEFAULT_SYNTHESIZER = 'gaussian-copula';
+/** The default synthesizer of `synthops generate` and `fit`: `cart`, the best on the fidelity scorecard. */
+export const DEFAULT_SYNTHESIZER = 'cart';
 
 /**
  * Finds a registered kind by name or throws `not_found` listing the known ones.
