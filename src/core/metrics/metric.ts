@@ -17,6 +17,17 @@ export interface MetricInfo {
   appliesTo: ColumnType[];
   /** One or two sentences: what 1 and 0 mean, for a non-expert. */
   description: string;
+  /**
+   * 'rows' when the metric is cheap enough for the report to bootstrap it by recomputing on resampled rows
+   * (m-out-of-n, see reports/bootstrap.ts); absent = the metric supplies its own interval or none.
+   */
+  bootstrap?: 'rows';
+  /**
+   * How the report computes the "as good as real" reference: 'holdout' (default outside privacy) recomputes the
+   * metric with the holdout in place of the synthetic data; 'self' means `compute` fills `reference` itself (or
+   * leaves it out).
+   */
+  reference?: 'holdout' | 'self';
 }
 
 export interface MetricInput {

@@ -1,5 +1,12 @@
 import { SynthopsError } from '../errors.js';
 import type { Metric, MetricCategory } from './metric.js';
+import { categoryCoverage, rangeCoverage } from './diversity/coverage.js';
+import { detectionTree, pmse } from './detection/detection-metrics.js';
+import { ksComplement } from './fidelity/ks-complement.js';
+import { missingShare } from './fidelity/missing-share.js';
+import { contingencySimilarity, correlationSimilarity, kMarginal, relatedPairTrends } from './fidelity/pair-metrics.js';
+import { tvComplement } from './fidelity/tv-complement.js';
+import { boundaryAdherence, categoryAdherence, constraintAdherence, keyUniqueness, schemaMatch } from './validity/validity-metrics.js';
 import { attributeInference, dcr, identicalMatch, membershipInference, nndr, rareRecordReproduction } from './privacy/index.js';
 
 /**
@@ -9,10 +16,26 @@ import { attributeInference, dcr, identicalMatch, membershipInference, nndr, rar
  */
 export const METRICS: Metric[] = [
   // validity
+  schemaMatch,
+  boundaryAdherence,
+  categoryAdherence,
+  keyUniqueness,
+  constraintAdherence,
   // fidelity
+  ksComplement,
+  tvComplement,
+  missingShare,
+  correlationSimilarity,
+  contingencySimilarity,
+  relatedPairTrends,
+  kMarginal,
   // detection / whole table
+  detectionTree,
+  pmse,
   // utility
   // diversity
+  categoryCoverage,
+  rangeCoverage,
   // privacy (src/core/metrics/privacy/)
   identicalMatch,
   dcr,

@@ -17,6 +17,12 @@ export interface TwoSampleResult {
   /** Rows used from each table (equal numbers). */
   rowsPerSide: number;
   folds: number;
+  /** True when the larger tables were sampled down to `maxRowsPerSide` rows per side. */
+  sampled: boolean;
+  /** 95% interval of the AUC (Hanley–McNeil standard error, normal approximation). */
+  aucInterval: [number, number];
+  /** Propensity mean squared error: mean of (p − ½)² over the out-of-fold scores; 0 = indistinguishable, ¼ = perfect. */
+  pmse: number;
 }
 
 /**
@@ -60,7 +66,21 @@ export function twoSampleAuc(cols: readonly AlignedColumn[], other: number, fit:
     const s = fit(x, y, train, test, opts.seed * 31 + f);
     for (let i = 0; i < nt; i++) score[test[i]] = s[i];
   }
-  return { auc: aucOf(score, y), rowsPerSide: n, folds };
+  const auc = aucOf(score, y);
+  let pm = 0;
+  for (let i = 0; i < 2 * n; i++) pm += (score[i] - 0.5) ** 2;
+  const se = hanleyMcNeilSe(auc, n, n);
+  return { auc, rowsPerSide: n, folds, sampled: n < Math.min(nr, ns), aucInterval: [Math.max(0, auc - 1.96 * se), Math.min(1, auc + 1.96 * se)], pmse: pm / (2 * n) };
+}
+
+/**
+ * Standard error of an ROC AUC `a` with `nPos` positives and `nNeg` negatives (Hanley & McNeil, 1982).
+ * @example hanleyMcNeilSe(0.5, 1000, 1000) // ≈ 0.0129
+ */
+export function hanleyMcNeilSe(a: number, nPos: number, nNeg: number): number {
+  const q1 = a / (2 - a), q2 = (2 * a * a) / (1 + a);
+  const v = (a * (1 - a) + (nPos - 1) * (q1 - a * a) + (nNeg - 1) * (q2 - a * a)) / (nPos * nNeg);
+  return Math.sqrt(Math.max(0, v));
 }
 
 /** ROC AUC of `score` for labels `y` (1 positive), ties counted half. O(n log n). */

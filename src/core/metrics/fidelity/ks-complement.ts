@@ -1,0 +1,38 @@
+import { alignTables } from '../aligned.js';
+import type { Metric } from '../metric.js';
+import { finiteMean, round6, runGuarded, skippedResult } from '../run-guarded.js';
+import { columnShapes } from './column-shapes.js';
+
+const ID = 'ks-complement@1';
+
+/**
+ * KS complement: mean over numerical and datetime columns of 1 − the two-sample Kolmogorov–Smirnov statistic
+ * between real and synthetic values, missing values ordered first (so a changed null share lowers it).
+ * 1 = identical distributions, 0 = no overlap. Details: per-column `distance` and `score`.
+ * @example ksComplement.compute({ real, synthetic, schema: real.schema, seed: 1 }).score
+ */
+export const ksComplement: Metric = {
+  info: {
+    id: ID,
+    name: 'Column shapes (KS complement)',
+    category: 'fidelity',
+    goal: 'minimize',
+    range: [0, 1],
+    appliesTo: ['numerical', 'datetime'],
+    description: 'How closely each numeric or date column follows the real distribution: 1 = identical, 0 = no overlap at all.',
+    bootstrap: 'rows',
+  },
+  compute: (input) =>
+    runGuarded(ID, () => {
+      const cols = alignTables([input.real, input.synthetic], ['numerical', 'datetime']);
+      if (!cols.length) return skippedResult(ID, 'No numerical or datetime column.');
+      const shapes = columnShapes(cols, 1);
+      return {
+        metric: ID,
+        status: 'ok',
+        score: finiteMean(shapes.map((s) => s.score)),
+        details: { columns: shapes.map((s) => ({ column: s.column, statistic: round6(s.distance), score: round6(s.score) })) },
+        warnings: [],
+      };
+    }),
+};
