@@ -75,3 +75,25 @@ export { summarizeColumns, type ColumnSummary } from './table/infer-summary.js';
 export { compileDatetimeFormat, detectDatetimeFormat, strftimeToFormat, DATETIME_CANDIDATES, type DatetimeFormat } from './table/datetime.js';
 export { detectPii, luhnValid } from './table/pii.js';
 export { schemaFromSdvMetadata } from './table/sdv.js';
+// Drift detection and mergeable profiles (issue 7).
+export { QuantileSketch, QuantileSketchBuilder, bucketKey, bucketRange, RELATIVE_ERROR, type QuantileSketchJson } from './profile/quantile-sketch.js';
+export { HyperLogLog } from './profile/hyperloglog.js';
+export { FrequentItems, FREQUENT_ITEMS_CAP, type FrequentItemsJson } from './profile/frequent-items.js';
+export { profileTable, mergeProfiles, profileToArtifact, profileFromArtifact, PROFILE_KIND, PROFILE_VERSION, type DataProfile, type ColumnProfile } from './profile/profile.js';
+export { type DriftTest, type DriftTestInfo, type DriftTestResult, type StatisticKind, type DataKind } from './drift/drift-test.js';
+export { DRIFT_TESTS, getDriftTest } from './drift/registry.js';
+export { defaultTestIds, SMALL_SAMPLE_LIMIT } from './drift/defaults.js';
+export { detectDrift, type DriftOptions, type DriftResult, type ColumnDrift, type DatasetDrift, type DriftFinding, type SideSummary } from './drift/detect.js';
+export { alignToReference } from './drift/align.js';
+export { parseWindow, splitWindows, learnWindowBaseline, windowedDrift, type WindowBaseline, type WindowDrift, type TimeWindow } from './drift/windows.js';
+export { scoreRows, fitCalibration, estimatePerformance, type ClassifierColumns, type Calibration, type PerformanceEstimate } from './drift/performance.js';
+export { parsePolicy, evaluatePolicy, type Policy, type Trigger, type TriggerKind, type PolicyEvent } from './drift/policy.js';
+export { buildDriftReport, DRIFT_REPORT_VERSION, type DriftReport, type DriftReportInput } from './drift/report.js';
+export { chiSquaredSurvival, normalCdf, gammaP, gammaQ } from './drift/math/gamma.js';
+export { kolmogorovQ, ksPValue } from './drift/math/kolmogorov.js';
+export { renderDriftHtml } from './render/drift-html.js';
+export { renderDriftText } from './render/drift-text.js';
+// Metrics: registry, scorecard (issue 4).
+export { METRICS, getMetric, metricsIn } from './metrics/registry.js';
+export type { Metric, MetricInfo, MetricInput, MetricResult, MetricCategory } from './metrics/metric.js';
+export { scorecard, type Scorecard, type ScorecardOptions } from './metrics/scorecard.js';
