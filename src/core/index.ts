@@ -97,7 +97,3 @@ export { renderDriftText } from './render/drift-text.js';
 export { METRICS, getMetric, metricsIn } from './metrics/registry.js';
 export type { Metric, MetricInfo, MetricInput, MetricResult, MetricCategory } from './metrics/metric.js';
 export { scorecard, type Scorecard, type ScorecardOptions } from './metrics/scorecard.js';
-// Metrics: registry, scorecard (issue 4).
-export { METRICS, getMetric, metricsIn } from './metrics/registry.js';
-export type { Metric, MetricInfo, MetricInput, MetricResult, MetricCategory } from './metrics/metric.js';
-export { scorecard, type Scorecard, type ScorecardOptions } from './metrics/scorecard.js';
