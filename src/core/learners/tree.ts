@@ -129,20 +129,11 @@ export function fitTree(x: BinnedMatrix, target: TreeTarget, opts: TreeOptions):
     return s[0] > 0 ? (s[1] * s[1]) / s[0] : 0;
   };
 
-  const addNode = (start: number, end: number): number => {
+  // Per-node stats (S values, plus Σ w·y² for regression), kept so children never rescan their rows.
+  const nStats: Float64Array[] = [];
+  const addNode = (stats: Float64Array): number => {
     const id = nFeature.length;
-    totals.fill(0);
-    let sq = 0;
-    for (let i = start; i < end; i++) {
-      const r = idx[i];
-      const wr = w ? w[r] : 1;
-      if (yc) totals[yc[r]] += wr;
-      else {
-        totals[0] += wr;
-        totals[1] += wr * yr![r];
-        sq += wr * yr![r] * yr![r];
-      }
-    }
+    nStats.push(stats);
     nFeature.push(-1);
     nThreshold.push(-1);
     nMissingLeft.push(0);
@@ -152,17 +143,17 @@ export function fitTree(x: BinnedMatrix, target: TreeTarget, opts: TreeOptions):
     nGain.push(0);
     if (isClf) {
       let W = 0;
-      for (let c = 0; c < K; c++) W += totals[c];
+      for (let c = 0; c < K; c++) W += stats[c];
       nCount.push(W);
-      for (let c = 0; c < K; c++) nValue.push(W > 0 ? totals[c] / W : 1 / K);
+      for (let c = 0; c < K; c++) nValue.push(W > 0 ? stats[c] / W : 1 / K);
     } else {
-      nCount.push(totals[0]);
-      nValue.push(totals[0] > 0 ? totals[1] / totals[0] : 0);
+      nCount.push(stats[0]);
+      nValue.push(stats[0] > 0 ? stats[1] / stats[0] : 0);
     }
-    nodeSq = sq;
     return id;
   };
   let nodeSq = 0;
+  let parentScore = 0;
 
   const isPure = (): boolean => {
     if (isClf) {
@@ -176,30 +167,121 @@ export function fitTree(x: BinnedMatrix, target: TreeTarget, opts: TreeOptions):
     return sse <= 1e-12 * (Math.abs(nodeSq) + 1e-300);
   };
 
+  const best: Split = { gain: 0, feature: -1, threshold: -1, missingLeft: false, catLeft: null };
+  const consider = (gain: number, f: number, threshold: number, missingLeft: boolean, catLeft: Uint8Array | null): void => {
+    if (gain > best.gain) {
+      best.gain = gain;
+      best.feature = f;
+      best.threshold = threshold;
+      best.missingLeft = missingLeft;
+      best.catLeft = catLeft;
+    }
+  };
+  const searchNumeric = (f: number, B: number): void => {
+    const missCount = hist[CNT];
+    cum.fill(0);
+    for (let t = 1; t < B - 1; t++) {
+      const o = t * S;
+      for (let s = 0; s < S; s++) cum[s] += hist[o + s];
+      if (cum[CNT] === 0) continue;
+      // Missing goes right.
+      for (let s = 0; s < S; s++) tmpR[s] = totals[s] - cum[s];
+      if (tmpR[CNT] - missCount <= 0) break; // nothing non-missing on the right any more
+      // With no missing row in the node, an unseen missing value later follows the larger side.
+      if (cum[CNT] >= minLeaf && tmpR[CNT] >= minLeaf)
+        consider(score(cum) + score(tmpR) - parentScore, f, t, missCount === 0 && cum[CNT] > tmpR[CNT], null);
+      if (missCount > 0) {
+        for (let s = 0; s < S; s++) {
+          tmpL[s] = cum[s] + hist[s];
+          tmpR[s] = totals[s] - tmpL[s];
+        }
+        if (tmpL[CNT] >= minLeaf && tmpR[CNT] >= minLeaf) consider(score(tmpL) + score(tmpR) - parentScore, f, t, true, null);
+      }
+    }
+    // Missing vs everything else.
+    if (missCount > 0 && missCount < totals[CNT]) {
+      for (let s = 0; s < S; s++) {
+        tmpL[s] = hist[s];
+        tmpR[s] = totals[s] - hist[s];
+      }
+      if (tmpL[CNT] >= minLeaf && tmpR[CNT] >= minLeaf) consider(score(tmpL) + score(tmpR) - parentScore, f, 0, true, null);
+    }
+  };
+
+  const searchCategorical = (f: number, B: number): void => {
+    const present: number[] = [];
+    for (let bin = 0; bin < B; bin++) if (hist[bin * S + CNT] > 0) present.push(bin);
+    if (present.length < 2) return;
+    // Orderings to scan: regression → mean target; classification → share of each of the (up to 4) largest classes.
+    const keys: ((bin: number) => number)[] = [];
+    if (!isClf) keys.push((bin) => (hist[bin * 3] > 0 ? hist[bin * 3 + 1] / hist[bin * 3] : 0));
+    else {
+      const classes = Array.from({ length: K }, (_, c) => c).sort((a, b) => totals[b] - totals[a] || a - b);
+      const use = K === 2 ? 1 : Math.min(4, K);
+      for (let u = 0; u < use; u++) {
+        const c = classes[u];
+        keys.push((bin) => {
+          let W = 0;
+          for (let q = 0; q < K; q++) W += hist[bin * S + q];
+          return W > 0 ? hist[bin * S + c] / W : 0;
+        });
+      }
+    }
+    for (const key of keys) {
+      const order = present.map((bin) => ({ bin, k: key(bin) })).sort((a, b) => a.k - b.k || a.bin - b.bin);
+      cum.fill(0);
+      let bestPrefix = -1, bestGain = -Infinity;
+      for (let m = 0; m < order.length - 1; m++) {
+        const o = order[m].bin * S;
+        for (let s = 0; s < S; s++) cum[s] += hist[o + s];
+        for (let s = 0; s < S; s++) tmpR[s] = totals[s] - cum[s];
+        if (cum[CNT] < minLeaf || tmpR[CNT] < minLeaf) continue;
+        const g = score(cum) + score(tmpR) - parentScore;
+        if (g > bestGain) {
+          bestGain = g;
+          bestPrefix = m;
+        }
+      }
+      if (bestPrefix < 0 || bestGain <= best.gain) continue;
+      const left = new Uint8Array(B);
+      let leftCount = 0;
+      for (let m = 0; m <= bestPrefix; m++) {
+        left[order[m].bin] = 1;
+        leftCount += hist[order[m].bin * S + CNT];
+      }
+      // Categories absent from this node (and missing, if absent) follow the larger side.
+      const absentLeft = leftCount * 2 >= totals[CNT] ? 1 : 0;
+      for (let bin = 0; bin < B; bin++) if (hist[bin * S + CNT] === 0) left[bin] = absentLeft;
+      consider(bestGain, f, -1, left[MISSING_BIN] === 1, left);
+    }
+  };
+
+  // Root stats.
+  const rootStats = new Float64Array(S + 1);
+  for (let i = 0; i < idx.length; i++) {
+    const r = idx[i];
+    const wr = w ? w[r] : 1;
+    if (yc) rootStats[yc[r]] += wr;
+    else {
+      rootStats[0] += wr;
+      rootStats[1] += wr * yr![r];
+      rootStats[S] += wr * yr![r] * yr![r];
+    }
+  }
+  rootStats[CNT] = idx.length;
   // Explicit stack of (node, start, end, depth).
   const stack: number[] = [];
-  const root = addNode(0, idx.length);
+  const root = addNode(rootStats);
   stack.push(root, 0, idx.length, 0);
   while (stack.length) {
     const depth = stack.pop()!, end = stack.pop()!, start = stack.pop()!, node = stack.pop()!;
     const rowsHere = end - start;
     if (depth >= maxDepth || rowsHere < minSplit) continue;
-    // Recompute this node's totals (addNode's buffer was overwritten by later nodes).
-    totals.fill(0);
-    nodeSq = 0;
-    for (let i = start; i < end; i++) {
-      const r = idx[i];
-      const wr = w ? w[r] : 1;
-      if (yc) totals[yc[r]] += wr;
-      else {
-        totals[0] += wr;
-        totals[1] += wr * yr![r];
-        nodeSq += wr * yr![r] * yr![r];
-      }
-    }
-    totals[CNT] = rowsHere;
+    const ns = nStats[node];
+    for (let s = 0; s < S; s++) totals[s] = ns[s];
+    nodeSq = ns[S];
     if (isPure()) continue;
-    const parentScore = score(totals);
+    parentScore = score(totals);
 
     // Sample mtry features without replacement (partial Fisher–Yates).
     if (mtry < p) for (let k = 0; k < mtry; k++) {
@@ -208,7 +290,11 @@ export function fitTree(x: BinnedMatrix, target: TreeTarget, opts: TreeOptions):
       features[k] = features[j];
       features[j] = t;
     }
-    const best: Split = { gain: 0, feature: -1, threshold: -1, missingLeft: false, catLeft: null };
+    best.gain = 0;
+    best.feature = -1;
+    best.threshold = -1;
+    best.missingLeft = false;
+    best.catLeft = null;
     for (let k = 0; k < mtry; k++) {
       const f = mtry < p ? features[k] : k;
       const B = x.numBins[f];
@@ -243,10 +329,20 @@ export function fitTree(x: BinnedMatrix, target: TreeTarget, opts: TreeOptions):
     const thr = best.threshold;
     const ml = best.missingLeft;
     let a = start, b = end - 1;
-    const goesLeft = (bin: number): boolean => (bin === MISSING_BIN ? ml : cat ? cat[bin] === 1 : bin <= thr);
+    const ls = new Float64Array(S + 1);
     while (a <= b) {
-      if (goesLeft(bins[idx[a]])) a++;
-      else {
+      const r = idx[a];
+      const bin = bins[r];
+      if (bin === MISSING_BIN ? ml : cat ? cat[bin] === 1 : bin <= thr) {
+        const wr = w ? w[r] : 1;
+        if (yc) ls[yc[r]] += wr;
+        else {
+          ls[0] += wr;
+          ls[1] += wr * yr![r];
+          ls[S] += wr * yr![r] * yr![r];
+        }
+        a++;
+      } else {
         const t = idx[a];
         idx[a] = idx[b];
         idx[b] = t;
@@ -260,101 +356,16 @@ export function fitTree(x: BinnedMatrix, target: TreeTarget, opts: TreeOptions):
     nMissingLeft[node] = ml ? 1 : 0;
     nCatLeft[node] = cat;
     nGain[node] = best.gain;
-    const l = addNode(start, mid);
-    const r = addNode(mid, end);
+    ls[CNT] = mid - start;
+    const rs = new Float64Array(S + 1);
+    for (let s = 0; s <= S; s++) rs[s] = ns[s] - ls[s];
+    rs[CNT] = end - mid;
+    const l = addNode(ls);
+    const r = addNode(rs);
     nLeft[node] = l;
     nRight[node] = r;
     // Push right first so the left subtree is built first (node order is depth-first, left to right).
     stack.push(r, mid, end, depth + 1, l, start, mid, depth + 1);
-
-    function consider(gain: number, f: number, threshold: number, missingLeft: boolean, catLeft: Uint8Array | null): void {
-      if (gain > best.gain) {
-        best.gain = gain;
-        best.feature = f;
-        best.threshold = threshold;
-        best.missingLeft = missingLeft;
-        best.catLeft = catLeft;
-      }
-    }
-
-    function searchNumeric(f: number, B: number): void {
-      const missCount = hist[CNT];
-      cum.fill(0);
-      for (let t = 1; t < B - 1; t++) {
-        const o = t * S;
-        for (let s = 0; s < S; s++) cum[s] += hist[o + s];
-        if (cum[CNT] === 0) continue;
-        // Missing goes right.
-        for (let s = 0; s < S; s++) tmpR[s] = totals[s] - cum[s];
-        if (tmpR[CNT] - missCount <= 0) break; // nothing non-missing on the right any more
-        // With no missing row in the node, an unseen missing value later follows the larger side.
-        if (cum[CNT] >= minLeaf && tmpR[CNT] >= minLeaf)
-          consider(score(cum) + score(tmpR) - parentScore, f, t, missCount === 0 && cum[CNT] > tmpR[CNT], null);
-        if (missCount > 0) {
-          for (let s = 0; s < S; s++) {
-            tmpL[s] = cum[s] + hist[s];
-            tmpR[s] = totals[s] - tmpL[s];
-          }
-          if (tmpL[CNT] >= minLeaf && tmpR[CNT] >= minLeaf) consider(score(tmpL) + score(tmpR) - parentScore, f, t, true, null);
-        }
-      }
-      // Missing vs everything else.
-      if (missCount > 0 && missCount < totals[CNT]) {
-        for (let s = 0; s < S; s++) {
-          tmpL[s] = hist[s];
-          tmpR[s] = totals[s] - hist[s];
-        }
-        if (tmpL[CNT] >= minLeaf && tmpR[CNT] >= minLeaf) consider(score(tmpL) + score(tmpR) - parentScore, f, 0, true, null);
-      }
-    }
-
-    function searchCategorical(f: number, B: number): void {
-      const present: number[] = [];
-      for (let bin = 0; bin < B; bin++) if (hist[bin * S + CNT] > 0) present.push(bin);
-      if (present.length < 2) return;
-      // Orderings to scan: regression → mean target; classification → share of each of the (up to 4) largest classes.
-      const keys: ((bin: number) => number)[] = [];
-      if (!isClf) keys.push((bin) => (hist[bin * 3] > 0 ? hist[bin * 3 + 1] / hist[bin * 3] : 0));
-      else {
-        const classes = Array.from({ length: K }, (_, c) => c).sort((a, b) => totals[b] - totals[a] || a - b);
-        const use = K === 2 ? 1 : Math.min(4, K);
-        for (let u = 0; u < use; u++) {
-          const c = classes[u];
-          keys.push((bin) => {
-            let W = 0;
-            for (let q = 0; q < K; q++) W += hist[bin * S + q];
-            return W > 0 ? hist[bin * S + c] / W : 0;
-          });
-        }
-      }
-      for (const key of keys) {
-        const order = present.map((bin) => ({ bin, k: key(bin) })).sort((a, b) => a.k - b.k || a.bin - b.bin);
-        cum.fill(0);
-        let bestPrefix = -1, bestGain = -Infinity;
-        for (let m = 0; m < order.length - 1; m++) {
-          const o = order[m].bin * S;
-          for (let s = 0; s < S; s++) cum[s] += hist[o + s];
-          for (let s = 0; s < S; s++) tmpR[s] = totals[s] - cum[s];
-          if (cum[CNT] < minLeaf || tmpR[CNT] < minLeaf) continue;
-          const g = score(cum) + score(tmpR) - parentScore;
-          if (g > bestGain) {
-            bestGain = g;
-            bestPrefix = m;
-          }
-        }
-        if (bestPrefix < 0 || bestGain <= best.gain) continue;
-        const left = new Uint8Array(B);
-        let leftCount = 0;
-        for (let m = 0; m <= bestPrefix; m++) {
-          left[order[m].bin] = 1;
-          leftCount += hist[order[m].bin * S + CNT];
-        }
-        // Categories absent from this node (and missing, if absent) follow the larger side.
-        const absentLeft = leftCount * 2 >= totals[CNT] ? 1 : 0;
-        for (let bin = 0; bin < B; bin++) if (hist[bin * S + CNT] === 0) left[bin] = absentLeft;
-        consider(bestGain, f, -1, left[MISSING_BIN] === 1, left);
-      }
-    }
   }
 
   const numNodes = nFeature.length;
