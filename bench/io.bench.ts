@@ -1,7 +1,7 @@
 // I/O benchmark: CSV read throughput (MB/s, rows/s) and peak memory for adult and for a generated
 // 1,000,000 × 20 mixed-type CSV (written to a temp folder and deleted afterwards); CSV and Parquet writes of adult.
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRng } from '../src/core/random.js';
@@ -12,12 +12,22 @@ import { peakRssMb, report, timed } from './util.js';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const dir = mkdtempSync(join(tmpdir(), 'synthops-io-bench-'));
+/** Set IO_BENCH_KEEP=path to generate the big CSV once at that path and reuse it (for experiments). */
+const keep = process.env.IO_BENCH_KEEP;
+const only = process.env.IO_BENCH_ONLY_BIG === '1';
 
 async function readFigure(label: string, path: string): Promise<number> {
   gc();
   const mb = statSync(path).size / 1048576;
+  const cpu0 = process.cpuUsage();
   const { value: t, seconds } = await timed(() => readTable(path));
-  report(label, { rows: t.numRows, cols: t.numColumns, MB: mb, seconds, 'MB/s': mb / seconds, 'rows/s': Math.round(t.numRows / seconds), peakRssMB: peakRssMb() });
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  // CPU seconds beside wall seconds: on a shared machine the wall time includes waiting for a core.
+  report(label, {
+    rows: t.numRows, cols: t.numColumns, MB: mb, seconds, 'MB/s': mb / seconds, 'rows/s': Math.round(t.numRows / seconds),
+    cpuSeconds, 'MB/cpu-s': mb / cpuSeconds, peakRssMB: peakRssMb(),
+  });
   return t.numRows;
 }
 
@@ -68,6 +78,21 @@ async function generate(path: string, rows: number): Promise<void> {
 }
 
 try {
+  if (!only) await smallFigures();
+  const big = keep ?? join(dir, 'mixed-1m.csv');
+  const rows = Number(process.env.IO_BENCH_ROWS ?? 1_000_000);
+  if (!keep || !existsSync(keep)) {
+    const { seconds: gs } = await timed(() => generate(big, rows));
+    report(`generate csv: ${rows} × 20 mixed`, { rows, MB: statSync(big).size / 1048576, seconds: gs, peakRssMB: peakRssMb() });
+  }
+  await readFigure(`read csv: ${rows} × 20 mixed`, big);
+  const m = process.memoryUsage();
+  report('  memory after the 1M read', { rssMB: m.rss / 1048576, heapTotalMB: m.heapTotal / 1048576, heapUsedMB: m.heapUsed / 1048576, arrayBuffersMB: m.arrayBuffers / 1048576 });
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function smallFigures(): Promise<void> {
   const adult = resolve(import.meta.dirname, '../../shared/datasets/adult.csv');
   await readFigure('read csv: adult (warm-up)', adult);
   await readFigure('read csv: adult', adult);
@@ -80,12 +105,4 @@ try {
   const pq = join(dir, 'adult.parquet');
   const { value: tp, seconds: sp } = await timed(() => readTable(pq));
   report('read parquet: adult', { rows: tp.numRows, seconds: sp, 'rows/s': Math.round(tp.numRows / sp), peakRssMB: peakRssMb() });
-
-  const big = join(dir, 'mixed-1m.csv');
-  const rows = Number(process.env.IO_BENCH_ROWS ?? 1_000_000);
-  const { seconds: gs } = await timed(() => generate(big, rows));
-  report(`generate csv: ${rows} × 20 mixed`, { rows, MB: statSync(big).size / 1048576, seconds: gs, peakRssMB: peakRssMb() });
-  await readFigure(`read csv: ${rows} × 20 mixed`, big);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }

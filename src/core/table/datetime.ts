@@ -157,10 +157,7 @@ function compileTokens(pattern: string): DatetimeFormat {
     }
     if (p !== text.length) return NaN;
     if (M < 1 || M > 12 || D < 1 || D > daysIn(Y, M) || H > 23 || m > 59 || s > 59) return NaN;
-    const d = new Date(0);
-    d.setUTCFullYear(Y, M - 1, D);
-    d.setUTCHours(H, m, s, S);
-    return d.getTime() - off * 60000;
+    return (((daysFromCivil(Y, M, D) * 24 + H) * 60 + m - off) * 60 + s) * 1000 + S;
   };
   const format = (ms: number): string => {
     if (!Number.isFinite(ms)) return '';
@@ -179,6 +176,16 @@ function compileTokens(pattern: string): DatetimeFormat {
     return out;
   };
   return { pattern, parse, format };
+}
+
+/** Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's days_from_civil), without a Date. */
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 function isDigit(c: number): boolean {

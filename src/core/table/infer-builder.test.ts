@@ -111,3 +111,19 @@ describe('ColumnBuilder / TableBuilder', () => {
     }
   });
 });
+
+describe('plainDecimals value', () => {
+  it('the builder stores exactly Number(text) for any plain decimal of ≤ 15 digits (property)', () => {
+    const num = fc.tuple(fc.boolean(), fc.stringMatching(/^(0|[1-9][0-9]{0,8})$/), fc.stringMatching(/^[0-9]{0,6}$/)).map(
+      ([neg, a, b]) => (neg && !(/^0$/.test(a) && /^0*$/.test(b)) ? '-' : '') + a + (b ? '.' + b : ''),
+    );
+    fc.assert(
+      fc.property(num, (s) => {
+        const b = new ColumnBuilder('v');
+        b.push(s);
+        expect(Object.is(b.finish({ name: 'v', type: 'numerical', nullable: false }).column.get(0), Number(s))).toBe(true);
+      }),
+      { seed: 11, numRuns: 2000 },
+    );
+  });
+});

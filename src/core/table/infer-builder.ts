@@ -75,7 +75,7 @@ export class ColumnBuilder {
     switch (this.mode) {
       case 'number': {
         const d = plainDecimals(s);
-        if (d >= 0) return this.addNumber(i, Number(s), d);
+        if (d >= 0) return this.addNumber(i, lastValue, d);
         const k = MISSING_INDEX.get(s);
         if (k !== undefined) return this.addMissing(i, k);
         this.toStrings();
@@ -102,7 +102,7 @@ export class ColumnBuilder {
         const d = plainDecimals(s);
         if (d >= 0) {
           this.mode = 'number';
-          return this.addNumber(i, Number(s), d);
+          return this.addNumber(i, lastValue, d);
         }
         this.toStrings();
         return this.pushString(i, s);
@@ -359,7 +359,7 @@ export class ColumnBuilder {
   }
 
   private numericColumn(): NumericColumn {
-    const v = this.nums.length === this.n ? this.nums : this.nums.slice(0, this.n);
+    const v = fit(this.nums, this.n);
     let mask: Uint8Array | null = null;
     if (this.missing > 0) {
       mask = new Uint8Array(this.n);
@@ -371,7 +371,7 @@ export class ColumnBuilder {
   /** Codes and dictionary of the text as written (numbers sorted numerically when `sortNumeric`). */
   private labels(sortNumeric = false): { codes: Int32Array; dictionary: string[] } {
     if (this.mode === 'empty') return { codes: new Int32Array(this.n).fill(-1), dictionary: [] };
-    if (this.mode === 'string') return { codes: this.codes!.length === this.n ? this.codes! : this.codes!.slice(0, this.n), dictionary: this.dict };
+    if (this.mode === 'string') return { codes: fit(this.codes!, this.n), dictionary: this.dict };
     const codes = new Int32Array(this.n);
     const cache = new Map<number, string[]>();
     const index = new Map<string, number>();
@@ -418,6 +418,12 @@ function mergeSpec(given: ColumnSpec, inferred: ColumnSpec): ColumnSpec {
   return out;
 }
 
+/** The first n entries: a view when the spare capacity is small (≤ 25 %), else a compact copy. */
+function fit<T extends Float64Array | Int32Array>(a: T, n: number): T {
+  if (a.length === n) return a;
+  return (a.length <= n * 1.25 ? a.subarray(0, n) : a.slice(0, n)) as T;
+}
+
 function mergeCategories(given: readonly string[], seen: readonly string[]): string[] {
   const set = new Set(given);
   return [...given, ...seen.filter((s) => !set.has(s))];
@@ -434,9 +440,11 @@ export function plainDecimals(s: string): number {
   const neg = s.charCodeAt(0) === 45;
   if (neg) p++;
   const start = p;
+  let digits = 0;
   while (p < len) {
     const c = s.charCodeAt(p);
     if (c < 48 || c > 57) break;
+    digits = digits * 10 + (c - 48);
     p++;
   }
   const intDigits = p - start;
@@ -450,6 +458,7 @@ export function plainDecimals(s: string): number {
     while (p < len) {
       const c = s.charCodeAt(p);
       if (c < 48 || c > 57) return -1;
+      digits = digits * 10 + (c - 48);
       p++;
     }
     dec = p - fs;
@@ -468,8 +477,15 @@ export function plainDecimals(s: string): number {
     }
     if (allZero) return -1;
   }
+  // ≤ 15 digits: `digits` is an exact integer and 10^dec is exact, so one correctly rounded division gives the
+  // same double as Number(s).
+  lastValue = (neg ? -digits : digits) / POW10[dec];
   return dec;
 }
+
+const POW10 = Array.from({ length: MAX_DIGITS + 1 }, (_, i) => 10 ** i);
+/** The value of the last string `plainDecimals` accepted (saves parsing it twice in the hot path). */
+let lastValue = 0;
 
 /** Options for `TableBuilder.finish`. */
 export interface FinishOptions {

@@ -87,7 +87,7 @@ async function sniffFile(path: string, shown: string, size: number, format: Tabl
 export async function* decodedText(path: string, shown = path): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   let offset = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) {
     const bytes = chunk as Buffer;
     let text: string;
     try {
