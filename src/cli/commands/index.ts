@@ -6,6 +6,8 @@ import { registerInspect } from './inspect.js';
 import { registerFit } from './fit.js';
 import { registerSample } from './sample.js';
 import { registerGenerate } from './generate.js';
+import { registerModelEval } from './model-eval.js';
+import { registerCard } from './card.js';
 
 /**
  * Registers one CLI verb on `program`. The action must call `setStatus` with the exit status when it is
@@ -14,4 +16,4 @@ import { registerGenerate } from './generate.js';
 export type RegisterCommand = (program: Command, io: CliIO, setStatus: (code: number) => void) => void;
 
 /** Every CLI verb, one file each in this folder. Add yours to this list. */
-export const commands: RegisterCommand[] = [registerInspect, registerProfile, registerDrift, registerFit, registerSample, registerGenerate];
+export const commands: RegisterCommand[] = [registerInspect, registerProfile, registerDrift, registerFit, registerSample, registerGenerate, registerModelEval, registerCard];
