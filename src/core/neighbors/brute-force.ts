@@ -32,5 +32,5 @@ export function bruteForceKnn(space: MixedSpace, data: EncodedRows, queries: Enc
       indices[(q - start) * k + t] = pairs[t][1];
     }
   }
-  return { k, start, numQueries: nq, distances, indices };
+  return { k, start, numQueries: nq, distances, indices, rowsScanned: nq * data.numRows };
 }

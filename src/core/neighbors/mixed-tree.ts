@@ -1,4 +1,5 @@
 import { SynthopsError, throwIfAborted } from '../errors.js';
+import { mix32 } from '../random.js';
 import type { EncodedRows, MixedSpace } from './mixed-space.js';
 
 /** k nearest neighbours of a block of query rows: row-major `numQueries × k`, ascending distance. */
@@ -11,6 +12,8 @@ export interface KnnResult {
   distances: Float64Array;
   /** Row indices into the indexed data; -1 where the data has fewer than k rows. */
   indices: Int32Array;
+  /** Work done: data rows whose distance was computed (brute force would compute numQueries × numRows). */
+  rowsScanned: number;
 }
 
 /** Options of {@link MixedTree.knn}. */
@@ -49,6 +52,11 @@ const NUMERIC_SPLIT_WEIGHT = 0.1;
  * k-th best are pruned. Leaves are scanned with early abandoning. Results are exact: the same distances as brute
  * force (property-tested), computed in the same column order so even the floating-point sums agree.
  *
+ * Before the tree, each query scans the block of data rows with exactly its categorical values (hashed at build time;
+ * skipped for blocks larger than max(1024, 4√n)): any row outside that block differs in at least one categorical
+ * column, so its distance sum is ≥ 1 column, and when the k-th best inside the block is within that, the tree is
+ * not searched at all; otherwise the tree search starts from those candidates and skips the block's rows.
+ *
  * Splits take the column with the largest spread (numeric: 0.1 × scaled range, + 0.5 when it mixes missing and present values; categorical: 1 − share of the most frequent
  * level) at its median, with ties kept on one side. Build O(n·p·depth); a query visits few leaves when data cluster.
  *
@@ -77,19 +85,21 @@ export class MixedTree {
   private readonly levels: Int32Array;
   private readonly levelOffset: Int32Array;
   private readonly totalLevels: number;
+  private readonly blocks: CategoricalBlocks | null;
   readonly numNodes: number;
 
   private constructor(f: {
     numRows: number; p: number; nNum: number; nCat: number; perm: Int32Array; rowNum: Float64Array; rowCat: Int32Array;
     nodeStart: Int32Array; nodeEnd: Int32Array; nodeLeft: Int32Array; nodeRight: Int32Array; nodeMin: Float64Array;
     nodeMax: Float64Array; nodeNumFlags: Uint8Array; presence: Uint8Array; levels: Int32Array; levelOffset: Int32Array;
-    totalLevels: number; numNodes: number;
+    totalLevels: number; numNodes: number; blocks: CategoricalBlocks | null;
   }) {
     this.numRows = f.numRows; this.p = f.p; this.nNum = f.nNum; this.nCat = f.nCat; this.perm = f.perm;
     this.rowNum = f.rowNum; this.rowCat = f.rowCat; this.nodeStart = f.nodeStart; this.nodeEnd = f.nodeEnd;
     this.nodeLeft = f.nodeLeft; this.nodeRight = f.nodeRight; this.nodeMin = f.nodeMin; this.nodeMax = f.nodeMax;
     this.nodeNumFlags = f.nodeNumFlags; this.presence = f.presence; this.levels = f.levels;
     this.levelOffset = f.levelOffset; this.totalLevels = f.totalLevels; this.numNodes = f.numNodes;
+    this.blocks = f.blocks;
   }
 
   /** Builds the index over `data` (encoded in `space`). */
@@ -206,7 +216,7 @@ export class MixedTree {
       nodeStart: nodeStart.slice(0, numNodes), nodeEnd: nodeEnd.slice(0, numNodes), nodeLeft: nodeLeft.slice(0, numNodes),
       nodeRight: nodeRight.slice(0, numNodes), nodeMin: nodeMin.slice(0, numNodes * nNum), nodeMax: nodeMax.slice(0, numNodes * nNum),
       nodeNumFlags: nodeNumFlags.slice(0, numNodes * nNum), presence: presence.slice(0, numNodes * totalLevels),
-      levels, levelOffset, totalLevels, numNodes,
+      levels, levelOffset, totalLevels, numNodes, blocks: nCat > 0 ? buildBlocks(rowCat, n, nCat) : null,
     });
   }
 
@@ -226,7 +236,7 @@ export class MixedTree {
     const nq = Math.max(0, end - start);
     const outD = new Float64Array(nq * k).fill(Infinity);
     const outI = new Int32Array(nq * k).fill(-1);
-    if (this.numRows === 0 || nq === 0) return { k, start, numQueries: nq, distances: outD, indices: outI };
+    if (this.numRows === 0 || nq === 0) return { k, start, numQueries: nq, distances: outD, indices: outI, rowsScanned: 0 };
     const qn = new Float64Array(nNum);
     const qc = new Int32Array(nCat);
     const qPresIdx = new Int32Array(nCat); // presence index of the query level, or -1 (level absent from the data)
@@ -234,6 +244,9 @@ export class MixedTree {
     const bi = new Int32Array(k);
     const stackNode = new Int32Array(this.numNodes + 1);
     const stackLb = new Float64Array(this.numNodes + 1);
+    const blocks = this.blocks;
+    const blockOf = blocks ? blocks.blockOf : null;
+    const blockCap = Math.max(1024, 4 * Math.sqrt(this.numRows));
 
     const lowerBound = (node: number): number => {
       let lb = 0;
@@ -259,6 +272,7 @@ export class MixedTree {
       return lb;
     };
 
+    let scanned = 0;
     for (let qi = start; qi < end; qi++) {
       if (((qi - start) & 1023) === 0) throwIfAborted(opts.signal);
       for (let j = 0; j < nNum; j++) qn[j] = queries.num[j][qi];
@@ -269,8 +283,39 @@ export class MixedTree {
       }
       let count = 0;
       let worst = Infinity;
+      // Exact-categorical block first: every row outside it differs in at least one categorical column, so its
+      // distance sum is ≥ 1; when the k-th best inside the block is ≤ 1 nothing outside can beat it.
+      let qBlock = -1;
+      if (blocks) {
+        const b = findBlock(blocks, rowCat, nCat, qc);
+        if (b >= 0 && blocks.start[b + 1] - blocks.start[b] <= blockCap) {
+          qBlock = b;
+          const be = blocks.start[b + 1];
+          scanned += be - blocks.start[b];
+          for (let t = blocks.start[b]; t < be; t++) {
+            const r = blocks.pos[t];
+            if (excludeSelf && perm[r] === qi) continue;
+            let s = 0;
+            const nb = r * nNum;
+            for (let j = 0; j < nNum; j++) {
+              const a = rowNum[nb + j], bq = qn[j];
+              let d = a - bq;
+              if (d < 0) d = -d;
+              if (d !== d) d = a !== a && bq !== bq ? 0 : 1;
+              else if (d > 1) d = 1;
+              s += d;
+              if (s >= worst) break;
+            }
+            if (s >= worst) continue;
+            let pos = count < k ? count++ : k - 1;
+            while (pos > 0 && bd[pos - 1] > s) { bd[pos] = bd[pos - 1]; bi[pos] = bi[pos - 1]; pos--; }
+            bd[pos] = s; bi[pos] = perm[r];
+            if (count === k) worst = bd[k - 1];
+          }
+        }
+      }
       let sp = 0;
-      stackNode[sp] = 0; stackLb[sp] = lowerBound(0); sp++;
+      if (!(count === k && worst <= 1)) { stackNode[sp] = 0; stackLb[sp] = lowerBound(0); sp++; }
       while (sp > 0) {
         sp--;
         const node = stackNode[sp];
@@ -290,8 +335,10 @@ export class MixedTree {
           continue;
         }
         const e = nodeEnd[node];
+        scanned += e - nodeStart[node];
         for (let r = nodeStart[node]; r < e; r++) {
           if (excludeSelf && perm[r] === qi) continue;
+          if (qBlock >= 0 && blockOf![r] === qBlock) continue; // already scanned
           let s = 0;
           const nb = r * nNum;
           for (let j = 0; j < nNum; j++) {
@@ -318,7 +365,7 @@ export class MixedTree {
       const o = (qi - start) * k;
       for (let t = 0; t < count; t++) { outD[o + t] = bd[t] / p; outI[o + t] = bi[t]; }
     }
-    return { k, start, numQueries: nq, distances: outD, indices: outI };
+    return { k, start, numQueries: nq, distances: outD, indices: outI, rowsScanned: scanned };
   }
 }
 
@@ -349,4 +396,66 @@ function partition3(keys: Float64Array, perm: Int32Array, lo: number, hi: number
 function swap(keys: Float64Array, perm: Int32Array, i: number, j: number): void {
   const k = keys[i]; keys[i] = keys[j]; keys[j] = k;
   const t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+}
+
+/** Data rows grouped by their exact categorical values (positions in the tree's row order). */
+interface CategoricalBlocks {
+  /** Block of every position. */
+  blockOf: Int32Array;
+  /** Positions of block b are pos[start[b] .. start[b + 1]). */
+  start: Int32Array;
+  pos: Int32Array;
+  /** Open-addressing table: block id per slot, -1 empty. */
+  slots: Int32Array;
+}
+
+function catHash(codes: Int32Array, base: number, nCat: number): number {
+  let h = 0x2545f491;
+  for (let j = 0; j < nCat; j++) h = mix32(h ^ (codes[base + j] + 0x9e3779b9)) + j;
+  return mix32(h >>> 0);
+}
+
+function buildBlocks(rowCat: Int32Array, n: number, nCat: number): CategoricalBlocks {
+  let size = 16;
+  while (size < 2 * n) size *= 2;
+  const mask = size - 1;
+  const slots = new Int32Array(size).fill(-1);
+  const rep: number[] = [];
+  const blockOf = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    let sl = catHash(rowCat, r * nCat, nCat) & mask;
+    for (;;) {
+      const b = slots[sl];
+      if (b < 0) { slots[sl] = rep.length; blockOf[r] = rep.length; rep.push(r); break; }
+      if (sameCats(rowCat, rep[b] * nCat, rowCat, r * nCat, nCat)) { blockOf[r] = b; break; }
+      sl = (sl + 1) & mask;
+    }
+  }
+  const nb = rep.length;
+  const start = new Int32Array(nb + 1);
+  for (let r = 0; r < n; r++) start[blockOf[r] + 1]++;
+  for (let b = 0; b < nb; b++) start[b + 1] += start[b];
+  const fill = start.slice(0, nb);
+  const pos = new Int32Array(n);
+  for (let r = 0; r < n; r++) pos[fill[blockOf[r]]++] = r;
+  // Store a representative position per block in the slots' place: slots keep block ids; the representative of
+  // block b is pos[start[b]].
+  return { blockOf, start, pos, slots };
+}
+
+function sameCats(a: Int32Array, ia: number, b: Int32Array, ib: number, nCat: number): boolean {
+  for (let j = 0; j < nCat; j++) if (a[ia + j] !== b[ib + j]) return false;
+  return true;
+}
+
+/** Block whose categorical values equal `qc`, or -1. */
+function findBlock(blocks: CategoricalBlocks, rowCat: Int32Array, nCat: number, qc: Int32Array): number {
+  const mask = blocks.slots.length - 1;
+  let sl = catHash(qc, 0, nCat) & mask;
+  for (;;) {
+    const b = blocks.slots[sl];
+    if (b < 0) return -1;
+    if (sameCats(rowCat, blocks.pos[blocks.start[b]] * nCat, qc, 0, nCat)) return b;
+    sl = (sl + 1) & mask;
+  }
 }
