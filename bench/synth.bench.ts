@@ -65,7 +65,7 @@ for (const k of kinds) {
   card(k, adult, f.sample(adult.numRows, { seed: 2 }));
   const f2 = await synthesizerKind(k).create().fit(train, { seed: 1 });
   const s2 = f2.sample(train.numRows, { seed: 2 });
-  const im = identicalMatch.compute({ real: train, synthetic: s2, holdout: hold, schema: adult.schema, seed: 1 }).details as Record<string, number>;
-  const dc = dcr.compute({ real: train, synthetic: s2, holdout: hold, schema: adult.schema, seed: 1 }).details as Record<string, number>;
+  const im = (await identicalMatch.compute({ real: train, synthetic: s2, holdout: hold, schema: adult.schema, seed: 1 })).details as Record<string, number>;
+  const dc = (await dcr.compute({ real: train, synthetic: s2, holdout: hold, schema: adult.schema, seed: 1 })).details as Record<string, number>;
   report(`synth privacy ${k}`, { dataset: 'adult 80/20', rows: s2.numRows, identical_share: fmt(im.identicalShare), holdout_identical_share: fmt(im.holdoutShare), dcr_share: fmt(dc.dcrShare), peak_mb: Math.round(peakRssMb()) });
 }
