@@ -36,6 +36,8 @@ interface DriftFlags {
   classes?: string;
   columns?: string;
   all?: boolean;
+  multivariate: boolean;
+  seed?: string;
 }
 
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -77,6 +79,8 @@ export const registerDrift: RegisterCommand = (program: Command, io: CliIO, setS
     .option('--classes <labels>', 'class labels: [negative,positive] for one probability column, else one per column')
     .option('--columns <cols>', 'compare only these columns')
     .option('--all', 'list every test in the terminal summary, not only drifted ones')
+    .option('--no-multivariate', 'skip the domain classifier (multivariate drift; runs when both sides are data files)')
+    .option('--seed <n>', 'seed for the domain classifier (default 0)')
     .addHelpText(
       'after',
       '\nExamples:\n  synthops drift ref.csv current.csv --out drift.html\n  synthops drift ref.profile.json current.csv --time-column ts --window 1d --policy retrain.yaml --json drift.json\n  synthops drift real.csv synthetic.csv   # fidelity view\n\nPolicy file (YAML):\n  version: 1\n  triggers:\n    - when: drift-share\n      above: 0.3\n    - when: column-distance\n      column: age\n      test: wasserstein\n      above: 0.2\n    - when: accuracy-drop\n      above: 0.05\n',
@@ -94,6 +98,8 @@ export const registerDrift: RegisterCommand = (program: Command, io: CliIO, setS
       const tests = o.tests ? list(o.tests).map((x) => getDriftTest(x).info.id) : undefined;
       const driftShare = o.driftShare === undefined ? undefined : Number(o.driftShare);
       if (driftShare !== undefined && !(driftShare > 0 && driftShare <= 1)) throw new SynthopsError('invalid_argument', `invalid --drift-share: ${JSON.stringify(o.driftShare)}. Use a number in (0, 1].`);
+      const seed = o.seed === undefined ? 0 : Number(o.seed);
+      if (!Number.isFinite(seed)) throw new SynthopsError('invalid_argument', `invalid --seed: ${JSON.stringify(o.seed)}. Use a number.`);
       const policy = o.policy ? await loadPolicy(o.policy, io) : undefined;
       if (isProfilePath(curPath) && (o.window || o.proba)) throw new SynthopsError('invalid_argument', 'invalid current: windows and --proba need the current rows, not a profile.', { file: curPath });
 
@@ -122,6 +128,8 @@ export const registerDrift: RegisterCommand = (program: Command, io: CliIO, setS
         window: o.window ? { column: o.timeColumn!, width: o.window, widthMs, baseline: baselineFromJson(ref.windows) } : undefined,
         classifier: o.proba ? { probabilities: list(o.proba), classes: o.classes ? list(o.classes) : undefined, target: o.target } : undefined,
         calibration: ref.calibration as unknown as Calibration | undefined,
+        multivariate: o.multivariate,
+        seed,
       });
       if (policy) report.event = evaluatePolicy(policy, report);
       const artifact = makeArtifact('report/drift', DRIFT_REPORT_VERSION, report);

@@ -2,8 +2,8 @@ import { SynthopsError, ValidationError, type ValidationIssue } from '../errors.
 import type { DriftReport } from './report.js';
 
 /** What a trigger watches. */
-export type TriggerKind = 'drift-share' | 'column-distance' | 'column-drifted' | 'accuracy-drop' | 'window-alerts' | 'schema-change';
-const KINDS: readonly TriggerKind[] = ['drift-share', 'column-distance', 'column-drifted', 'accuracy-drop', 'window-alerts', 'schema-change'];
+export type TriggerKind = 'drift-share' | 'column-distance' | 'column-drifted' | 'accuracy-drop' | 'window-alerts' | 'schema-change' | 'domain-auc';
+const KINDS: readonly TriggerKind[] = ['drift-share', 'column-distance', 'column-drifted', 'accuracy-drop', 'window-alerts', 'schema-change', 'domain-auc'];
 
 /**
  * One retraining condition. Fires when the watched value is strictly above `above`:
@@ -12,7 +12,8 @@ const KINDS: readonly TriggerKind[] = ['drift-share', 'column-distance', 'column
  * - `column-drifted`: 1 when `column` drifted under its tests (above defaults to 0);
  * - `accuracy-drop`: reference accuracy minus the current estimated accuracy;
  * - `window-alerts`: the largest number of alerts in one window (above defaults to 0);
- * - `schema-change`: number of missing, new or retyped columns (above defaults to 0).
+ * - `schema-change`: number of missing, new or retyped columns (above defaults to 0);
+ * - `domain-auc`: the domain classifier's AUC (0.5 = no multivariate drift).
  * @example { when: 'column-distance', column: 'age', test: 'wasserstein', above: 0.2 }
  */
 export interface Trigger {
@@ -57,7 +58,7 @@ export function parsePolicy(value: unknown, source = 'policy'): Policy {
     const at = (k: string) => `triggers/${i}/${k}`;
     if (!t || typeof t !== 'object') return issues.push({ file: source, path: `triggers/${i}`, message: 'invalid trigger: expected an object.' });
     if (!KINDS.includes(t.when)) issues.push({ file: source, path: at('when'), message: `invalid when: ${JSON.stringify(t.when)}. Use one of ${KINDS.join(', ')}.` });
-    const needsAbove = t.when === 'drift-share' || t.when === 'column-distance' || t.when === 'accuracy-drop';
+    const needsAbove = t.when === 'drift-share' || t.when === 'column-distance' || t.when === 'accuracy-drop' || t.when === 'domain-auc';
     if (t.above === undefined ? needsAbove : typeof t.above !== 'number' || !Number.isFinite(t.above))
       issues.push({ file: source, path: at('above'), message: `invalid above: ${JSON.stringify(t.above)}. Give a number.` });
     if ((t.when === 'column-distance' || t.when === 'column-drifted') && typeof t.column !== 'string')
@@ -105,6 +106,10 @@ export function evaluatePolicy(policy: Policy, report: DriftReport): PolicyEvent
       case 'window-alerts':
         if (report.windows) value = Math.max(0, ...report.windows.items.map((w) => w.alerts.length));
         else reason = 'no windows (pass --time-column and --window)';
+        break;
+      case 'domain-auc':
+        if (report.multivariate && 'value' in report.multivariate) value = report.multivariate.value;
+        else reason = report.multivariate && 'skipped' in report.multivariate ? report.multivariate.skipped : 'the domain classifier did not run';
         break;
       case 'schema-change':
         value = r.findings.filter((f) => f.kind === 'missing-in-current' || f.kind === 'new-in-current' || f.kind === 'type-changed').length;

@@ -3,6 +3,7 @@ import type { DataProfile } from '../profile/profile.js';
 import type { Table } from '../table/table.js';
 import { detectDrift, type DriftOptions, type DriftResult } from './detect.js';
 import { estimatePerformance, fitCalibration, scoreRows, type Calibration, type ClassifierColumns, type PerformanceEstimate } from './performance.js';
+import { domainClassifierDrift, type DomainClassifierResult } from './multivariate/domain-classifier.js';
 import type { PolicyEvent } from './policy.js';
 import { learnWindowBaseline, splitWindows, windowedDrift, type WindowBaseline, type WindowDrift } from './windows.js';
 
@@ -17,6 +18,8 @@ export interface DriftReport {
   reference: { name: string; rows: number; from: 'data' | 'profile' };
   current: { name: string; rows: number };
   result: DriftResult;
+  /** Multivariate drift (domain classifier AUC), when both sides were read as rows; else why not. */
+  multivariate?: DomainClassifierResult | { skipped: string };
   windows?: {
     column: string;
     width: string;
@@ -53,6 +56,10 @@ export interface DriftReportInput {
   classifier?: ClassifierColumns;
   /** Calibration stored with a reference profile. */
   calibration?: Calibration;
+  /** Run the domain classifier (needs rows on both sides). Default true. */
+  multivariate?: boolean;
+  /** Seed for the domain classifier. Default 0. */
+  seed?: number;
 }
 
 /**
@@ -68,6 +75,18 @@ export function buildDriftReport(input: DriftReportInput): DriftReport {
     current: { name: input.currentName, rows: input.currentProfile.rows },
     result,
   };
+  if (input.multivariate !== false) {
+    if (!input.referenceTable || !input.current) report.multivariate = { skipped: 'a side was given as a profile; the domain classifier needs rows' };
+    else {
+      const exclude = new Set([...(input.drift?.exclude ?? []), ...(input.window ? [input.window.column] : [])]);
+      const columns = input.referenceTable.columnNames.filter((c) => !exclude.has(c) && (!input.drift?.columns || input.drift.columns.includes(c)));
+      try {
+        report.multivariate = domainClassifierDrift(input.referenceTable, input.current, { seed: input.seed ?? 0, columns });
+      } catch (e) {
+        report.multivariate = { skipped: (e as Error).message };
+      }
+    }
+  }
   if ((input.window || input.classifier) && !input.current)
     throw new SynthopsError('invalid_argument', 'invalid current: windows and performance estimates need the current rows, not a profile.');
   if (input.window && input.current) {

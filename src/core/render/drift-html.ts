@@ -39,7 +39,13 @@ export function renderDriftHtml(report: DriftReport, document: unknown, opts: { 
   );
   const charted = r.columns.filter((c) => c.histogram).sort((a, b) => Number(b.drifted) - Number(a.drifted)).slice(0, opts.maxCharts ?? 60);
   const cards = charted.map((c) => ({ title: `${c.column}${c.drifted ? ' — drift' : ''}`, svg: columnChart(c, document), caption: caption(c) }));
-  let body = section('Summary', tiles + findings, { intro: `Reference ${report.reference.name} (${report.reference.rows} rows) vs current ${report.current.name} (${report.current.rows} rows).` });
+  const mv = report.multivariate;
+  const mvHtml = !mv
+    ? ''
+    : 'value' in mv
+      ? `<p>Domain classifier (gradient boosting telling current rows from reference rows, out-of-fold): AUC <b>${num(mv.value)}</b> (drift at ≥ ${num(mv.threshold)}) ${mv.drifted ? badge('multivariate drift', 'bad') : badge('no multivariate drift', 'good')}. Most telling columns: ${escapeHtml(mv.topColumns.map((c) => `${c.column} (${(100 * c.importance).toFixed(0)} %)`).join(', '))}.</p>`
+      : `<p>Multivariate drift: skipped (${escapeHtml(mv.skipped)}).</p>`;
+  let body = section('Summary', tiles + mvHtml + findings, { intro: `Reference ${report.reference.name} (${report.reference.rows} rows) vs current ${report.current.name} (${report.current.rows} rows).` });
   if (report.event) {
     const e = report.event;
     body += section(

@@ -26,6 +26,10 @@ export function renderDriftText(report: DriftReport, opts: { all?: boolean; maxC
     const fmt = (x: string[]) => '  ' + x.map((v, j) => String(v).slice(0, 28).padEnd(w[j])).join('  ').trimEnd();
     lines.push(fmt(head), ...rows.map(fmt));
   }
+  const mv = report.multivariate;
+  if (mv && 'value' in mv)
+    lines.push(`Multivariate (domain classifier): AUC ${num(mv.value)} (drift at ≥ ${num(mv.threshold)}) → ${mv.drifted ? 'DRIFT' : 'no drift'}; most telling: ${mv.topColumns.slice(0, 3).map((c) => c.column).join(', ')}`);
+  else if (mv) lines.push(`Multivariate: skipped (${mv.skipped})`);
   const labelLine = (what: string, c?: { column: string; drifted: boolean }) => c && lines.push(`${what} (${c.column}): ${c.drifted ? 'DRIFT' : 'no drift'}`);
   labelLine('Label drift', r.labelDrift);
   labelLine('Prediction drift', r.predictionDrift);
