@@ -5,7 +5,7 @@ import { nndr, nndrRatios } from './nndr.js';
 
 describe('nndrRatios', () => {
   it('divides the first by the second distance, 0/0 counting as 1', () => {
-    const r = nndrRatios({ k: 2, start: 0, numQueries: 3, distances: Float64Array.of(0.1, 0.4, 0, 0, 0, 0.2), indices: new Int32Array(6) });
+    const r = nndrRatios({ k: 2, start: 0, numQueries: 3, distances: Float64Array.of(0.1, 0.4, 0, 0, 0, 0.2), indices: new Int32Array(6), rowsScanned: 0 });
     expect(Array.from(r)).toEqual([0.25, 1, 0]);
   });
 });
