@@ -97,3 +97,19 @@ export { renderDriftText } from './render/drift-text.js';
 export { METRICS, getMetric, metricsIn } from './metrics/registry.js';
 export type { Metric, MetricInfo, MetricInput, MetricResult, MetricCategory } from './metrics/metric.js';
 export { scorecard, type Scorecard, type ScorecardOptions } from './metrics/scorecard.js';
+// Privacy metrics and mixed-type nearest neighbours (issue 4).
+export { MixedSpace, MixedTree, bruteForceKnn, type EncodedRows, type MixedSpaceOptions, type KnnOptions, type KnnResult, type MixedTreeOptions } from './neighbors/index.js';
+export {
+  identicalMatch,
+  dcr,
+  nndr,
+  rareRecordReproduction,
+  membershipInference,
+  attributeInference,
+  PRIVACY_METRICS,
+  DCR_SHARE_GATE,
+  MIA_AUC_GATE,
+  sizeCorrectedShare,
+  privacyContext,
+  PrivacyContext,
+} from './metrics/privacy/index.js';
