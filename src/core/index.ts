@@ -97,6 +97,16 @@ export { renderDriftText } from './render/drift-text.js';
 export { METRICS, getMetric, metricsIn } from './metrics/registry.js';
 export type { Metric, MetricInfo, MetricInput, MetricResult, MetricCategory } from './metrics/metric.js';
 export { scorecard, type Scorecard, type ScorecardOptions } from './metrics/scorecard.js';
+// Synthesizers (issue 3): registry, kinds, conditions, transforms, privacy.
+export { SYNTHESIZERS, DEFAULT_SYNTHESIZER, synthesizerKind, loadSynthesizer } from './synth/registry.js';
+export { gaussianCopula, independent, type CopulaParams } from './synth/gaussian-copula.js';
+export { cart, type CartParams } from './synth/cart.js';
+export { parseCondition, parseRebalance, splitShares, resolveConditions, type ResolvedCondition } from './synth/conditions.js';
+export { NumericMarginal, fitNumericMarginal, type NumericMarginalOptions } from './synth/transforms/numeric-marginal.js';
+export { CategoricalMarginal, fitCategoricalMarginal } from './synth/transforms/categorical-marginal.js';
+export { fakePii, fitPiiFormat, type PiiFormat } from './synth/privacy/pii.js';
+export { fitIdFormat, generateIds, type IdFormat } from './synth/privacy/ids.js';
+export type { Synthesizer, FittedSynthesizer, SynthesizerKind, SynthesizerPayload, Condition, SampleOptions, FitOptions, SampleReport } from './synth/synthesizer.js';
 // Privacy metrics and mixed-type nearest neighbours (issue 4).
 export { MixedSpace, MixedTree, bruteForceKnn, type EncodedRows, type MixedSpaceOptions, type KnnOptions, type KnnResult, type MixedTreeOptions } from './neighbors/index.js';
 export {
