@@ -123,3 +123,24 @@ export {
   privacyContext,
   PrivacyContext,
 } from './metrics/privacy/index.js';
+// Model evaluation and model cards (issue 6).
+export { evaluatePredictions, type ModelEvalOptions, type ModelEvalResult, type SliceResult, type SliceGroupResult, type FairnessResult } from './model-eval/evaluate.js';
+export { predictionsFromTable, inferTask, type Predictions, type ClassificationPredictions, type RegressionPredictions, type PredictionColumns } from './model-eval/predictions.js';
+export { predictionsFromModel, type PredictiveModel, type ModelPredictionOptions } from './model-eval/model.js';
+export { fitLearnerModel, type LearnerModelOptions } from './model-eval/learner-model.js';
+export { confusionMatrix, confusionScores, type ConfusionScores, type ClassScores } from './model-eval/confusion.js';
+export { rocAucSorted, averagePrecisionSorted, probabilityLosses, multiclassLosses, thresholdSweep, type ThresholdPoint } from './model-eval/ranking.js';
+export { regressionScores, type RegressionScores } from './model-eval/regression.js';
+export { calibrationBins, calibrationScores, type CalibrationScores, type ReliabilityBin, type BinStrategy } from './model-eval/calibration.js';
+export { poissonWeights, poissonCounts, percentileInterval } from './model-eval/bootstrap.js';
+export { type Estimate } from './model-eval/estimate.js';
+export { columnGrouping, crossGroupings, type Grouping } from './model-eval/grouping.js';
+export { findWeakSlices, type WeakSlice, type WeakSliceResult, type WeakSliceOptions } from './model-eval/weak-slices.js';
+export { benjaminiHochberg } from './model-eval/multiple-testing.js';
+export { perturbTable, runRobustness, DEFAULT_PERTURBATIONS, type Perturbation, type PerturbationKind, type RobustnessResult } from './model-eval/robustness.js';
+export { compareTrainingData, type TrainingDataComparison, type FlaggedSlice } from './model-eval/compare.js';
+export { parseGatePolicy, applyGate, type GatePolicy, type GateCheck, type GateResult } from './model-eval/gate.js';
+export { modelEvalArtifact, MODEL_EVAL_REPORT_KIND, MODEL_EVAL_REPORT_VERSION, type ModelEvalReport, type InferenceCost, type BatchCost } from './model-eval/report.js';
+export { modelCard, modelCardMarkdown, modelCardArtifact, readModelCard, type ModelCard, type ModelCardContext } from './provenance/model-card.js';
+export { modelEvalHtml, formatEstimate } from './render/model-eval-html.js';
+export { modelEvalTerminal } from './render/model-eval-terminal.js';
