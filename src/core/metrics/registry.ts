@@ -1,11 +1,12 @@
 import { SynthopsError } from '../errors.js';
 import type { Metric, MetricCategory } from './metric.js';
 import { categoryCoverage, rangeCoverage } from './diversity/coverage.js';
-import { detectionTree, pmse } from './detection/detection-metrics.js';
+import { detectionLogistic, detectionTree, pmse } from './detection/detection-metrics.js';
 import { ksComplement } from './fidelity/ks-complement.js';
 import { missingShare } from './fidelity/missing-share.js';
 import { contingencySimilarity, correlationSimilarity, kMarginal, relatedPairTrends } from './fidelity/pair-metrics.js';
 import { tvComplement } from './fidelity/tv-complement.js';
+import { utilityTstr } from './utility/tstr.js';
 import { boundaryAdherence, categoryAdherence, constraintAdherence, keyUniqueness, schemaMatch } from './validity/validity-metrics.js';
 import { attributeInference, dcr, identicalMatch, membershipInference, nndr, rareRecordReproduction } from './privacy/index.js';
 
@@ -31,8 +32,10 @@ export const METRICS: Metric[] = [
   kMarginal,
   // detection / whole table
   detectionTree,
+  detectionLogistic,
   pmse,
   // utility
+  utilityTstr,
   // diversity
   categoryCoverage,
   rangeCoverage,

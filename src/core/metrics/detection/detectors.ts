@@ -1,5 +1,7 @@
 import { applyBinning, fitBinning } from '../../learners/binning.js';
 import { fitTree, predictTree } from '../../learners/tree.js';
+import type { FeatureMatrix } from '../../learners/features.js';
+import { fitLearner, type LearnerKind, type LearnerOptions } from '../../learners/learner.js';
 import { createRng } from '../../random.js';
 import type { DetectorFit } from './two-sample.js';
 
@@ -34,4 +36,40 @@ function takeBins(b: Uint8Array, rows: Int32Array): Uint8Array {
   const out = new Uint8Array(rows.length);
   for (let i = 0; i < rows.length; i++) out[i] = b[rows[i]];
   return out;
+}
+
+/**
+ * A built-in learner from src/core/learners as a detector (gradient boosting by default in the scorecard; logistic
+ * regression for the linear detector). `options` are passed to `fitLearner` (e.g. `{ nEstimators: 100 }`).
+ * @example twoSampleAuc(cols, 1, learnerDetector('logistic-regression'), { seed: 1 })
+ */
+export function learnerDetector(kind: LearnerKind, options: Omit<LearnerOptions, 'seed' | 'rows'> = {}): DetectorFit {
+  return (x, y, train, test, seed) => {
+    const model = fitLearner(kind, x, { kind: 'classification', y, numClasses: 2 }, { ...options, seed, rows: train });
+    const p = model.predictProba(takeRows(x, test));
+    const out = new Float64Array(test.length);
+    for (let i = 0; i < test.length; i++) out[i] = p[2 * i + 1];
+    return out;
+  };
+}
+
+/** The rows `rows` of a feature matrix (copied, column by column). */
+export function takeRows(x: FeatureMatrix, rows: Int32Array): FeatureMatrix {
+  const columns = x.columns.map((c) => {
+    const out = c instanceof Float64Array ? new Float64Array(rows.length) : new Int32Array(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = c[rows[i]];
+    return out;
+  });
+  return { numRows: rows.length, names: x.names, columns, levels: x.levels };
+}
+
+/** Options of the gradient-boosted detector used by the scorecard and detection-tree@1. */
+export const BOOSTED_DETECTOR_OPTIONS = { nEstimators: 60, learningRate: 0.15, maxDepth: 6 } as const;
+
+/**
+ * The gradient-boosted tree detector (BOOSTED_DETECTOR_OPTIONS): sees interactions between columns.
+ * @example twoSampleAuc(cols, 1, boostedDetector(), { seed: 1 })
+ */
+export function boostedDetector(): DetectorFit {
+  return learnerDetector('gradient-boosting', BOOSTED_DETECTOR_OPTIONS);
 }

@@ -1,0 +1,204 @@
+import type { FeatureMatrix } from '../../learners/features.js';
+import { fitLearner, type LearnerKind } from '../../learners/learner.js';
+import type { TreeTarget } from '../../learners/tree.js';
+import { confusionMatrix, confusionScores } from '../../model-eval/confusion.js';
+import { regressionScores } from '../../model-eval/regression.js';
+import { createRng } from '../../random.js';
+import { alignTables, type AlignedColumn } from '../aligned.js';
+import { aucOf } from '../detection/two-sample.js';
+import type { Metric, MetricResult } from '../metric.js';
+import { round6, runGuarded, skippedResult } from '../run-guarded.js';
+
+const ID = 'utility-tstr@1';
+/** Poisson-bootstrap resamples of the holdout rows for the interval. */
+export const UTILITY_RESAMPLES = 100;
+
+interface Side { x: FeatureMatrix; target: TreeTarget }
+
+function side(cols: readonly AlignedColumn[], t: number, targetName: string): Side {
+  const tc = cols.find((c) => c.name === targetName)!;
+  const feats = cols.filter((c) => c.name !== targetName);
+  const yAll = tc.kind === 'numeric' ? tc.values[t] : tc.codes[t];
+  const keep: number[] = [];
+  for (let i = 0; i < yAll.length; i++) if (tc.kind === 'numeric' ? Number.isFinite(yAll[i]) : yAll[i] >= 0) keep.push(i);
+  const columns = feats.map((c) => {
+    const src = c.kind === 'numeric' ? c.values[t] : c.codes[t];
+    const out = c.kind === 'numeric' ? new Float64Array(keep.length) : new Int32Array(keep.length);
+    for (let i = 0; i < keep.length; i++) out[i] = src[keep[i]];
+    return out;
+  });
+  const x: FeatureMatrix = { numRows: keep.length, names: feats.map((c) => c.name), columns, levels: feats.map((c) => (c.kind === 'numeric' ? 0 : Math.max(1, c.levels))) };
+  if (tc.kind === 'numeric') return { x, target: { kind: 'regression', y: Float64Array.from(keep, (i) => yAll[i]) } };
+  return { x, target: { kind: 'classification', y: Int32Array.from(keep, (i) => yAll[i]), numClasses: Math.max(2, tc.levels) } };
+}
+
+/** Primary figure of predictions on the holdout (macro F1 or R²), optionally under row weights. */
+function primary(target: TreeTarget, pred: Float64Array, w: Float64Array | null): number {
+  if (target.kind === 'classification') return confusionScores(confusionMatrix(target.y, pred, target.numClasses, w), target.numClasses).macro.f1;
+  return regressionScores(target.y, pred, w).r2;
+}
+
+function ratio(synth: number, real: number): number {
+  if (!(real > 0)) return synth >= real ? 1 : 0;
+  return Math.max(0, Math.min(1, Math.max(0, synth) / real));
+}
+
+function spearman(a: Float64Array, b: Float64Array): number {
+  const rank = (v: Float64Array) => {
+    const o = Array.from(v.keys()).sort((i, j) => v[i] - v[j]);
+    const r = new Float64Array(v.length);
+    for (let i = 0; i < o.length; ) {
+      let j = i;
+      while (j + 1 < o.length && v[o[j + 1]] === v[o[i]]) j++;
+      for (let k = i; k <= j; k++) r[o[k]] = (i + j) / 2;
+      i = j + 1;
+    }
+    return r;
+  };
+  const ra = rank(a), rb = rank(b);
+  const n = a.length;
+  let ma = 0, mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += ra[i] / n;
+    mb += rb[i] / n;
+  }
+  let sab = 0, saa = 0, sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (ra[i] - ma) * (rb[i] - mb);
+    saa += (ra[i] - ma) ** 2;
+    sbb += (rb[i] - mb) ** 2;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
+}
+
+function concatSides(a: Side, b: Side): Side {
+  const columns = a.x.columns.map((c, j) => {
+    const d = b.x.columns[j];
+    const out = c instanceof Float64Array ? new Float64Array(c.length + d.length) : new Int32Array(c.length + d.length);
+    out.set(c);
+    out.set(d, c.length);
+    return out;
+  });
+  const x = { ...a.x, numRows: a.x.numRows + b.x.numRows, columns };
+  if (a.target.kind === 'classification' && b.target.kind === 'classification') {
+    const y = new Int32Array(a.target.y.length + b.target.y.length);
+    y.set(a.target.y);
+    y.set(b.target.y, a.target.y.length);
+    return { x, target: { ...a.target, y } };
+  }
+  const ya = a.target.y, yb = b.target.y;
+  const y = new Float64Array(ya.length + yb.length);
+  y.set(ya);
+  y.set(yb, ya.length);
+  return { x, target: { kind: 'regression', y } };
+}
+
+/**
+ * Machine-learning utility (train on synthetic, test on real): for a tree ensemble (gradient boosting) and a linear
+ * model (logistic or ridge regression), a model trained on the synthetic data and one trained on the real training
+ * data are both scored on the real holdout. Score = mean over the learners of min(1, synthetic figure / real figure)
+ * with macro F1 (classification) or R² (regression). 1 = the synthetic data trains models as good as the real data;
+ * 0 = useless. Details per learner: accuracy, macro F1, AUC (binary), or R², MAE, for both; feature-importance rank
+ * agreement (Spearman, boosted trees); augmentation lift (real + synthetic vs real alone, boosted trees). Interval:
+ * Poisson bootstrap of the holdout rows (UTILITY_RESAMPLES). Needs `target` and a holdout; skipped otherwise.
+ * @example utilityTstr.compute({ real, synthetic, holdout, schema: real.schema, seed: 1, target: 'income' }).score
+ */
+export const utilityTstr: Metric = {
+  info: {
+    id: ID,
+    name: 'Machine-learning utility (train synthetic, test real)',
+    category: 'utility',
+    goal: 'maximize',
+    range: [0, 1],
+    appliesTo: [],
+    description: 'Whether models trained on the synthetic data predict the target on unseen real data as well as models trained on real data: 1 = as well, 0 = not at all.',
+    reference: 'self',
+  },
+  compute: (input): MetricResult =>
+    runGuarded(ID, () => {
+      if (!input.target) return skippedResult(ID, 'No target column given (--target).');
+      if (!input.holdout) return skippedResult(ID, 'No real holdout to test on.');
+      if (!input.real.has(input.target)) return skippedResult(ID, `The target column "${input.target}" is not in the data.`);
+      const cols = alignTables([input.real, input.synthetic, input.holdout]);
+      if (!cols.some((c) => c.name === input.target)) return skippedResult(ID, `The target column "${input.target}" is an id or text column.`);
+      const real = side(cols, 0, input.target), synth = side(cols, 1, input.target), hold = side(cols, 2, input.target);
+      if (real.x.numRows < 10 || synth.x.numRows < 10 || hold.x.numRows < 10) return skippedResult(ID, 'Fewer than 10 rows with a target on one side.');
+      const classification = real.target.kind === 'classification';
+      const kinds: LearnerKind[] = classification ? ['gradient-boosting', 'logistic-regression'] : ['gradient-boosting', 'linear-regression'];
+      const rng = createRng(input.seed, ID, 'bootstrap');
+      const weights: Float64Array[] = [];
+      for (let b = 0; b < UTILITY_RESAMPLES; b++) {
+        const w = new Float64Array(hold.x.numRows);
+        const r = rng.split(b);
+        for (let i = 0; i < w.length; i++) w[i] = poisson1(r.next());
+        weights.push(w);
+      }
+      const learners: Record<string, unknown>[] = [];
+      const ratios: number[] = [];
+      const boot = new Float64Array(UTILITY_RESAMPLES);
+      let importance: number | null = null, lift: number | null = null;
+      for (const kind of kinds) {
+        const opts = { seed: input.seed, ...(kind === 'gradient-boosting' ? { nEstimators: 100 } : { maxIter: 100 }) };
+        const mReal = fitLearner(kind, real.x, real.target, opts);
+        const mSynth = fitLearner(kind, synth.x, synth.target, opts);
+        const pReal = mReal.predict(hold.x), pSynth = mSynth.predict(hold.x);
+        const fr = primary(hold.target, pReal, null), fs = primary(hold.target, pSynth, null);
+        ratios.push(ratio(fs, fr));
+        for (let b = 0; b < UTILITY_RESAMPLES; b++) boot[b] += ratio(primary(hold.target, pSynth, weights[b]), primary(hold.target, pReal, weights[b])) / kinds.length;
+        const entry: Record<string, unknown> = { learner: kind };
+        if (classification && hold.target.kind === 'classification') {
+          const k = hold.target.numClasses;
+          const sr = confusionScores(confusionMatrix(hold.target.y, pReal, k), k), ss = confusionScores(confusionMatrix(hold.target.y, pSynth, k), k);
+          Object.assign(entry, { real: { accuracy: round6(sr.accuracy), f1: round6(sr.macro.f1) }, synthetic: { accuracy: round6(ss.accuracy), f1: round6(ss.macro.f1) } });
+          if (k === 2) {
+            const pos = (m: typeof mReal) => {
+              const p = m.predictProba(hold.x);
+              return Float64Array.from({ length: hold.x.numRows }, (_, i) => p[2 * i + 1]);
+            };
+            (entry.real as Record<string, number>).auc = round6(aucOf(pos(mReal), hold.target.y));
+            (entry.synthetic as Record<string, number>).auc = round6(aucOf(pos(mSynth), hold.target.y));
+          }
+        } else {
+          const rr = regressionScores(hold.target.y, pReal), rs = regressionScores(hold.target.y, pSynth);
+          Object.assign(entry, { real: { r2: round6(rr.r2), mae: round6(rr.mae) }, synthetic: { r2: round6(rs.r2), mae: round6(rs.mae) } });
+        }
+        entry.score = round6(ratio(fs, fr));
+        learners.push(entry);
+        if (kind === 'gradient-boosting') {
+          importance = spearman(mReal.featureImportance(), mSynth.featureImportance());
+          const both = concatSides(real, synth);
+          const mBoth = fitLearner(kind, both.x, both.target, opts);
+          lift = primary(hold.target, mBoth.predict(hold.x), null) - fr;
+        }
+      }
+      const sorted = Float64Array.from(boot).sort();
+      const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(p * (sorted.length - 1))))];
+      return {
+        metric: ID,
+        status: 'ok',
+        score: ratios.reduce((a, b) => a + b, 0) / ratios.length,
+        interval: [q(0.025), q(0.975)],
+        details: {
+          task: classification ? 'classification' : 'regression',
+          primary: classification ? 'macro F1' : 'R²',
+          learners: learners as never,
+          featureImportanceRankAgreement: importance === null ? null : round6(importance),
+          augmentationLift: lift === null ? null : round6(lift),
+          holdoutRows: hold.x.numRows,
+          resamples: UTILITY_RESAMPLES,
+        },
+        warnings: [],
+      };
+    }),
+};
+
+/** Poisson(1) draw from one uniform (inverse CDF). */
+function poisson1(u: number): number {
+  let k = 0, p = Math.exp(-1), c = p;
+  while (u > c && k < 20) {
+    k++;
+    p /= k;
+    c += p;
+  }
+  return k;
+}
