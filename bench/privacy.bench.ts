@@ -11,17 +11,23 @@ import { CategoricalColumn, NumericColumn } from '../src/core/table/column.js';
 import type { Schema } from '../src/core/table/schema.js';
 import { Table } from '../src/core/table/table.js';
 import { peakRssMb, report, timed } from './util.js';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 
 async function runAll(label: string, real: Table, holdout: Table, synthetic: Table, sensitive: string[]): Promise<void> {
-  let total = 0;
+  // CPU seconds are printed beside wall seconds: on a shared machine the wall time mostly measures the others' load.
+  let total = 0, cpuTotal = 0;
   for (const m of PRIVACY_METRICS as Metric[]) {
+    const c0 = process.cpuUsage();
     const { value: r, seconds } = await timed(() => m.compute({ real, holdout, synthetic, schema: real.schema, seed: 1, sensitive }));
+    const c = process.cpuUsage(c0);
+    const cpu = (c.user + c.system) / 1e6;
     total += seconds;
-    report(`${label} ${m.info.id}`, { seconds, status: r.status, score: r.score ?? NaN, reference: r.reference ?? NaN });
+    cpuTotal += cpu;
+    report(`${label} ${m.info.id}`, { seconds, cpuSeconds: cpu, status: r.status, score: r.score ?? NaN, reference: r.reference ?? NaN });
   }
   report(`${label} privacy total`, {
-    training: real.numRows, holdout: holdout.numRows, synthetic: synthetic.numRows, seconds: total,
+    training: real.numRows, holdout: holdout.numRows, synthetic: synthetic.numRows, seconds: total, cpuSeconds: cpuTotal, load1: loadavg()[0],
     'rows/s': Math.round((real.numRows + holdout.numRows + synthetic.numRows) / total), peakRssMB: peakRssMb(),
   });
 }
