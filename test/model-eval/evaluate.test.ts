@@ -75,6 +75,17 @@ describe('evaluatePredictions on a small fixed case', () => {
     }
     expect(r.positiveClass).toBe('yes');
   });
+  it('calibration bins from score keys equal the row-level calibration (both binnings)', () => {
+    for (const strat of ['width', 'mass'] as const) {
+      const b = calibrationBins(preds.score!, 10, strat);
+      const c = calibrationScores(preds.score!, Uint8Array.from(preds.y, (v) => (v === preds.positive ? 1 : 0)), b);
+      const mine = r.calibration![strat];
+      expect(mine.bins.map((x) => x.lower)).toEqual(b.edges.slice(0, -1));
+      expect(mine.ece.value).toBeCloseTo(c.ece, 12);
+      expect(mine.mce.value).toBeCloseTo(c.mce, 12);
+      expect(mine.bins.map((x) => x.count)).toEqual(c.bins.map((x) => x.count));
+    }
+  });
   it('slice and fairness groups sum to the whole', () => {
     expect(r.slices[0].groups.reduce((s, g) => s + g.support, 0)).toBe(80);
     const f = r.fairness[0];

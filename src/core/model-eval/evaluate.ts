@@ -19,7 +19,7 @@ import { withIntervals, type Estimate, type Figures } from './estimate.js';
 import { columnGrouping, crossGroupings, describeGroup, type Grouping } from './grouping.js';
 import type { Predictions } from './predictions.js';
 import { multiclassLosses, thresholdSweep, type ThresholdPoint } from './ranking.js';
-import { calibrationFromSums, distinctScores, scoreKeysFrom, scorePass, type ScorePassResult } from './score-pass.js';
+import { calibrationFromSums, distinctScores, scoreKeysFrom, scorePass, type DistinctScores, type ScorePassResult } from './score-pass.js';
 import { groupErrors, regressionScores } from './regression.js';
 import { findWeakSlices, type WeakSliceResult } from './weak-slices.js';
 
@@ -207,12 +207,13 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
     }
   }
   const nb = opts.calibrationBins ?? 10;
-  const binsW = calP ? calibrationBins(calP, nb, 'width') : null;
-  const binsM = calP ? calibrationBins(calP, nb, 'mass') : null;
+  // Row-level bins are needed only for multiclass probabilities; binary scores use edges on score keys.
+  const distinct = score ? distinctScores(score, isPos) : null;
+  const binsW = calP ? (distinct ? { bin: new Uint8Array(0), edges: widthEdges(nb) } : calibrationBins(calP, nb, 'width')) : null;
+  const binsM = calP ? (distinct ? { bin: new Uint8Array(0), edges: massEdges(distinct, nb) } : calibrationBins(calP, nb, 'mass')) : null;
   // Score metrics work on keys: exact keys (one per distinct score and outcome) for the point values; for
   // resamples of data with many distinct scores, SCORE_BUCKETS buckets, with each resampled value shifted by
   // (exact − bucketed) point value so the interval is centred on the exact figure.
-  const distinct = score ? distinctScores(score, isPos) : null;
   const exact = distinct ? scoreKeysFrom(distinct, binsW!.edges, binsM!.edges) : null;
   const approx = exact && exact.n > 2 * SCORE_BUCKETS ? scoreKeysFrom(distinct!, binsW!.edges, binsM!.edges, SCORE_BUCKETS) : exact;
   const exactPoint = exact ? scorePass(exact) : null;
@@ -309,7 +310,9 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
     if (cs.support === 0) warnings.push(`class "${preds.classes[c]}" never occurs in the truth: its recall is undefined and it is left out of balanced accuracy.`);
   }
   const calFull = calP
-    ? { width: calibrationScores(calP, calO!, binsW!), mass: calibrationScores(calP, calO!, binsM!) }
+    ? exact
+      ? { width: { bins: binsFromSums(exactPoint!.calA, binsW!.edges) }, mass: { bins: binsFromSums(exactPoint!.calB, binsM!.edges) } }
+      : { width: calibrationScores(calP, calO!, binsW!), mass: calibrationScores(calP, calO!, binsM!) }
     : null;
   const estCal = est.calibration as unknown as { width?: { ece: Estimate; mce: Estimate }; mass?: { ece: Estimate; mce: Estimate } };
   const result: ModelEvalResult = {
@@ -356,13 +359,22 @@ function marginalLayout(groupings: Grouping[], codes: Int32Array[], numSingles: 
     for (let i = 0; i < n; i++) key[i] += c[i] * radix;
     radix *= groupings[gi].numGroups;
   }
-  const map = new Map<number, number>();
   const out = new Int32Array(n);
   const rep: number[] = [];
-  for (let i = 0; i < n; i++) {
-    let f = map.get(key[i]);
-    if (f === undefined) { f = rep.length; map.set(key[i], f); rep.push(i); }
-    out[i] = f;
+  if (radix <= 1 << 22) {
+    const dense = new Int32Array(radix).fill(-1);
+    for (let i = 0; i < n; i++) {
+      let f = dense[key[i]];
+      if (f < 0) { f = dense[key[i]] = rep.length; rep.push(i); }
+      out[i] = f;
+    }
+  } else {
+    const map = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      let f = map.get(key[i]);
+      if (f === undefined) { f = rep.length; map.set(key[i], f); rep.push(i); }
+      out[i] = f;
+    }
   }
   return { codes: out, numGroups: rep.length, subOf: codes.map((c) => Int32Array.from(rep, (i) => c[i])) };
 }
@@ -374,14 +386,39 @@ function smallEnough(table: Table, c: string): boolean {
 
 /** Distinct (crossing cell, confusion cell) keys with their row counts. */
 function confusionKeys(codes: Int32Array, numGroups: number, cell: Uint8Array, kk: number): { key: Int32Array; mult: Float64Array } {
-  const counts = new Map<number, number>();
-  for (let i = 0; i < codes.length; i++) {
-    const key = codes[i] * kk + cell[i];
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+  // numGroups ≤ n, so the dense count array has at most n · kk entries.
+  const counts = new Float64Array(numGroups * kk);
+  for (let i = 0; i < codes.length; i++) counts[codes[i] * kk + cell[i]]++;
+  const keys: number[] = [];
+  for (let k = 0; k < counts.length; k++) if (counts[k] > 0) keys.push(k);
+  return { key: Int32Array.from(keys), mult: Float64Array.from(keys, (k) => counts[k]) };
+}
+
+function widthEdges(k: number): number[] {
+  return Array.from({ length: k + 1 }, (_, i) => i / k);
+}
+
+/** Equal-mass edges from distinct-score counts: the score at each k-quantile of the rows (as `calibrationBins`). */
+function massEdges(d: DistinctScores, k: number): number[] {
+  const edges = [0];
+  let t = 0, seen = 0;
+  for (let b = 1; b < k; b++) {
+    const target = Math.min(d.n - 1, Math.floor((b * d.n) / k)); // 0-based row rank
+    while (seen + d.cnt[2 * t] + d.cnt[2 * t + 1] <= target) { seen += d.cnt[2 * t] + d.cnt[2 * t + 1]; t++; }
+    edges.push(d.uniq[t]);
   }
-  const keys = [...counts.keys()].sort((a, b) => a - b);
-  void numGroups;
-  return { key: Int32Array.from(keys), mult: Float64Array.from(keys, (k) => counts.get(k)!) };
+  edges.push(1);
+  return edges;
+}
+
+/** Reliability bins from [count, Σp, Σoutcome] sums. */
+function binsFromSums(sums: Float64Array, edges: number[]): ReliabilityBin[] {
+  const out: ReliabilityBin[] = [];
+  for (let j = 0; j + 1 < edges.length; j++) {
+    const c = sums[j * 3];
+    out.push({ lower: edges[j], upper: edges[j + 1], count: c, confidence: c > 0 ? sums[j * 3 + 1] / c : NaN, frequency: c > 0 ? sums[j * 3 + 2] / c : NaN });
+  }
+  return out;
 }
 
 function fairnessFigures(rates: { sel: number; tpr: number; fpr: number }[]): Figures {
