@@ -59,6 +59,7 @@ export {
   learnerTarget,
   kFoldIndices,
   wrapRandomForest,
+  fitLearnerToJSON,
   LEARNER_KINDS,
   type LearnerKind,
   type FittedModel,

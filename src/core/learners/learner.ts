@@ -258,3 +258,11 @@ export function kFoldIndices(n: number, k: number, seed: number, stratify?: Int3
   for (let i = 0; i < n; i++) fold[order[i]] = (start + i) % k;
   return fold;
 }
+
+/**
+ * `fitLearner(...).toJSON()`: the form a worker thread returns (plain data); `loadLearner` turns it back
+ * into a model.
+ */
+export function fitLearnerToJSON(kind: LearnerKind, x: FeatureMatrix, target: TreeTarget, opts: LearnerOptions): JsonValue {
+  return fitLearner(kind, x, target, opts).toJSON();
+}
