@@ -8,6 +8,7 @@ import type { FitOptions, Synthesizer, SynthesizerKind } from './synthesizer.js'
 import { FittedTabular, loadColumnModels, type JointEngine, type ModelledValues, type TabularState } from './tabular-fitted.js';
 import { DEFAULT_TRANSFORM, fitColumnModels, isModelled, type ColumnModel } from './transforms/column-model.js';
 import { fillUint32 } from './transforms/fast-random.js';
+import { CategoricalMarginal } from './transforms/categorical-marginal.js';
 import { normalCdf, normalFromUint32, normalQuantile } from './transforms/normal.js';
 import { validateRows } from './validate.js';
 
@@ -287,6 +288,72 @@ function normalScores(table: Table, models: ColumnModel[], rng: Rng): { vars: Co
   return { vars, scores };
 }
 
+/**
+ * Reorders each categorical column's frequency intervals by the mean rank of the numeric column it is most
+ * associated with (largest correlation ratio η²), so that a relation such as education ↔ education-num becomes
+ * monotone in normal-score space, which a Gaussian copula can carry. Columns without a numeric partner keep the
+ * most-frequent-first order. O(numeric × categorical × n).
+ */
+function orderCategories(table: Table, models: ColumnModel[]): ColumnModel[] {
+  const n = table.numRows;
+  const ranks: Float64Array[] = [];
+  models.forEach((m, j) => {
+    const col = table.columns[j];
+    if (m.kind !== 'numeric' || col.storage !== 'numeric') return;
+    const v = col.values;
+    const idx = Array.from({ length: n }, (_, i) => i).filter((i) => v[i] === v[i]);
+    idx.sort((a, b) => v[a] - v[b]);
+    const r = new Float64Array(n).fill(NaN);
+    // Mid-ranks for ties, scaled to (0, 1).
+    for (let a = 0; a < idx.length; ) {
+      let b = a + 1;
+      while (b < idx.length && v[idx[b]] === v[idx[a]]) b++;
+      const mid = (a + b) / 2 / idx.length;
+      for (let t = a; t < b; t++) r[idx[t]] = mid;
+      a = b;
+    }
+    ranks.push(r);
+  });
+  if (!ranks.length) return models;
+  return models.map((m, j) => {
+    const col = table.columns[j];
+    if (m.kind !== 'categorical' || col.storage !== 'categorical') return m;
+    const mg = m.marginal;
+    const L = mg.labels.length;
+    if (L < 3) return m;
+    const map = col.dictionary.map((l) => mg.indexOf(l));
+    let best: Float64Array | null = null, bestEta = 0.01;
+    for (const r of ranks) {
+      const sum = new Float64Array(L), cnt = new Float64Array(L);
+      let tot = 0, tot2 = 0, m0 = 0;
+      for (let i = 0; i < n; i++) {
+        const c = col.codes[i];
+        const x = r[i];
+        if (c < 0 || map[c] < 0 || x !== x) continue;
+        sum[map[c]] += x;
+        cnt[map[c]]++;
+        tot += x;
+        tot2 += x * x;
+        m0++;
+      }
+      if (m0 < 2) continue;
+      const mean = tot / m0, total = tot2 - m0 * mean * mean;
+      let between = 0;
+      for (let c = 0; c < L; c++) if (cnt[c]) between += cnt[c] * (sum[c] / cnt[c] - mean) ** 2;
+      const eta = total > 0 ? between / total : 0;
+      if (eta > bestEta) {
+        bestEta = eta;
+        best = new Float64Array(L);
+        for (let c = 0; c < L; c++) best[c] = cnt[c] ? sum[c] / cnt[c] : 0.5;
+      }
+    }
+    if (!best) return m;
+    const means = best;
+    const order = Array.from({ length: L }, (_, i) => i).sort((a, b) => means[a] - means[b] || a - b);
+    return { ...m, marginal: new CategoricalMarginal(order.map((i) => mg.labels[i]), order.map((i) => mg.probs[i]), mg.merged) };
+  });
+}
+
 /** Pairwise-complete Pearson correlation of the score columns. O(d² n). */
 function pairwiseCorrelation(scores: Float64Array[]): Float64Array {
   const d = scores.length;
@@ -346,7 +413,8 @@ function makeCopulaKind(kind: 'gaussian-copula' | 'independent', correlated: boo
           const seed = opts.seed ?? 0;
           validateRows(table, p.k);
           throwIfAborted(opts.signal);
-          const models = fitColumnModels(table, { k: p.k, gridSize: p.gridSize });
+          let models = fitColumnModels(table, { k: p.k, gridSize: p.gridSize });
+          if (correlated) models = orderCategories(table, models);
           opts.onProgress?.({ stage: 'fit', done: 1, total: 2, message: 'marginals' });
           const { vars, scores } = normalScores(table, models, createRng(seed, 'scores'));
           const d = vars.length;
