@@ -11,6 +11,9 @@ import { createRng } from '../../src/core/random.js';
 import { Table } from '../../src/core/table/table.js';
 import type { Table as TableT } from '../../src/core/table/table.js';
 import { loadShared } from '../helpers/datasets.js';
+import { modelCard, modelCardMarkdown } from '../../src/core/provenance/model-card.js';
+import { modelEvalHtml } from '../../src/core/render/model-eval-html.js';
+import { nodeDocument } from '../../src/node/render/document.js';
 
 /** Seeded split of a table into train / test. */
 function split(t: TableT, testShare: number, seed: number): { train: TableT; test: TableT } {
@@ -135,6 +138,16 @@ describe('on adult with the built-in decision tree', () => {
     expect(w.summary).toMatch(/: F1 .* vs .* overall \(/);
     expect(w.qValue).toBeLessThanOrEqual(0.05);
     expect(w.value).toBeGreaterThan(w.rest);
+  });
+  it('its model card renders with the slices, fairness and weak slices', () => {
+    const report = { title: 'adult tree', model: { kind: 'decision-tree' }, data: { evaluation: { source: 'adult (30% test split)', rows: result.rows } }, label: 'income', options: { minSupport: 30, resamples: 100, seed: 1, sliceBy: ['sex', 'race'] }, evaluation: result, warnings: [] };
+    const md = modelCardMarkdown(modelCard(report));
+    expect(md).toContain('| sex = Female |');
+    expect(md).toMatch(/### Weak slices\n\n- /);
+    expect(md).toContain('## NIST AI RMF — Measure');
+    const html = modelEvalHtml(report, nodeDocument());
+    expect(html).toContain('F1 by race');
+    expect(html.match(/<svg/g)!.length).toBeGreaterThanOrEqual(4);
   });
   it('reports calibration with both binnings', () => {
     expect(result.calibration!.width.ece.value!).toBeGreaterThanOrEqual(0);
