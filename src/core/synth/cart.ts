@@ -14,10 +14,10 @@ import { validateRows } from './validate.js';
 
 /**
  * Parameters of the `cart` synthesizer.
- * @example { minLeaf: 10, leafQuantiles: 9, k: 5 }
+ * @example { minLeaf: 50, leafQuantiles: 9, k: 5 }
  */
 export interface CartParams {
-  /** Fewest training rows per leaf; larger = more privacy, smoother. Default 10. */
+  /** Fewest training rows per leaf; larger = more privacy (fewer near-copies), smoother. Default 50 (measured on adult: DCR share 0.538, fidelity targets met). */
   minLeaf: number;
   /** Deepest tree level (root = 0). Default 30. */
   maxDepth: number;
@@ -34,7 +34,7 @@ export interface CartParams {
   [key: string]: JsonValue;
 }
 
-const DEFAULTS: CartParams = { minLeaf: 10, maxDepth: 30, maxBins: 64, leafQuantiles: 9, k: DEFAULT_TRANSFORM.k, gridSize: DEFAULT_TRANSFORM.gridSize, visitOrder: [] };
+const DEFAULTS: CartParams = { minLeaf: 50, maxDepth: 30, maxBins: 64, leafQuantiles: 9, k: DEFAULT_TRANSFORM.k, gridSize: DEFAULT_TRANSFORM.gridSize, visitOrder: [] };
 
 /** One step of the sequential model: column `modelled` predicted from the columns visited before it. */
 interface Step {
