@@ -67,6 +67,17 @@ describe('regression and multiclass paths', () => {
     expect(r.overall.logLoss.value).toBeCloseTo(ll / n, 12);
     expect(r.calibration!.width.ece.value!).toBeGreaterThan(0.2); // always right but only 40–90 % sure: under-confident
     expect(r.fairness).toEqual([]);
+    expect(r.overall.rocAuc.value).toBe(1); // the true class always scores ≥ 0.4 > 0.3 ≥ the others
+  });
+  it('multiclass one-vs-rest AUC by hand', () => {
+    // class scores: rows 0..3, truth a, b, c, a
+    const proba = Float64Array.of(0.6, 0.3, 0.1, 0.2, 0.5, 0.3, 0.5, 0.1, 0.4, 0.3, 0.3, 0.4);
+    const y = Int32Array.of(0, 1, 2, 0);
+    const preds: ClassificationPredictions = { task: 'classification', classes: ['a', 'b', 'c'], y, pred: Int32Array.of(0, 1, 0, 2), score: null, proba, positive: -1, threshold: null };
+    const r = evaluatePredictions(preds, null, { resamples: 0 });
+    // a: positives {0.6, 0.3} vs negatives {0.2, 0.5} → (1 + 1 + 1 + 0) / 4 = 0.75
+    // b: positive {0.5} vs {0.3, 0.1, 0.3} → 1;  c: positive {0.4} vs {0.1, 0.3, 0.4} → (1 + 1 + 0.5) / 3
+    expect(r.overall.rocAuc.value).toBeCloseTo((0.75 + 1 + 2.5 / 3) / 3, 12);
   });
 });
 

@@ -18,7 +18,7 @@ import { confusionScores, groupConfusion } from './confusion.js';
 import { withIntervals, type Estimate, type Figures } from './estimate.js';
 import { columnGrouping, crossGroupings, describeGroup, type Grouping } from './grouping.js';
 import type { Predictions } from './predictions.js';
-import { multiclassLosses, thresholdSweep, type ThresholdPoint } from './ranking.js';
+import { multiclassLosses, rocAucSorted, thresholdSweep, type ThresholdPoint } from './ranking.js';
 import { calibrationFromSums, distinctScores, scoreKeysFrom, scorePass, type DistinctScores, type ScorePassResult } from './score-pass.js';
 import { groupErrors, regressionScores } from './regression.js';
 import { findWeakSlices, type WeakSliceResult } from './weak-slices.js';
@@ -88,7 +88,8 @@ export interface ModelEvalResult {
   threshold?: number | null;
   bootstrap: { method: 'poisson'; resamples: number; level: number; seed: number };
   /** Headline metrics. Classification: accuracy, balancedAccuracy, precision/recall/f1 (positive class when binary,
-   *  else macro), macroPrecision…, weightedF1, and with scores rocAuc, prAuc, logLoss, brier. Regression: mae, rmse, r2, mape. */
+   *  else macro), macroPrecision…, weightedF1, and with scores rocAuc, prAuc, logLoss, brier (multiclass probabilities:
+   *  rocAuc = macro one-vs-rest, logLoss, brier). Regression: mae, rmse, r2, mape. */
   overall: Record<string, Estimate>;
   perClass?: { class: string; support: number; precision: Estimate; recall: Estimate; f1: Estimate }[];
   /** Rows = true class, columns = predicted class, in `classes` order. */
@@ -220,6 +221,8 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
   const approxPoint = approx && approx !== exact ? scorePass(approx) : exactPoint;
   const scoreW = approx ? new Float64Array(approx.n) : null;
   const singleCount = singles.length;
+  // Multiclass probabilities: one-vs-rest ROC AUC per class present in the truth, sorted once per class.
+  const ovr = !score && preds.proba ? ovrLayout(preds.proba, y, k) : null;
   // Every grouping is a marginal of the full crossing of the slice columns: one O(n) pass per resample fills
   // the crossing's confusion matrices, and each grouping (and the overall matrix) sums its cells.
   const cross = marginalLayout(groupings, codes, singles.length, n);
@@ -262,6 +265,7 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
         mass: { ece: shift((x) => cm2(x).ece), mce: shift((x) => cm2(x).mce) },
       };
     } else if (preds.proba) {
+      overall.rocAuc = ovr ? ovrAuc(ovr, w) : NaN;
       const l = multiclassLosses(preds.proba, preds.y, k, w);
       overall.logLoss = l.logLoss;
       overall.brier = l.brier;
@@ -392,6 +396,42 @@ function confusionKeys(codes: Int32Array, numGroups: number, cell: Uint8Array, k
   const keys: number[] = [];
   for (let k = 0; k < counts.length; k++) if (counts[k] > 0) keys.push(k);
   return { key: Int32Array.from(keys), mult: Float64Array.from(keys, (k) => counts[k]) };
+}
+
+interface OvrLayout { order: Int32Array[]; score: Float64Array[]; isPos: Uint8Array[]; buf: Float64Array }
+
+function ovrLayout(proba: Float64Array, y: Int32Array, k: number): OvrLayout {
+  const n = y.length;
+  const L: OvrLayout = { order: [], score: [], isPos: [], buf: new Float64Array(n) };
+  for (let c = 0; c < k; c++) {
+    let present = false;
+    for (let i = 0; i < n && !present; i++) if (y[i] === c) present = true;
+    if (!present) continue;
+    const s = Float64Array.from({ length: n }, (_, i) => proba[i * k + c]);
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => s[a] - s[b]);
+    L.order.push(order);
+    L.score.push(Float64Array.from(order, (i) => s[i]));
+    L.isPos.push(Uint8Array.from(order, (i) => (y[i] === c ? 1 : 0)));
+  }
+  return L;
+}
+
+/** Macro one-vs-rest ROC AUC: the mean over classes present in the truth of P(score_c(positive) > score_c(other)). */
+function ovrAuc(L: OvrLayout, w: Uint8Array | null): number {
+  let sum = 0, m = 0;
+  for (let c = 0; c < L.order.length; c++) {
+    let wc: Float64Array | null = null;
+    if (w) {
+      wc = L.buf;
+      const o = L.order[c];
+      for (let j = 0; j < o.length; j++) wc[j] = w[o[j]];
+    }
+    const a = rocAucSorted(L.score[c], L.isPos[c], wc);
+    if (Number.isFinite(a)) { sum += a; m++; }
+  }
+  return m ? sum / m : NaN;
 }
 
 function widthEdges(k: number): number[] {

@@ -131,7 +131,7 @@ export function findWeakSlices(preds: Predictions, groupings: Grouping[], opts: 
     if (!(q[i] <= alpha) || !(c.value > c.rest)) return;
     // A pair is reported only when it is worse than each of its single conditions on its own.
     if (c.parents.some((pi) => pi >= 0 && !(c.value > cands[pi].value))) return;
-    const fmt = (v: number) => v.toFixed(2);
+    const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
     const rows = `${Math.round(c.support).toLocaleString('en-US')} rows`;
     const summary =
       preds.task === 'classification'
