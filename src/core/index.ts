@@ -86,6 +86,8 @@ export { DRIFT_TESTS, getDriftTest } from './drift/registry.js';
 export { defaultTestIds, SMALL_SAMPLE_LIMIT } from './drift/defaults.js';
 export { detectDrift, type DriftOptions, type DriftResult, type ColumnDrift, type DatasetDrift, type DriftFinding, type SideSummary } from './drift/detect.js';
 export { alignToReference } from './drift/align.js';
+export { domainClassifierDrift, rocAuc, type DomainClassifierOptions, type DomainClassifierResult } from './drift/multivariate/domain-classifier.js';
+export { reconstructionDrift, symmetricEigen, type ReconstructionOptions, type ReconstructionResult } from './drift/multivariate/reconstruction.js';
 export { parseWindow, splitWindows, learnWindowBaseline, windowedDrift, type WindowBaseline, type WindowDrift, type TimeWindow } from './drift/windows.js';
 export { scoreRows, fitCalibration, estimatePerformance, type ClassifierColumns, type Calibration, type PerformanceEstimate } from './drift/performance.js';
 export { parsePolicy, evaluatePolicy, type Policy, type Trigger, type TriggerKind, type PolicyEvent } from './drift/policy.js';

@@ -2,8 +2,8 @@ import { SynthopsError, ValidationError, type ValidationIssue } from '../errors.
 import type { DriftReport } from './report.js';
 
 /** What a trigger watches. */
-export type TriggerKind = 'drift-share' | 'column-distance' | 'column-drifted' | 'accuracy-drop' | 'window-alerts' | 'schema-change' | 'domain-auc';
-const KINDS: readonly TriggerKind[] = ['drift-share', 'column-distance', 'column-drifted', 'accuracy-drop', 'window-alerts', 'schema-change', 'domain-auc'];
+export type TriggerKind = 'drift-share' | 'column-distance' | 'column-drifted' | 'accuracy-drop' | 'window-alerts' | 'schema-change' | 'domain-auc' | 'reconstruction';
+const KINDS: readonly TriggerKind[] = ['drift-share', 'column-distance', 'column-drifted', 'accuracy-drop', 'window-alerts', 'schema-change', 'domain-auc', 'reconstruction'];
 
 /**
  * One retraining condition. Fires when the watched value is strictly above `above`:
@@ -13,7 +13,8 @@ const KINDS: readonly TriggerKind[] = ['drift-share', 'column-distance', 'column
  * - `accuracy-drop`: reference accuracy minus the current estimated accuracy;
  * - `window-alerts`: the largest number of alerts in one window (above defaults to 0);
  * - `schema-change`: number of missing, new or retyped columns (above defaults to 0);
- * - `domain-auc`: the domain classifier's AUC (0.5 = no multivariate drift).
+ * - `domain-auc`: the domain classifier's AUC (0.5 = no multivariate drift);
+ * - `reconstruction`: the reconstruction-error statistic (0 = same errors as the reference).
  * @example { when: 'column-distance', column: 'age', test: 'wasserstein', above: 0.2 }
  */
 export interface Trigger {
@@ -58,7 +59,7 @@ export function parsePolicy(value: unknown, source = 'policy'): Policy {
     const at = (k: string) => `triggers/${i}/${k}`;
     if (!t || typeof t !== 'object') return issues.push({ file: source, path: `triggers/${i}`, message: 'invalid trigger: expected an object.' });
     if (!KINDS.includes(t.when)) issues.push({ file: source, path: at('when'), message: `invalid when: ${JSON.stringify(t.when)}. Use one of ${KINDS.join(', ')}.` });
-    const needsAbove = t.when === 'drift-share' || t.when === 'column-distance' || t.when === 'accuracy-drop' || t.when === 'domain-auc';
+    const needsAbove = t.when === 'drift-share' || t.when === 'column-distance' || t.when === 'accuracy-drop' || t.when === 'domain-auc' || t.when === 'reconstruction';
     if (t.above === undefined ? needsAbove : typeof t.above !== 'number' || !Number.isFinite(t.above))
       issues.push({ file: source, path: at('above'), message: `invalid above: ${JSON.stringify(t.above)}. Give a number.` });
     if ((t.when === 'column-distance' || t.when === 'column-drifted') && typeof t.column !== 'string')
@@ -108,9 +109,12 @@ export function evaluatePolicy(policy: Policy, report: DriftReport): PolicyEvent
         else reason = 'no windows (pass --time-column and --window)';
         break;
       case 'domain-auc':
-        if (report.multivariate && 'value' in report.multivariate) value = report.multivariate.value;
-        else reason = report.multivariate && 'skipped' in report.multivariate ? report.multivariate.skipped : 'the domain classifier did not run';
+      case 'reconstruction': {
+        const m = t.when === 'domain-auc' ? report.multivariate?.domainClassifier : report.multivariate?.reconstruction;
+        if (m && 'value' in m) value = m.value;
+        else reason = m ? m.skipped : 'multivariate tests did not run (--no-multivariate)';
         break;
+      }
       case 'schema-change':
         value = r.findings.filter((f) => f.kind === 'missing-in-current' || f.kind === 'new-in-current' || f.kind === 'type-changed').length;
         break;

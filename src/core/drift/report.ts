@@ -4,6 +4,7 @@ import type { Table } from '../table/table.js';
 import { detectDrift, type DriftOptions, type DriftResult } from './detect.js';
 import { estimatePerformance, fitCalibration, scoreRows, type Calibration, type ClassifierColumns, type PerformanceEstimate } from './performance.js';
 import { domainClassifierDrift, type DomainClassifierResult } from './multivariate/domain-classifier.js';
+import { reconstructionDrift, type ReconstructionResult } from './multivariate/reconstruction.js';
 import type { PolicyEvent } from './policy.js';
 import { learnWindowBaseline, splitWindows, windowedDrift, type WindowBaseline, type WindowDrift } from './windows.js';
 
@@ -18,8 +19,11 @@ export interface DriftReport {
   reference: { name: string; rows: number; from: 'data' | 'profile' };
   current: { name: string; rows: number };
   result: DriftResult;
-  /** Multivariate drift (domain classifier AUC), when both sides were read as rows; else why not. */
-  multivariate?: DomainClassifierResult | { skipped: string };
+  /** Multivariate drift when both sides were read as rows (each part says why when it could not run). */
+  multivariate?: {
+    domainClassifier: DomainClassifierResult | { skipped: string };
+    reconstruction: ReconstructionResult | { skipped: string };
+  };
   windows?: {
     column: string;
     width: string;
@@ -76,15 +80,24 @@ export function buildDriftReport(input: DriftReportInput): DriftReport {
     result,
   };
   if (input.multivariate !== false) {
-    if (!input.referenceTable || !input.current) report.multivariate = { skipped: 'a side was given as a profile; the domain classifier needs rows' };
-    else {
+    if (!input.referenceTable || !input.current) {
+      const skipped = 'a side was given as a profile; multivariate tests need rows';
+      report.multivariate = { domainClassifier: { skipped }, reconstruction: { skipped } };
+    } else {
+      const refT = input.referenceTable, curT = input.current;
       const exclude = new Set([...(input.drift?.exclude ?? []), ...(input.window ? [input.window.column] : [])]);
-      const columns = input.referenceTable.columnNames.filter((c) => !exclude.has(c) && (!input.drift?.columns || input.drift.columns.includes(c)));
-      try {
-        report.multivariate = domainClassifierDrift(input.referenceTable, input.current, { seed: input.seed ?? 0, columns });
-      } catch (e) {
-        report.multivariate = { skipped: (e as Error).message };
-      }
+      const columns = refT.columnNames.filter((c) => !exclude.has(c) && (!input.drift?.columns || input.drift.columns.includes(c)));
+      const attempt = <T,>(f: () => T): T | { skipped: string } => {
+        try {
+          return f();
+        } catch (e) {
+          return { skipped: (e as Error).message };
+        }
+      };
+      report.multivariate = {
+        domainClassifier: attempt(() => domainClassifierDrift(refT, curT, { seed: input.seed ?? 0, columns })),
+        reconstruction: attempt(() => reconstructionDrift(refT, curT, { seed: input.seed ?? 0, columns })),
+      };
     }
   }
   if ((input.window || input.classifier) && !input.current)

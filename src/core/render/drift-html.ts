@@ -40,11 +40,16 @@ export function renderDriftHtml(report: DriftReport, document: unknown, opts: { 
   const charted = r.columns.filter((c) => c.histogram).sort((a, b) => Number(b.drifted) - Number(a.drifted)).slice(0, opts.maxCharts ?? 60);
   const cards = charted.map((c) => ({ title: `${c.column}${c.drifted ? ' — drift' : ''}`, svg: columnChart(c, document), caption: caption(c) }));
   const mv = report.multivariate;
-  const mvHtml = !mv
-    ? ''
-    : 'value' in mv
-      ? `<p>Domain classifier (gradient boosting telling current rows from reference rows, out-of-fold): AUC <b>${num(mv.value)}</b> (drift at ≥ ${num(mv.threshold)}) ${mv.drifted ? badge('multivariate drift', 'bad') : badge('no multivariate drift', 'good')}. Most telling columns: ${escapeHtml(mv.topColumns.map((c) => `${c.column} (${(100 * c.importance).toFixed(0)} %)`).join(', '))}.</p>`
-      : `<p>Multivariate drift: skipped (${escapeHtml(mv.skipped)}).</p>`;
+  let mvHtml = '';
+  if (mv) {
+    const dc = mv.domainClassifier, rc = mv.reconstruction;
+    mvHtml += 'value' in dc
+      ? `<p>Domain classifier (gradient boosting telling current rows from reference rows, out-of-fold): AUC <b>${num(dc.value)}</b> (drift at ≥ ${num(dc.threshold)}) ${dc.drifted ? badge('multivariate drift', 'bad') : badge('no multivariate drift', 'good')}. Most telling columns: ${escapeHtml(dc.topColumns.map((c) => `${c.column} (${(100 * c.importance).toFixed(0)} %)`).join(', '))}.</p>`
+      : `<p>Domain classifier: skipped (${escapeHtml(dc.skipped)}).</p>`;
+    mvHtml += 'value' in rc
+      ? `<p>Reconstruction error (principal components of the reference's numerical columns): <b>${num(rc.value)}</b> (drift at ≥ ${num(rc.threshold)}) ${rc.drifted ? badge('correlation structure changed', 'bad') : badge('structure kept', 'good')}.</p>`
+      : `<p>Reconstruction error: skipped (${escapeHtml(rc.skipped)}).</p>`;
+  }
   let body = section('Summary', tiles + mvHtml + findings, { intro: `Reference ${report.reference.name} (${report.reference.rows} rows) vs current ${report.current.name} (${report.current.rows} rows).` });
   if (report.event) {
     const e = report.event;

@@ -27,9 +27,19 @@ export function renderDriftText(report: DriftReport, opts: { all?: boolean; maxC
     lines.push(fmt(head), ...rows.map(fmt));
   }
   const mv = report.multivariate;
-  if (mv && 'value' in mv)
-    lines.push(`Multivariate (domain classifier): AUC ${num(mv.value)} (drift at ≥ ${num(mv.threshold)}) → ${mv.drifted ? 'DRIFT' : 'no drift'}; most telling: ${mv.topColumns.slice(0, 3).map((c) => c.column).join(', ')}`);
-  else if (mv) lines.push(`Multivariate: skipped (${mv.skipped})`);
+  if (mv) {
+    const dc = mv.domainClassifier, rc = mv.reconstruction;
+    lines.push(
+      'value' in dc
+        ? `Multivariate, domain classifier: AUC ${num(dc.value)} (drift at ≥ ${num(dc.threshold)}) → ${dc.drifted ? 'DRIFT' : 'no drift'}; most telling: ${dc.topColumns.slice(0, 3).map((c) => c.column).join(', ')}`
+        : `Multivariate, domain classifier: skipped (${dc.skipped})`,
+    );
+    lines.push(
+      'value' in rc
+        ? `Multivariate, reconstruction error: ${num(rc.value)} (drift at ≥ ${num(rc.threshold)}; ${rc.components} of ${rc.columns.length} components) → ${rc.drifted ? 'DRIFT' : 'no drift'}`
+        : `Multivariate, reconstruction error: skipped (${rc.skipped})`,
+    );
+  }
   const labelLine = (what: string, c?: { column: string; drifted: boolean }) => c && lines.push(`${what} (${c.column}): ${c.drifted ? 'DRIFT' : 'no drift'}`);
   labelLine('Label drift', r.labelDrift);
   labelLine('Prediction drift', r.predictionDrift);
