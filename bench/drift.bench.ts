@@ -38,7 +38,9 @@ async function generate(path: string, seed: number, shift: boolean): Promise<voi
         continue;
       }
       const z = rng.normal() + (shift && j === 3 ? 0.5 : 0);
-      cells[j] = j % 3 === 0 ? z.toFixed(3) : j % 3 === 1 ? Math.exp(z).toFixed(2) : String(Math.floor(Math.exp(z + 2)));
+      // (−0.000 is avoided: the reader keeps such a column as text so that it round-trips.)
+      const s = z.toFixed(3);
+      cells[j] = j % 3 === 0 ? (s === '-0.000' ? '0.000' : s) : j % 3 === 1 ? Math.exp(z).toFixed(2) : String(Math.floor(Math.exp(z + 2)));
     }
     for (let j = 0; j < CAT; j++) {
       const l = levels[j];
