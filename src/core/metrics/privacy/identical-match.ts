@@ -1,6 +1,6 @@
 import { createRng } from '../../random.js';
 import type { Metric, MetricInput, MetricResult } from '../metric.js';
-import { guarded } from './guard.js';
+import { guarded, skipped } from './guard.js';
 import { privacyContext } from './privacy-context.js';
 import { RowHashIndex, type KeyColumn } from './row-hash.js';
 import { bootstrapInterval, round, weightedMean } from './stats.js';
@@ -34,7 +34,8 @@ export const identicalMatch: Metric = {
       'Share of synthetic rows that exactly copy a training row; the score is 1 minus that share (1 = no copies). ' +
       'Compare with the reference: the share of real holdout rows that equal a training row.',
   },
-  compute: (input: MetricInput): MetricResult => guarded(ID, () => identicalMatchResult(input)),
+  compute: (input: MetricInput): MetricResult =>
+    guarded(ID, () => (input.synthetic.numRows === 0 ? skipped(ID, 'Identical matches need synthetic rows.') : identicalMatchResult(input))),
 };
 
 function matches(index: RowHashIndex, keys: KeyColumn[], n: number): { hit: Float64Array; groupsHit: number } {

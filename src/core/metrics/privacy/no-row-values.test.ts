@@ -22,3 +22,20 @@ describe.runIf(hasShared)('privacy results', async () => {
     }
   });
 });
+
+describe.runIf(hasShared)('privacy metrics on edge inputs', async () => {
+  const { train, holdout } = await adultSplit();
+  it('skip (never NaN scores) for an empty synthetic table, and run without a holdout where they can', async () => {
+    for (const m of PRIVACY_METRICS) {
+      const empty = await m.compute({ real: train, holdout, synthetic: train.slice(0, 0), schema: train.schema, seed: 1, sensitive: ['income'] });
+      expect(empty.status, m.info.id).toBe('skipped');
+      const noHold = await m.compute({ real: train.slice(0, 300), synthetic: holdout.slice(0, 100), schema: train.schema, seed: 1, sensitive: ['income'] });
+      expect(['ok', 'skipped'], m.info.id).toContain(noHold.status);
+      if (noHold.status === 'ok') {
+        expect(Number.isFinite(noHold.score), m.info.id).toBe(true);
+        expect(noHold.reference, m.info.id).toBeUndefined();
+        expect(noHold.warnings.length, m.info.id).toBeGreaterThan(0);
+      }
+    }
+  });
+});

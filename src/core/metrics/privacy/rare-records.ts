@@ -3,7 +3,7 @@ import { MixedSpace } from '../../neighbors/mixed-space.js';
 import { createRng } from '../../random.js';
 import type { Table } from '../../table/table.js';
 import type { Metric, MetricInput, MetricResult } from '../metric.js';
-import { guarded } from './guard.js';
+import { guarded, skipped } from './guard.js';
 import { RowHashIndex, type KeyColumn } from './row-hash.js';
 import { bootstrapInterval, round, weightedMean } from './stats.js';
 
@@ -62,6 +62,7 @@ export const rareRecordReproduction: Metric = {
   },
   compute: (input: MetricInput): MetricResult =>
     guarded(ID, () => {
+      if (input.synthetic.numRows === 0) return skipped(ID, 'Rare-record reproduction needs synthetic rows.');
       const qi = quasiIdentifiers(input);
       const space = MixedSpace.fromTable(input.real, { columns: qi });
       const index = RowHashIndex.build(keysOf(space, input.real, 'training data'));
