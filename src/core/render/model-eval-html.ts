@@ -55,13 +55,14 @@ export function modelEvalHtml(report: ModelEvalReport, document: unknown): strin
   const charts: { title: string; svg: string; caption?: string }[] = [];
   if (r.confusion && r.classes) {
     const cells = r.confusion.flatMap((row, t) => row.map((v, p) => ({ truth: r.classes![t], predicted: r.classes![p], count: v })));
+    const maxCell = Math.max(...cells.map((c) => c.count));
     charts.push({
       title: 'Confusion matrix',
       svg: plotToSvg(document, {
         width: 360, height: 300, marginLeft: 90, padding: 0.05,
         color: { scheme: 'blues' },
         x: { label: 'Predicted' }, y: { label: 'True' },
-        marks: [Plot.cell(cells, { x: 'predicted', y: 'truth', fill: 'count' }), Plot.text(cells, { x: 'predicted', y: 'truth', text: (d: { count: number }) => d.count.toLocaleString('en-US'), fill: 'black' })],
+        marks: [Plot.cell(cells, { x: 'predicted', y: 'truth', fill: 'count' }), Plot.text(cells, { x: 'predicted', y: 'truth', text: (d: { count: number }) => d.count.toLocaleString('en-US'), fill: (d: { count: number }) => (d.count > maxCell / 2 ? 'white' : 'black') })],
       }),
     });
   }
