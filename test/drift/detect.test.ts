@@ -114,3 +114,13 @@ describe('profiles built from parts give the same drift result', () => {
     expect(a.numRows).toBeGreaterThan(0);
   });
 });
+
+describe('columns that cannot be compared say so', () => {
+  it('a categorical column with more than 1000 distinct values is a not-compared finding', () => {
+    const labels = (k: number) => CategoricalColumn.from(Array.from({ length: 3000 }, (_, i) => `v${(i * k) % 2500}`));
+    const s = { specVersion: 1 as const, columns: [{ name: 'code', type: 'categorical' as const, nullable: false }] };
+    const r = detectDrift(profileTable(new Table(s, [labels(1)])), profileTable(new Table(s, [labels(7)])));
+    expect(r.findings).toEqual([expect.objectContaining({ kind: 'not-compared', column: 'code' })]);
+    expect(r.columns[0].tests.map((t) => t.test)).toEqual(['missing-share@1']);
+  });
+});

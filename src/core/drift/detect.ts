@@ -28,7 +28,7 @@ export interface DriftOptions {
 
 /** A schema difference between the two sides, reported rather than thrown. */
 export interface DriftFinding {
-  kind: 'missing-in-current' | 'new-in-current' | 'type-changed' | 'empty-reference' | 'empty-current' | 'all-missing';
+  kind: 'missing-in-current' | 'new-in-current' | 'type-changed' | 'empty-reference' | 'empty-current' | 'all-missing' | 'not-compared';
   column?: string;
   message: string;
 }
@@ -134,6 +134,12 @@ export function detectDrift(reference: DataProfile, current: DataProfile, opts: 
     for (const [side, p] of [['reference', r], ['current', c]] as const)
       if (p.rows > 0 && p.nulls === p.rows) findings.push({ kind: 'all-missing', column: name, message: `column "${name}" has only missing values in the ${side}.` });
     const ids = tests ? tests.map((t) => t.info.id) : defaultTestIds(r, c, { smallSampleLimit: opts.smallSampleLimit ?? SMALL_SAMPLE_LIMIT });
+    if (!tests && !ids.length && (r.items?.overflow || c.items?.overflow))
+      findings.push({
+        kind: 'not-compared',
+        column: name,
+        message: `column "${name}" has more than 1000 distinct values, so only its missing share was compared. If it holds numbers, give it the numerical type in the schema.`,
+      });
     const results: DriftTestResult[] = [];
     for (const id of [...ids.filter((x) => x !== 'missing-share@1'), 'missing-share@1']) {
       const t = getDriftTest(id);
