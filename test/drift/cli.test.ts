@@ -111,6 +111,14 @@ describe('windows over time and performance estimation (CLI)', () => {
     // Thresholds come from the data, not a constant: they differ per column.
     const th = new Set(w.baseline.thresholds.map((t: any) => t.threshold.toFixed(6)));
     expect(th.size).toBeGreaterThan(5);
+    // The same thresholds can be learned once into a profile and used without the reference rows.
+    expect((await cli('profile', 'taxi-ref.csv', '--out', 'taxi.profile.json', '--time-column', 'pickup', '--window', '1d')).code).toBe(0);
+    const fromProfile = JSON.parse((await cli('drift', 'taxi.profile.json', 'taxi-cur.csv', '--time-column', 'pickup', '--window', '1d', '--json', '-', '--out', 'taxi.html')).out).payload.windows;
+    expect(fromProfile.items).toEqual(w.items);
+    expect(readFileSync(join(work, 'taxi.html'), 'utf8')).toMatch(/Timeline \(1d windows on pickup\)/);
+    // A profile learned for another window length is not used for alerts, and says so.
+    const other = JSON.parse((await cli('drift', 'taxi.profile.json', 'taxi-cur.csv', '--time-column', 'pickup', '--window', '6h', '--json', '-')).out).payload.windows;
+    expect(other.baselineNote).toMatch(/different window length/);
   });
 
   it('estimates accuracy without labels close to the realised accuracy, and flags the drop', async () => {
