@@ -2,3 +2,4 @@
 export { MixedSpace, numericTerm, type EncodedRows, type MixedSpaceOptions } from './mixed-space.js';
 export { MixedTree, type KnnOptions, type KnnResult, type MixedTreeOptions } from './mixed-tree.js';
 export { bruteForceKnn } from './brute-force.js';
+export { knnChunk } from './knn-chunk.js';

@@ -102,12 +102,12 @@ export class MixedTree {
     this.blocks = f.blocks;
   }
 
-  /** Builds the index over `data` (encoded in `space`). */
-  static build(space: MixedSpace, data: EncodedRows, opts: MixedTreeOptions = {}): MixedTree {
+  /** Builds the index over `data` (encoded in `space`; pass null when only the encoded rows are at hand, e.g. in a worker). */
+  static build(space: MixedSpace | null, data: EncodedRows, opts: MixedTreeOptions = {}): MixedTree {
     const leafSize = Math.max(1, Math.floor(opts.leafSize ?? 24));
     const n = data.numRows;
     const nNum = data.num.length, nCat = data.cat.length;
-    if (nNum !== space.numColumns.length || nCat !== space.catColumns.length)
+    if (space && (nNum !== space.numColumns.length || nCat !== space.catColumns.length))
       throw new SynthopsError('internal', 'invalid encoded rows: they were not encoded in this space.');
     const p = nNum + nCat;
     const levels = new Int32Array(nCat);
