@@ -1,6 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.js';
 import { evaluatePredictions } from '../../src/core/model-eval/evaluate.js';
 import { predictionsFromModel } from '../../src/core/model-eval/model.js';
 import { Table } from '../../src/core/table/table.js';
@@ -29,8 +33,9 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const json = (res: ServerResponse, v: unknown) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(v)); };
-  // A "model": P(yes) = x / 10.
-  handlers.set('/proba', (b, res) => json(res, { predictions: b.rows.map((r) => ({ no: 1 - r.x / 10, yes: r.x / 10 })) }));
+  // A "model": P(yes) = x / 10, clipped to [0, 1] (perturbed or missing x stays valid).
+  const p = (x: number | null) => Math.min(1, Math.max(0, (x ?? 5) / 10));
+  handlers.set('/proba', (b, res) => json(res, { predictions: b.rows.map((r) => ({ no: 1 - p(r.x), yes: p(r.x) })) }));
   handlers.set('/flaky', (b, res, c) => { if (c % 2 === 1) { res.statusCode = 503; res.end(); } else json(res, { predictions: b.rows.map((r) => r.x / 10), classes: ['no', 'yes'] }); });
   handlers.set('/slow', (_b, res) => { setTimeout(() => { if (!res.writableEnded) res.end('{}'); }, 400); });
   handlers.set('/garbage', (_b, res) => { res.end('<html>oops'); });
@@ -79,5 +84,34 @@ describe('endpointModel (local node:http server on 127.0.0.1)', () => {
       expect(b.p95Ms).toBeLessThanOrEqual(b.p99Ms);
       expect(b.rowsPerSecond).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('synthops model-eval --endpoint (CLI)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'synthops-endpoint-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'data.csv'), 'x,y\n' + Array.from({ length: 120 }, (_, i) => `${i % 11},${i % 11 >= 5 ? 'yes' : 'no'}`).join('\n') + '\n');
+  const cli = async (args: string[]) => {
+    let err = '';
+    const code = await run(args, { cwd: dir, stdout: () => {}, stderr: (t) => (err += t), isTTY: false, env: {}, signal: new AbortController().signal });
+    return { code, err };
+  };
+  it('evaluates a model behind an endpoint, with robustness and cost', async () => {
+    const r = await cli(['model-eval', 'data.csv', '--label', 'y', '--endpoint', `${base}/proba`, '--batch-size', '50', '--resamples', '20', '--robustness', '--cost', '--json', 'e.json']);
+    expect(r.code, r.err).toBe(0);
+    const rep = JSON.parse(readFileSync(join(dir, 'e.json'), 'utf8')).payload;
+    expect(rep.model.kind).toBe('http-endpoint');
+    expect(rep.evaluation.overall.rocAuc.value).toBe(1);
+    expect(rep.robustness.perturbations.length).toBe(4);
+    expect(rep.inferenceCost.batches.map((b: { batchSize: number }) => b.batchSize)).toEqual([1, 8, 64, 120]);
+  });
+  it('malformed answers and timeouts exit 2 and write nothing', async () => {
+    const bad = await cli(['model-eval', 'data.csv', '--label', 'y', '--endpoint', `${base}/garbage`, '--out', 'bad.html', '--json', 'bad.json']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/not JSON/);
+    const slow = await cli(['model-eval', 'data.csv', '--label', 'y', '--endpoint', `${base}/slow`, '--timeout', '30', '--retries', '0', '--out', 'slow.html']);
+    expect(slow.code).toBe(2);
+    expect(slow.err).toMatch(/no answer within 30 ms/);
+    for (const f of ['bad.html', 'bad.json', 'slow.html']) expect(existsSync(join(dir, f))).toBe(false);
   });
 });
