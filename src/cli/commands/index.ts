@@ -8,6 +8,8 @@ import { registerSample } from './sample.js';
 import { registerGenerate } from './generate.js';
 import { registerModelEval } from './model-eval.js';
 import { registerCard } from './card.js';
+import { registerEvaluate } from './evaluate.js';
+import { registerCheck } from './check.js';
 
 /**
  * Registers one CLI verb on `program`. The action must call `setStatus` with the exit status when it is
@@ -16,4 +18,4 @@ import { registerCard } from './card.js';
 export type RegisterCommand = (program: Command, io: CliIO, setStatus: (code: number) => void) => void;
 
 /** Every CLI verb, one file each in this folder. Add yours to this list. */
-export const commands: RegisterCommand[] = [registerInspect, registerProfile, registerDrift, registerFit, registerSample, registerGenerate, registerModelEval, registerCard];
+export const commands: RegisterCommand[] = [registerInspect, registerProfile, registerDrift, registerFit, registerSample, registerGenerate, registerModelEval, registerCard, registerEvaluate, registerCheck];

@@ -51,7 +51,7 @@ export interface PolicyResult {
   gates: GateResult[];
 }
 
-const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+const f = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : 'n/a');
 
 /**
  * Checks a report against a policy. Pure.
