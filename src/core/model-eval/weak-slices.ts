@@ -27,7 +27,8 @@ export interface WeakSliceOptions {
 
 /** A slice where the model is significantly worse than on the rest. */
 export interface WeakSlice {
-  /** Plain description, e.g. "age < 25 and workclass = Private: F1 0.41 vs 0.68 overall (1,234 rows)". */
+  /** Plain description, e.g. "age < 25 and workclass = Private: accuracy 0.71 vs 0.85, F1 0.41 vs 0.68 overall
+   *  (1,234 rows)". Accuracy comes first: it is what was tested (as its complement, the error rate). */
   summary: string;
   conditions: string[];
   support: number;
@@ -135,7 +136,7 @@ export function findWeakSlices(preds: Predictions, groupings: Grouping[], opts: 
     const rows = `${Math.round(c.support).toLocaleString('en-US')} rows`;
     const summary =
       preds.task === 'classification'
-        ? `${describeGroup(c.conditions)}: F1 ${fmt(c.f1!)} vs ${fmt(overallF1)}, accuracy ${fmt(c.acc!)} vs ${fmt(overallAcc)} overall (${rows})`
+        ? `${describeGroup(c.conditions)}: accuracy ${fmt(c.acc!)} vs ${fmt(overallAcc)}, F1 ${fmt(c.f1!)} vs ${fmt(overallF1)} overall (${rows})`
         : `${describeGroup(c.conditions)}: MAE ${c.value.toPrecision(3)} vs ${c.rest.toPrecision(3)} elsewhere (${rows})`;
     found.push({
       summary,
