@@ -238,7 +238,7 @@ export function cholesky(r: Float64Array, d: number): Float64Array {
 }
 
 /** Normal scores of every copula variable for the training rows (NaN where the value is missing). */
-function normalScores(table: Table, models: ColumnModel[], rng: Rng): { vars: CopulaVar[]; scores: Float64Array[] } {
+function normalScores(table: Table, models: ColumnModel[], rng: Rng, withScores = true): { vars: CopulaVar[]; scores: Float64Array[] } {
   const n = table.numRows;
   const vars: CopulaVar[] = [];
   const scores: Float64Array[] = [];
@@ -246,17 +246,32 @@ function normalScores(table: Table, models: ColumnModel[], rng: Rng): { vars: Co
   models.forEach((m, j) => {
     if (!isModelled(m)) return;
     mi++;
+    if (!withScores) {
+      vars.push({ modelled: mi, type: 'value' });
+      if (m.nullShare > 0) vars.push({ modelled: mi, type: 'null', p: m.nullShare });
+      return;
+    }
     const col = table.columns[j];
     const s = new Float64Array(n).fill(NaN);
     if (m.kind === 'numeric' && col.storage === 'numeric') {
-      const idx: number[] = [];
-      for (let i = 0; i < n; i++) if (col.values[i] === col.values[i]) idx.push(i);
-      const key = new Float64Array(n);
-      rng.fillUniform(key);
+      // Distributional transform: u = (number of smaller values + U · number of equal values) / m, from one
+      // native sort and two binary searches per row (uniform within ties).
       const v = col.values;
-      idx.sort((a, b) => v[a] - v[b] || key[a] - key[b]);
-      const cnt = idx.length;
-      for (let r = 0; r < cnt; r++) s[idx[r]] = normalQuantile((r + 0.5) / cnt);
+      let cnt = 0;
+      for (let i = 0; i < n; i++) if (v[i] === v[i]) cnt++;
+      const sorted = new Float64Array(cnt);
+      for (let i = 0, o = 0; i < n; i++) if (v[i] === v[i]) sorted[o++] = v[i];
+      sorted.sort();
+      const bits = new Uint32Array(n);
+      fillUint32(rng, bits);
+      for (let i = 0; i < n; i++) {
+        const x = v[i];
+        if (x !== x) continue;
+        const lo = lowerBound(sorted, x);
+        let hi = lo + 1;
+        if (hi < cnt && sorted[hi] === x) hi = upperBound(sorted, x);
+        s[i] = normalQuantile((lo + ((bits[i] + 0.5) / 4294967296) * (hi - lo)) / cnt);
+      }
     } else if (m.kind === 'categorical' && col.storage === 'categorical') {
       const mg = m.marginal;
       let mode = 0;
@@ -354,6 +369,28 @@ function orderCategories(table: Table, models: ColumnModel[]): ColumnModel[] {
   });
 }
 
+/** First index with a[i] ≥ x in a sorted array. */
+function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index with a[i] > x in a sorted array. */
+function upperBound(a: Float64Array, x: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Pairwise-complete Pearson correlation of the score columns. O(d² n). */
 function pairwiseCorrelation(scores: Float64Array[]): Float64Array {
   const d = scores.length;
@@ -416,7 +453,8 @@ function makeCopulaKind(kind: 'gaussian-copula' | 'independent', correlated: boo
           let models = fitColumnModels(table, { k: p.k, gridSize: p.gridSize });
           if (correlated) models = orderCategories(table, models);
           opts.onProgress?.({ stage: 'fit', done: 1, total: 2, message: 'marginals' });
-          const { vars, scores } = normalScores(table, models, createRng(seed, 'scores'));
+          // `independent` needs only the variable list (identity correlation), not the scores.
+          const { vars, scores } = normalScores(table, models, createRng(seed, 'scores'), correlated);
           const d = vars.length;
           let corr: Float64Array;
           if (correlated) corr = pairwiseCorrelation(scores);
