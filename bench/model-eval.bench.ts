@@ -31,11 +31,16 @@ const table = new Table(
 );
 const preds: ClassificationPredictions = { task: 'classification', classes: ['0', '1'], y, pred, score, proba: null, positive: 1, threshold: 0.5 };
 (globalThis as { gc?: () => void }).gc?.();
+const cpu0 = process.cpuUsage();
 const { value, seconds } = await timed(() => evaluatePredictions(preds, table, { sliceBy: ['sex', 'race', 'age'], resamples: 200, seed: 1 }));
+const cpu = process.cpuUsage(cpu0);
+// CPU seconds of this process as well as wall-clock seconds: on a shared, loaded machine the wall time mostly
+// measures waiting for a core.
 report('model-eval full (200 resamples, 3 slices)', {
   dataset: 'simulated-binary',
   rows: n,
   seconds,
+  cpuSeconds: (cpu.user + cpu.system) / 1e6,
   'rows/s': Math.round(n / seconds),
   peakMB: Math.round(peakRssMb()),
   weakSlices: value.weakSlices?.found.length ?? 0,

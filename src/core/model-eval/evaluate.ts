@@ -103,7 +103,7 @@ export interface ModelEvalResult {
 }
 
 /** Score buckets used by bootstrap resamples when there are more distinct scores than twice this. */
-const SCORE_BUCKETS = 8192;
+const SCORE_BUCKETS = 4096;
 
 const DEFAULT_THRESHOLDS = Array.from({ length: 19 }, (_, i) => Math.round((i + 1) * 5) / 100);
 
