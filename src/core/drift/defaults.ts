@@ -19,7 +19,9 @@ export const SMALL_SAMPLE_LIMIT = 1000;
  * | datetime | none (time moves on: a new period always "drifts"; use windows) | none |
  * | id / text, or > 1000 distinct categories | none (no distribution kept) | none |
  *
- * The thresholds 0.1 keep two random halves of one large table (a million rows) from ever drifting: sampling noise
+ * A default distance counts as drift only when the difference is also significant (KS for numbers,
+ * chi-squared for categories, p < 0.05; `details.confirmP`), so many categories over a few thousand rows do not
+ * alarm on sampling noise. The thresholds 0.1 keep two random halves of one large table (a million rows) from ever drifting: sampling noise
  * in these distances shrinks like 1/√n and is below 0.01 there (test/drift/false-alarms.test.ts).
  * @example defaultTestIds(refAge, curAge, { smallSampleLimit: 1000 }) // ['wasserstein@1']
  */

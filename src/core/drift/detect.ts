@@ -143,7 +143,18 @@ export function detectDrift(reference: DataProfile, current: DataProfile, opts: 
     const results: DriftTestResult[] = [];
     for (const id of [...ids.filter((x) => x !== 'missing-share@1'), 'missing-share@1']) {
       const t = getDriftTest(id);
-      results.push(t.run(r, c, { threshold: thresholdOf(t.info.id) }));
+      const res = t.run(r, c, { threshold: thresholdOf(t.info.id) });
+      // Default effect sizes must also be significant: with many categories or a few thousand rows, sampling
+      // noise alone can reach a distance of 0.1. The confirming test is KS (numbers) or chi-squared (categories).
+      if (!tests && res.drifted && (id === 'wasserstein@1' || id === 'jensen-shannon@1')) {
+        const confirm = getDriftTest(id === 'wasserstein@1' ? 'ks@1' : 'chi-squared@1').run(r, c);
+        if (!confirm.skipped && !confirm.drifted) {
+          res.drifted = false;
+          res.note = `not significant: ${confirm.test} p = ${confirm.value.toPrecision(3)} ≥ 0.05 for these sample sizes`;
+        }
+        if (res.details) res.details.confirmP = confirm.value;
+      }
+      results.push(res);
     }
     columns.push({
       column: name,

@@ -11,7 +11,7 @@ export interface DomainClassifierOptions {
   seed?: number;
   /** Most rows drawn from each side. Default 5000. */
   maxRowsPerSide?: number;
-  /** Columns to use (default: every column both sides share with the same storage, except id and text). */
+  /** Columns to use (default: every column both sides share with the same storage, except id, text and datetime). */
   columns?: string[];
   /** Boosting rounds. Default 50. */
   rounds?: number;
@@ -46,7 +46,8 @@ export function domainClassifierDrift(reference: Table, current: Table, opts: Do
   const cols = (opts.columns ?? reference.columnNames).filter((name) => {
     if (!current.has(name) || !reference.has(name)) return false;
     const a = reference.spec(name).type, b = current.spec(name).type;
-    return a !== 'id' && a !== 'text' && storageOf(a) === storageOf(b);
+    // Datetime columns are left out: time moves on, so they would always tell the sides apart.
+    return a !== 'id' && a !== 'text' && a !== 'datetime' && b !== 'datetime' && storageOf(a) === storageOf(b);
   });
   if (!cols.length) throw new SynthopsError('invalid_input', 'invalid domain classifier input: the two sides share no comparable column.');
   const rng = createRng(seed, 'domain-classifier');
