@@ -40,7 +40,8 @@ export interface ModelEvalOptions {
   /** Thresholds of the threshold sweep (binary with scores). Default 0.05, 0.10, …, 0.95. */
   thresholds?: number[];
   /** Columns searched for weak slices (singles and pairs). Default: the slice columns plus every other column of
-   *  the table with at most 50 categories (numeric columns in quantile bins). [] turns discovery off. */
+   *  the table with at most 50 categories (numeric columns in quantile bins), except the label and prediction
+   *  columns (`preds.sourceColumns`). [] turns discovery off. */
   discoverColumns?: string[];
   /** Quantile bins for numeric slice columns. Default 4. */
   numericBins?: number;
@@ -130,7 +131,7 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
   // Weak-slice discovery on the unsorted data (order-free).
   let weakSlices: WeakSliceResult | null = null;
   if (table) {
-    const exclude = new Set<string>();
+    const exclude = new Set<string>(preds.sourceColumns ?? []);
     const discover =
       opts.discoverColumns ??
       [...sliceBy, ...table.columnNames.filter((c) => !sliceBy.includes(c) && !exclude.has(c) && smallEnough(table, c))];

@@ -48,7 +48,7 @@ export function predictionsFromModel(table: Table, label: string, model: Predict
   if (model.task === 'regression') {
     if (col.storage !== 'numeric') throw new SynthopsError('schema_mismatch', `invalid label column: "${label}" is not numeric, but the model predicts numbers.`, { column: label });
     if (output.length !== n) throw new SynthopsError('invalid_input', `invalid model output: ${output.length} values for ${n} rows.`);
-    return { task: 'regression', y: Float64Array.from(col.values), pred: output } satisfies RegressionPredictions;
+    return { task: 'regression', y: Float64Array.from(col.values), pred: output, sourceColumns: [label] } satisfies RegressionPredictions;
   }
   const mc = model.classes ?? [];
   const K = mc.length;
@@ -93,5 +93,5 @@ export function predictionsFromModel(table: Table, label: string, model: Predict
       pred[i] = best;
     }
   }
-  return { task: 'classification', classes, y, pred, score, proba: positive >= 0 ? null : proba, positive, threshold: positive >= 0 ? threshold : null } satisfies ClassificationPredictions;
+  return { task: 'classification', classes, y, pred, score, proba: positive >= 0 ? null : proba, positive, threshold: positive >= 0 ? threshold : null, sourceColumns: [label] } satisfies ClassificationPredictions;
 }

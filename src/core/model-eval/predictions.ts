@@ -23,6 +23,8 @@ export interface ClassificationPredictions {
   positive: number;
   /** Threshold that turned scores into classes, when predictions came from scores. */
   threshold: number | null;
+  /** Columns of the source table holding the truth and predictions (never sliced or searched for weak slices). */
+  sourceColumns?: string[];
 }
 
 /** Numeric predictions of a numeric target. */
@@ -30,6 +32,8 @@ export interface RegressionPredictions {
   task: 'regression';
   y: Float64Array;
   pred: Float64Array;
+  /** Columns of the source table holding the truth and predictions (never sliced or searched for weak slices). */
+  sourceColumns?: string[];
 }
 
 export type Predictions = ClassificationPredictions | RegressionPredictions;
@@ -105,7 +109,7 @@ export function predictionsFromTable(table: Table, cols: PredictionColumns, sour
         issues.push({ file: source, column: name, message: `invalid column: "${name}" is not numeric. Regression needs numbers.` });
     }
     if (issues.length) throw new ValidationError(issues);
-    return { task, y: Float64Array.from(table.numeric(cols.label).values), pred: Float64Array.from(table.numeric(cols.prediction!).values) };
+    return { task, y: Float64Array.from(table.numeric(cols.label).values), pred: Float64Array.from(table.numeric(cols.prediction!).values), sourceColumns: [cols.label, cols.prediction!] };
   }
 
   let score: Float64Array | null = null;
@@ -168,7 +172,8 @@ export function predictionsFromTable(table: Table, cols: PredictionColumns, sour
     const negative = 1 - positive;
     for (let i = 0; i < n; i++) pred[i] = score![i] >= threshold ? positive : negative;
   }
-  return { task: 'classification', classes, y, pred, score, proba: null, positive, threshold: predCol ? null : threshold };
+  const sourceColumns = [cols.label, cols.prediction, cols.score].filter((c): c is string => c !== undefined);
+  return { task: 'classification', classes, y, pred, score, proba: null, positive, threshold: predCol ? null : threshold, sourceColumns };
 }
 
 function firstMissing(c: Column, name: string, issues: ValidationIssue[], source: string): void {
