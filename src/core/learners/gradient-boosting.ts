@@ -163,7 +163,7 @@ export function fitGradientBoosting(x: FeatureMatrix, target: TreeTarget, opts: 
         a[k] = a[j];
         a[j] = tmp;
       }
-      rows = a.slice(0, nSample);
+      rows = a.slice(0, nSample).sort();
     }
     if (probs) for (const r of rows) softmaxRow(F, r, K, probs);
     for (let t = 0; t < T; t++) {

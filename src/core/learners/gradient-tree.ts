@@ -71,7 +71,7 @@ interface Candidate {
  * child's histogram built from its rows and the larger one's by subtraction from the parent, best-first
  * growth. Split gain is G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ); leaf value −G/(H+λ) × shrinkage.
  * Missing values (bin 0) go to whichever side gains more; categorical bins are ordered by G/(H+λ)
- * and cut at the best prefix. `rows` is permuted in place.
+ * and cut at the best prefix. `rows` (ascending order is fastest) is permuted in place.
  *
  * Cost per tree: O(rows × features) for the root, then O(smaller child rows × features) per split,
  * plus O(bins) per feature per split search.
@@ -93,6 +93,7 @@ export function fitGradientTree(
   const { offset } = layout;
   const H3 = layout.total * 3;
   const idx = rows;
+  const tmp = new Int32Array(idx.length);
   const gBuf = new Float64Array(idx.length);
   const hBuf = new Float64Array(idx.length);
   const free: Float64Array[] = [];
@@ -126,10 +127,21 @@ export function fitGradientTree(
       gBuf[i] = grad[r];
       hBuf[i] = hess[r];
     }
+    // Every row of x, in order (the root without subsampling): read bins directly, no gather.
+    const dense = m === x.numRows && idx[start] === 0 && idx[end - 1] === m - 1;
     for (let k = 0; k < features.length; k++) {
       const f = features[k];
       const b = x.bins[f];
       const base = offset[f] * 3;
+      if (dense) {
+        for (let i = 0; i < m; i++) {
+          const o = base + b[i] * 3;
+          hist[o] += gBuf[i];
+          hist[o + 1] += hBuf[i];
+          hist[o + 2]++;
+        }
+        continue;
+      }
       for (let i = 0; i < m; i++) {
         const o = base + b[idx[start + i]] * 3;
         hist[o] += gBuf[i];
@@ -243,22 +255,20 @@ export function fitGradientTree(
     // Partition.
     const bins = x.bins[c.feature];
     const cat = c.catLeft, thr = c.threshold, ml = c.missingLeft;
-    let a = c.start, b = c.end - 1;
+    // Stable partition: rows stay in ascending order inside every node, so histogram building reads the
+    // bin columns front to back (far fewer cache misses than a shuffled order).
+    let a = c.start, nr = 0;
     let gl = 0, hl = 0;
-    while (a <= b) {
-      const r = idx[a];
+    for (let i = c.start; i < c.end; i++) {
+      const r = idx[i];
       const bin = bins[r];
-      const left = bin === MISSING_BIN ? ml : cat ? cat[bin] === 1 : bin <= thr;
-      if (left) {
+      if (bin === MISSING_BIN ? ml : cat ? cat[bin] === 1 : bin <= thr) {
         gl += grad[r];
         hl += hess[r];
-        a++;
-      } else {
-        idx[a] = idx[b];
-        idx[b] = r;
-        b--;
-      }
+        idx[a++] = r;
+      } else tmp[nr++] = r;
     }
+    idx.set(tmp.subarray(0, nr), a);
     const mid = a;
     nFeature[c.node] = c.feature;
     nThreshold[c.node] = cat ? -1 : thr;

@@ -95,7 +95,9 @@ export function fitTree(x: BinnedMatrix, target: TreeTarget, opts: TreeOptions):
   const w = opts.sampleWeight ?? null;
   if (w && w.length !== n) throw new SynthopsError('invalid_argument', `invalid sampleWeight length: ${w.length}. Expected ${n}.`);
 
-  const idx = opts.rows ? Int32Array.from(opts.rows) : identity(n);
+  // Rows sorted ascending (the multiset is what matters) so that histogram passes read memory in order.
+  const idx = opts.rows ? Int32Array.from(opts.rows).sort() : identity(n);
+  const tmpRows = new Int32Array(idx.length);
   for (let i = 0; i < idx.length; i++)
     if (!(idx[i] >= 0 && idx[i] < n)) throw new SynthopsError('invalid_argument', `invalid row index in rows: ${idx[i]}. The matrix has ${n} rows.`);
 
@@ -328,10 +330,11 @@ export function fitTree(x: BinnedMatrix, target: TreeTarget, opts: TreeOptions):
     const cat = best.catLeft;
     const thr = best.threshold;
     const ml = best.missingLeft;
-    let a = start, b = end - 1;
+    // Stable partition: rows stay ascending inside every node, so bin columns are read front to back.
+    let a = start, nr = 0;
     const ls = new Float64Array(S + 1);
-    while (a <= b) {
-      const r = idx[a];
+    for (let i = start; i < end; i++) {
+      const r = idx[i];
       const bin = bins[r];
       if (bin === MISSING_BIN ? ml : cat ? cat[bin] === 1 : bin <= thr) {
         const wr = w ? w[r] : 1;
@@ -341,14 +344,10 @@ export function fitTree(x: BinnedMatrix, target: TreeTarget, opts: TreeOptions):
           ls[1] += wr * yr![r];
           ls[S] += wr * yr![r] * yr![r];
         }
-        a++;
-      } else {
-        const t = idx[a];
-        idx[a] = idx[b];
-        idx[b] = t;
-        b--;
-      }
+        idx[a++] = r;
+      } else tmpRows[nr++] = r;
     }
+    idx.set(tmpRows.subarray(0, nr), a);
     const mid = a;
     if (mid === start || mid === end) continue; // cannot happen with a valid split; stay safe
     nFeature[node] = best.feature;
