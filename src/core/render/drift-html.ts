@@ -132,5 +132,7 @@ function timeline(report: DriftReport, document: unknown): string {
     });
   }
   const alertRows = w.items.filter((x) => x.alerts.length).slice(0, 50).flatMap((x) => x.alerts.map((a) => [new Date(x.start).toISOString(), a.column, a.test, num(a.value), `> ${num(a.threshold)}`]));
-  return chartGrid(charts) + (alertRows.length ? htmlTable(['window', 'column', 'test', 'value', 'threshold'], alertRows) : '<p>No window went beyond its learned thresholds.</p>');
+  // Full-width figures: a timeline squeezed into a grid cell is unreadable.
+  const wide = charts.map((c) => `<figure class="card" style="margin:0 0 16px">${'<figcaption>' + escapeHtml(c.title) + '</figcaption>'}${c.svg}<p class="cap">${escapeHtml(c.caption)}</p></figure>`).join('');
+  return wide + (alertRows.length ? htmlTable(['window', 'column', 'test', 'value', 'threshold'], alertRows) : '<p>No window went beyond its learned thresholds.</p>');
 }
