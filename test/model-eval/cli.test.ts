@@ -102,7 +102,10 @@ describe('synthops model-eval (CLI)', () => {
     expect(rep.comparison.synthetic.overall.accuracy.interval).not.toBeNull();
     expect(rep.comparison.tested).toBeGreaterThan(5); // overall + slices of sex, race and their crossing
     expect(rep.data.training[1]).toMatchObject({ synthetic: true, provenance: expect.stringMatching(/^synthesizer\/gaussian-copula@/) });
-    expect(readFileSync(join(dir, 'cmp.html'), 'utf8')).toContain('Synthetic vs real training data');
+    const html = readFileSync(join(dir, 'cmp.html'), 'utf8');
+    expect(html).toContain('Synthetic vs real training data');
+    expect(html).toContain('Accuracy (synthetic)'); // per-slice side by side
+    expect(html).toContain('sex = Female');
     expect(readFileSync(join(dir, 'cmp-card.md'), 'utf8')).toMatch(/synth\.csv: 4000 rows, synthetic/);
   }, 120_000);
 });

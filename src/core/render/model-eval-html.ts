@@ -136,6 +136,7 @@ export function modelEvalHtml(report: ModelEvalReport, document: unknown): strin
       section(
         'Synthetic vs real training data',
         htmlTable(['Metric', 'Trained on real', 'Trained on synthetic'], Object.keys(c.real.overall).map((k) => [metricLabel(k), formatEstimate(c.real.overall[k]), formatEstimate(c.synthetic.overall[k])])) +
+          sideBySideSlices(c.real, c.synthetic) +
           (c.flagged.length ? `<h3>Slices where the synthetic-trained model is worse</h3><ul>${c.flagged.map((f) => `<li>${escapeHtml(f.summary)}</li>`).join('')}</ul>` : '<p>No slice where the synthetic-trained model is significantly worse.</p>'),
         { intro: `The same learner trained on real and on synthetic data, both evaluated on the same real test set. ${c.method}` },
       ),
@@ -146,6 +147,23 @@ export function modelEvalHtml(report: ModelEvalReport, document: unknown): strin
   }
   if (r.warnings.length || report.warnings.length) parts.push(section('Warnings', `<ul>${[...r.warnings, ...report.warnings].map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`));
   return htmlPage({ title: report.title, subtitle: report.subtitle, body: parts.join('\n'), data: report });
+}
+
+/** Per-slice table: the same slice's headline metric for the real- and the synthetic-trained model. */
+function sideBySideSlices(real: ModelEvalResult, synth: ModelEvalResult): string {
+  const key = real.task === 'classification' ? 'accuracy' : 'mae';
+  const key2 = real.task === 'classification' ? 'f1' : 'rmse';
+  const rows: (string | number | null)[][] = [];
+  real.slices.forEach((s, i) => {
+    const t = synth.slices[i];
+    s.groups.forEach((g, j) => {
+      if (g.tooSmall || !g.metrics || !t?.groups[j]?.metrics) return;
+      const m = t.groups[j].metrics!;
+      rows.push([g.description, g.support, formatEstimate(g.metrics[key]), formatEstimate(m[key]), formatEstimate(g.metrics[key2]), formatEstimate(m[key2])]);
+    });
+  });
+  if (!rows.length) return '';
+  return `<h3>Per slice</h3>` + htmlTable(['Slice', 'Rows', `${metricLabel(key)} (real)`, `${metricLabel(key)} (synthetic)`, `${metricLabel(key2)} (real)`, `${metricLabel(key2)} (synthetic)`], rows);
 }
 
 function fx(v: number): string {
