@@ -1,16 +1,19 @@
-import { makeArtifact, readArtifact, type Artifact } from '../artifact.js';
+import { readArtifact, type Artifact } from '../artifact.js';
 import { SynthopsError, ValidationError, throwIfAborted, type ValidationIssue } from '../errors.js';
 import type { JsonValue } from '../json.js';
 import { Adam } from '../neural/adam.js';
-import { sampleConditioned } from '../neural/conditions.js';
 import { CondVector } from '../neural/condVector.js';
 import { Critic, Generator, activate, activateBackward } from '../neural/ctganNet.js';
-import { DataTransformer, isModelled, type TransformerState } from '../neural/dataTransformer.js';
+import { DataTransformer, type TransformerState } from '../neural/dataTransformer.js';
+import { NeuralEngine, workingTable } from '../neural/tabularEngine.js';
 import { packWeights, unpackWeights, type PackedWeights } from '../neural/weights.js';
 import { createRng, type Rng } from '../random.js';
 import type { Schema } from '../table/schema.js';
 import type { Table } from '../table/table.js';
-import type { FitOptions, FittedSynthesizer, SampleOptions, Synthesizer, SynthesizerKind, SynthesizerPayload } from './synthesizer.js';
+import type { FitOptions, FittedSynthesizer, Synthesizer, SynthesizerKind, SynthesizerPayload } from './synthesizer.js';
+import { FittedTabular, loadColumnModels, type TabularState } from './tabular-fitted.js';
+import { DEFAULT_TRANSFORM, fitColumnModels, type ColumnModel } from './transforms/column-model.js';
+import { validateRows } from './validate.js';
 
 /** Parameters of the CTGAN synthesizer (Xu et al. 2019). Defaults follow the paper's settings. */
 export interface CtganParams {
@@ -38,6 +41,8 @@ export interface CtganParams {
   tau: number;
   /** WGAN-GP penalty weight. Default 10. */
   gpLambda: number;
+  /** Privacy: categories with fewer than k rows are merged, extremes clipped to the k-th value. Default 5. */
+  k: number;
 }
 
 /** The defaults of every CTGAN parameter. */
@@ -55,6 +60,7 @@ export const CTGAN_DEFAULTS: Readonly<CtganParams> = Object.freeze({
   pac: 10,
   tau: 0.2,
   gpLambda: 10,
+  k: 5,
 });
 
 const KIND = 'ctgan';
@@ -66,6 +72,8 @@ interface CtganState {
   weights: PackedWeights;
   /** Category frequencies per discrete span, for unconditional conditional vectors. */
   frequencies: number[][];
+  /** Schema of the working table the network models (modelled columns only). */
+  workingSchema: Schema;
 }
 
 function validate(params: Partial<CtganParams>): CtganParams {
@@ -84,6 +92,7 @@ function validate(params: Partial<CtganParams>): CtganParams {
   int('embeddingDim', 1);
   int('discriminatorSteps', 1);
   int('pac', 1);
+  int('k', 1);
   for (const k of ['generatorLr', 'discriminatorLr', 'generatorDecay', 'discriminatorDecay', 'gpLambda'] as const) pos(k);
   if (!(p.tau > 0)) issues.push({ path: 'tau', message: `invalid tau: ${JSON.stringify(p.tau)}. Use a number > 0.` });
   if (!Array.isArray(p.generatorDims) || !p.generatorDims.every((d) => Number.isInteger(d) && d >= 1))
@@ -117,13 +126,13 @@ class CtganSynthesizer implements Synthesizer<CtganParams> {
   async fit(data: Table, opts: FitOptions = {}): Promise<FittedSynthesizer<CtganParams>> {
     const seed = opts.seed ?? 0;
     const p = this.params;
-    if (data.numRows < 2) throw new SynthopsError('invalid_input', `invalid table: ${data.numRows} rows. CTGAN needs at least 2 rows to fit.`);
-    if (!data.schema.columns.some(isModelled))
-      throw new SynthopsError('invalid_input', 'invalid table: every column is an id, free text or personal data, so there is nothing to learn.');
+    validateRows(data, p.k);
+    const models = fitColumnModels(data, { ...DEFAULT_TRANSFORM, k: p.k });
+    const work = workingTable(data, models);
     const rng = createRng(seed, KIND);
-    const tf = DataTransformer.fit(data, rng.split('transformer'));
-    const n = data.numRows, D = tf.dim;
-    const x = tf.transform(data, rng.split('encode'));
+    const tf = DataTransformer.fit(work, rng.split('transformer'));
+    const n = work.numRows, D = tf.dim;
+    const x = tf.transform(work, rng.split('encode'));
     const cv = new CondVector(x, n, D, tf.spans);
     const C = cv.dim, E = p.embeddingDim;
     const B = Math.max(p.pac, Math.min(p.batchSize, Math.floor(n / p.pac) * p.pac));
@@ -228,12 +237,13 @@ class CtganSynthesizer implements Synthesizer<CtganParams> {
       });
       await yieldToEventLoop();
     }
-    return new FittedCtgan(p, data.schema, tf, gen, cv.freq.map((f) => Array.from(f)), { rows: n, columns: data.numColumns, seed });
+    const sampler = new CtganSampler(p, work.schema, tf, gen, cv.freq.map((f) => Array.from(f)));
+    return new FittedTabular(KIND, KIND_VERSION, p, data.schema, models, sampler.engine(models), { rows: n, columns: data.numColumns, seed });
   }
 }
 
-class FittedCtgan implements FittedSynthesizer<CtganParams> {
-  readonly kind = KIND;
+/** Draws working-table rows from a trained generator. */
+class CtganSampler {
   private readonly discrete: { column: string; offset: number; size: number; categories: readonly string[] }[];
   private readonly condDim: number;
 
@@ -243,7 +253,6 @@ class FittedCtgan implements FittedSynthesizer<CtganParams> {
     private readonly tf: DataTransformer,
     private readonly gen: Generator,
     private readonly frequencies: number[][],
-    private readonly training: SynthesizerPayload['training'],
   ) {
     let at = 0;
     this.discrete = tf.spans
@@ -296,21 +305,10 @@ class FittedCtgan implements FittedSynthesizer<CtganParams> {
     return this.tf.inverse(out, n, this.schema, rng.split('decode'));
   }
 
-  sample(n: number, opts: SampleOptions): Table {
-    if (!Number.isFinite(opts?.seed)) throw new SynthopsError('invalid_argument', `invalid seed: ${opts?.seed}. Pass a finite number.`);
-    const rng = createRng(opts.seed, KIND, 'sample', opts.shard ?? 0);
-    return sampleConditioned(this.schema, n, opts.conditions ?? [], rng, (k, r, eq) => this.draw(k, r, eq), opts.signal);
-  }
-
-  save(): Artifact<SynthesizerPayload> {
-    const state: CtganState = { transformer: this.tf.state(), weights: packWeights(this.gen.params), frequencies: this.frequencies };
-    return makeArtifact(`synthesizer/${KIND}`, KIND_VERSION, {
-      kind: KIND,
-      params: this.params as unknown as JsonValue,
-      schema: this.schema,
-      state: state as unknown as JsonValue,
-      training: this.training,
-    });
+  engine(models: ColumnModel[]): NeuralEngine {
+    const state = (): JsonValue =>
+      ({ transformer: this.tf.state(), weights: packWeights(this.gen.params), frequencies: this.frequencies, workingSchema: this.schema }) as unknown as JsonValue;
+    return new NeuralEngine(models, (n, rng, equals) => this.draw(n, rng, equals), state);
   }
 }
 
@@ -335,13 +333,16 @@ export const ctgan: SynthesizerKind<CtganParams> = {
   load(artifact: Artifact<SynthesizerPayload>): FittedSynthesizer<CtganParams> {
     const a = readArtifact<SynthesizerPayload>(artifact, `synthesizer/${KIND}`, [1]);
     const p = validate(a.payload.params as unknown as Partial<CtganParams>);
-    const state = a.payload.state as unknown as CtganState;
-    if (!state || !state.transformer || !Array.isArray(state.transformer.encodings) || !Array.isArray(state.frequencies))
+    const tab = a.payload.state as unknown as TabularState;
+    const models = loadColumnModels(tab);
+    const state = tab.engine as unknown as CtganState;
+    if (!state || !state.transformer || !Array.isArray(state.transformer.encodings) || !Array.isArray(state.frequencies) || !state.workingSchema)
       throw new SynthopsError('incompatible_artifact', 'invalid artifact: the CTGAN state is incomplete.');
     const tf = new DataTransformer(state.transformer);
     const condDim = tf.spans.filter((s) => s.discrete).reduce((s, q) => s + q.size, 0);
     const gen = new Generator(p.embeddingDim + condDim, p.generatorDims, tf.dim, createRng(0));
     unpackWeights(state.weights, gen.params);
-    return new FittedCtgan(p, a.payload.schema, tf, gen, state.frequencies, a.payload.training);
+    const sampler = new CtganSampler(p, state.workingSchema, tf, gen, state.frequencies);
+    return new FittedTabular(KIND, KIND_VERSION, p, a.payload.schema, models, sampler.engine(models), a.payload.training);
   },
 };

@@ -120,7 +120,7 @@ describe('tvae', () => {
       onProgress: (p) => figures.push(p.figures!.validation),
     });
     expect(figures.length).toBeLessThan(200);
-    const state = fitted.save().payload.state as { epochsTrained: number };
+    const state = (fitted.save().payload.state as { engine: { epochsTrained: number } }).engine;
     expect(state.epochsTrained).toBe(figures.length);
   });
 

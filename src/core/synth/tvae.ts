@@ -1,15 +1,19 @@
-import { makeArtifact, readArtifact, type Artifact } from '../artifact.js';
+import { readArtifact, type Artifact } from '../artifact.js';
 import { SynthopsError, ValidationError, throwIfAborted, type ValidationIssue } from '../errors.js';
 import type { JsonValue } from '../json.js';
 import { Adam } from '../neural/adam.js';
-import { sampleConditioned } from '../neural/conditions.js';
-import { DataTransformer, isModelled, type TransformerState } from '../neural/dataTransformer.js';
+import { DataTransformer, type TransformerState } from '../neural/dataTransformer.js';
+import { NeuralEngine, workingTable } from '../neural/tabularEngine.js';
 import { TvaeNet } from '../neural/tvaeNet.js';
 import { packWeights, unpackWeights, type PackedWeights } from '../neural/weights.js';
-import { createRng, type Rng } from '../random.js';
+import { createRng } from '../random.js';
 import type { Schema } from '../table/schema.js';
 import type { Table } from '../table/table.js';
-import type { FitOptions, FittedSynthesizer, SampleOptions, Synthesizer, SynthesizerKind, SynthesizerPayload } from './synthesizer.js';
+import type { ColumnModel } from './transforms/column-model.js';
+import type { FitOptions, FittedSynthesizer, Synthesizer, SynthesizerKind, SynthesizerPayload } from './synthesizer.js';
+import { FittedTabular, loadColumnModels, type TabularState } from './tabular-fitted.js';
+import { DEFAULT_TRANSFORM, fitColumnModels } from './transforms/column-model.js';
+import { validateRows } from './validate.js';
 
 /**
  * Parameters of the TVAE synthesizer (Xu et al. 2019, "Modeling Tabular data using Conditional GAN", the VAE
@@ -39,6 +43,8 @@ export interface TvaeParams {
   patience: number;
   /** Share of rows held out for the validation loss when `patience` > 0. Default 0.1. */
   validationFraction: number;
+  /** Privacy: categories with fewer than k rows are merged, extremes clipped to the k-th value. Default 5. */
+  k: number;
 }
 
 /** The defaults of every TVAE parameter. */
@@ -53,6 +59,7 @@ export const TVAE_DEFAULTS: Readonly<TvaeParams> = Object.freeze({
   lossFactor: 2,
   patience: 0,
   validationFraction: 0.1,
+  k: 5,
 });
 
 const KIND = 'tvae';
@@ -60,6 +67,8 @@ const KIND_VERSION = 1;
 
 interface TvaeState {
   transformer: TransformerState;
+  /** Schema of the working table the network models (modelled columns only). */
+  workingSchema: Schema;
   weights: PackedWeights;
   /** Epochs actually trained (fewer than `epochs` after early stopping). */
   epochsTrained: number;
@@ -80,6 +89,7 @@ function validate(params: Partial<TvaeParams>): TvaeParams {
   int('batchSize', 2);
   int('embeddingDim', 1);
   int('patience', 0);
+  int('k', 1);
   pos('learningRate');
   pos('l2scale');
   pos('lossFactor');
@@ -110,17 +120,17 @@ class TvaeSynthesizer implements Synthesizer<TvaeParams> {
   async fit(data: Table, opts: FitOptions = {}): Promise<FittedSynthesizer<TvaeParams>> {
     const seed = opts.seed ?? 0;
     const p = this.params;
-    if (data.numRows < 2) throw new SynthopsError('invalid_input', `invalid table: ${data.numRows} rows. TVAE needs at least 2 rows to fit.`);
-    if (!data.schema.columns.some(isModelled))
-      throw new SynthopsError('invalid_input', 'invalid table: every column is an id, free text or personal data, so there is nothing to learn.');
+    validateRows(data, p.k);
+    const models = fitColumnModels(data, { ...DEFAULT_TRANSFORM, k: p.k });
+    const work = workingTable(data, models);
     const rng = createRng(seed, KIND);
-    const tf = DataTransformer.fit(data, rng.split('transformer'));
-    const x = tf.transform(data, rng.split('encode'));
+    const tf = DataTransformer.fit(work, rng.split('transformer'));
+    const x = tf.transform(work, rng.split('encode'));
     const dim = tf.dim;
     const net = new TvaeNet({ dataDim: dim, embeddingDim: p.embeddingDim, compressDims: p.compressDims, decompressDims: p.decompressDims }, tf.spans, rng.split('init'));
     const opt = new Adam(net.params, { lr: p.learningRate, weightDecay: p.l2scale });
 
-    let train = rng.split('holdout').permutation(data.numRows);
+    let train = rng.split('holdout').permutation(work.numRows);
     let valid: Int32Array | null = null;
     if (p.patience > 0) {
       const nv = Math.max(1, Math.round(train.length * p.validationFraction));
@@ -171,47 +181,22 @@ class TvaeSynthesizer implements Synthesizer<TvaeParams> {
       await yieldToEventLoop();
     }
     if (bestWeights) unpackWeights(bestWeights, net.params);
-    return new FittedTvae(p, data.schema, tf, net, { rows: data.numRows, columns: data.numColumns, seed }, epochsTrained);
+    const engine = tvaeEngine(models, work.schema, tf, net, epochsTrained);
+    return new FittedTabular(KIND, KIND_VERSION, p, data.schema, models, engine, { rows: data.numRows, columns: data.numColumns, seed });
   }
 }
 
-class FittedTvae implements FittedSynthesizer<TvaeParams> {
-  readonly kind = KIND;
-  constructor(
-    readonly params: Readonly<TvaeParams>,
-    readonly schema: Schema,
-    private readonly tf: DataTransformer,
-    private readonly net: TvaeNet,
-    private readonly training: SynthesizerPayload['training'],
-    private readonly epochsTrained: number,
-  ) {}
-
-  private draw(n: number, rng: Rng): Table {
-    return this.tf.inverse(this.net.sample(n, rng.split('net')), n, this.schema, rng.split('decode'));
-  }
-
-  sample(n: number, opts: SampleOptions): Table {
-    if (!Number.isFinite(opts?.seed)) throw new SynthopsError('invalid_argument', `invalid seed: ${opts?.seed}. Pass a finite number.`);
-    const rng = createRng(opts.seed, KIND, 'sample', opts.shard ?? 0);
-    return sampleConditioned(this.schema, n, opts.conditions ?? [], rng, (k, r) => this.draw(k, r), opts.signal);
-  }
-
-  save(): Artifact<SynthesizerPayload> {
-    const state: TvaeState = { transformer: this.tf.state(), weights: packWeights(this.net.params), epochsTrained: this.epochsTrained };
-    return makeArtifact(`synthesizer/${KIND}`, KIND_VERSION, {
-      kind: KIND,
-      params: this.params as unknown as JsonValue,
-      schema: this.schema,
-      state: state as unknown as JsonValue,
-      training: this.training,
-    });
-  }
+/** The joint engine of a fitted TVAE: decoder samples → working table → shared column models. */
+function tvaeEngine(models: ColumnModel[], schema: Schema, tf: DataTransformer, net: TvaeNet, epochsTrained: number): NeuralEngine {
+  const state = (): JsonValue => ({ transformer: tf.state(), weights: packWeights(net.params), epochsTrained, workingSchema: schema } as unknown as JsonValue);
+  return new NeuralEngine(models, (n, rng) => tf.inverse(net.sample(n, rng.split('net')), n, schema, rng.split('decode')), state);
 }
 
 /**
  * TVAE: a variational autoencoder over mode-normalised rows, trained on CPU with the SIMD GEMM engine.
  * Deterministic for a seed (same seed → same weights → same sample). Saved weights are packed f32 inside the
- * JSON artifact. Conditions: `equals` / `range` by rejection sampling, `shares` by one pass per category.
+ * JSON artifact. PII, ids, privacy merges and conditions (`equals` / `range` by rejection, `shares` by one pass
+ * per category) go through the shared tabular layer; the network sees only modelled columns.
  *
  * @example
  * const fitted = await tvae.create({ epochs: 100 }).fit(adult, { seed: 1, onProgress });
@@ -228,12 +213,15 @@ export const tvae: SynthesizerKind<TvaeParams> = {
   load(artifact: Artifact<SynthesizerPayload>): FittedSynthesizer<TvaeParams> {
     const a = readArtifact<SynthesizerPayload>(artifact, `synthesizer/${KIND}`, [1]);
     const p = validate(a.payload.params as unknown as Partial<TvaeParams>);
-    const state = a.payload.state as unknown as TvaeState;
-    if (!state || !state.transformer || !Array.isArray(state.transformer.encodings))
+    const tab = a.payload.state as unknown as TabularState;
+    const models = loadColumnModels(tab);
+    const state = tab.engine as unknown as TvaeState;
+    if (!state || !state.transformer || !Array.isArray(state.transformer.encodings) || !state.workingSchema)
       throw new SynthopsError('incompatible_artifact', 'invalid artifact: the TVAE state has no transformer.');
     const tf = new DataTransformer(state.transformer);
     const net = new TvaeNet({ dataDim: tf.dim, embeddingDim: p.embeddingDim, compressDims: p.compressDims, decompressDims: p.decompressDims }, tf.spans, createRng(0));
     unpackWeights(state.weights, net.params);
-    return new FittedTvae(p, a.payload.schema, tf, net, a.payload.training, state.epochsTrained ?? p.epochs);
+    const engine = tvaeEngine(models, state.workingSchema, tf, net, state.epochsTrained ?? p.epochs);
+    return new FittedTabular(KIND, KIND_VERSION, p, a.payload.schema, models, engine, a.payload.training);
   },
 };
