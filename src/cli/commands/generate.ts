@@ -8,7 +8,7 @@ import type { CliIO } from '../context.js';
 import { fitTable, parseCount, parseSeed, round } from './fit.js';
 import type { RegisterCommand } from './index.js';
 import { loadSchemaFlags } from './inspect.js';
-import { buildConditions, printSummary, sampleTable } from './sample.js';
+import { buildConditions, printSummary, readRules, sampleTable } from './sample.js';
 
 interface GenerateFlags {
   rows?: string;
@@ -19,6 +19,7 @@ interface GenerateFlags {
   schema?: string;
   condition: string[];
   rebalance?: string;
+  constraints?: string;
   json?: boolean;
 }
 
@@ -42,6 +43,7 @@ export const registerGenerate: RegisterCommand = (program: Command, io: CliIO) =
     .option('--schema <file>', 'synthops schema JSON to use instead of inferring')
     .option('--condition <col=value>', 'fix a column to a value (repeatable)', collect, [])
     .option('--rebalance <col[=a:share,...]>', 'draw a column\'s categories in given shares (default: equal)')
+    .option('--constraints <file>', 'rules file (JSON or YAML): inequality, range, combinations')
     .option('--json', 'print a JSON summary on stdout')
     .addHelpText('after', '\nExample:\n  synthops generate examples/census.csv --rows 10000 --out synth.csv\n')
     .action(async (data: string, flags: GenerateFlags) => {
@@ -52,7 +54,8 @@ export const registerGenerate: RegisterCommand = (program: Command, io: CliIO) =
       if (flags.modelOut) await writeFileAtomic(resolve(io.cwd, flags.modelOut), JSON.stringify(fitted.save()) + '\n');
       const n = rows ?? table.numRows;
       const conditions = buildConditions(fitted, flags.condition, flags.rebalance);
-      const { table: synth, report, seconds } = sampleTable(io, fitted, n, seed, 0, conditions);
+      const constraints = flags.constraints ? await readRules(io, flags.constraints) : undefined;
+      const { table: synth, report, seconds } = sampleTable(io, fitted, n, seed, 0, conditions, constraints);
       await writeTable(resolve(io.cwd, flags.out), synth);
       printSummary(io, flags.json, {
         synthesizer: fitted.kind,

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { Command } from 'commander';
 import { SynthopsError } from '../../core/errors.js';
 import { parseCondition, parseRebalance } from '../../core/synth/conditions.js';
@@ -17,6 +19,7 @@ interface SampleFlags {
   shard: string;
   condition: string[];
   rebalance?: string;
+  constraints?: string;
   json?: boolean;
 }
 
@@ -38,6 +41,7 @@ export const registerSample: RegisterCommand = (program: Command, io: CliIO) => 
     .option('--shard <k>', 'shard index for distributed sampling (rows of shard k come from stream (seed, k))', '0')
     .option('--condition <col=value>', 'fix a column to a value (repeatable), e.g. --condition income=>50K', collect, [])
     .option('--rebalance <col[=a:share,...]>', 'draw a column\'s categories in given shares (default: equal)')
+    .option('--constraints <file>', 'rules file (JSON or YAML): inequality, range, combinations; violating rows are redrawn')
     .option('--json', 'print a JSON summary on stdout')
     .addHelpText('after', '\nExamples:\n  synthops sample census.model.json --rows 10000 --seed 1 --out synth.csv\n  synthops sample census.model.json --rows 5000 --rebalance income --out balanced.csv\n')
     .action(async (model: string, flags: SampleFlags) => {
@@ -46,7 +50,8 @@ export const registerSample: RegisterCommand = (program: Command, io: CliIO) => 
       const seed = parseSeed(flags.seed);
       const shard = parseCount('--shard', flags.shard);
       const conditions = buildConditions(fitted, flags.condition, flags.rebalance);
-      const { table, report, seconds } = sampleTable(io, fitted, n, seed, shard, conditions);
+      const constraints = flags.constraints ? await readRules(io, flags.constraints) : undefined;
+      const { table, report, seconds } = sampleTable(io, fitted, n, seed, shard, conditions, constraints);
       await writeTable(resolve(io.cwd, flags.out), table);
       printSummary(io, flags.json, { rows: n, seed, shard, seconds: round(seconds), out: flags.out, warnings: report.warnings, constraintViolations: report.constraintViolations });
     });
@@ -71,11 +76,11 @@ export function buildConditions(fitted: FittedSynthesizer, conds: string[], reba
 }
 
 /** Samples with a progress bar. */
-export function sampleTable(io: CliIO, fitted: FittedSynthesizer, n: number, seed: number, shard: number, conditions: Condition[]): { table: Table; report: SampleReport; seconds: number } {
+export function sampleTable(io: CliIO, fitted: FittedSynthesizer, n: number, seed: number, shard: number, conditions: Condition[], constraints?: unknown): { table: Table; report: SampleReport; seconds: number } {
   const bar = progressBar(io, 'sample');
   const t0 = performance.now();
   try {
-    const opts = { seed, shard, conditions, signal: io.signal, onProgress: bar.update };
+    const opts = { seed, shard, conditions, constraints, signal: io.signal, onProgress: bar.update };
     const r = fitted.sampleWithReport ? fitted.sampleWithReport(n, opts) : { table: fitted.sample(n, opts), report: { constraintViolations: {}, warnings: [] } };
     return { ...r, seconds: (performance.now() - t0) / 1000 };
   } finally {
@@ -88,5 +93,21 @@ export function printSummary(io: CliIO, json: boolean | undefined, summary: Reco
   else {
     for (const w of summary.warnings) io.stderr(`warning: ${w}\n`);
     io.stderr(`wrote ${summary.rows} synthetic rows in ${summary.seconds} s → ${summary.out}\n`);
+  }
+}
+
+/** Reads a constraints file: YAML for .yaml/.yml, JSON otherwise. */
+export async function readRules(io: CliIO, file: string): Promise<unknown> {
+  if (!/\.ya?ml$/i.test(file)) return readJson(io, file);
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, file), 'utf8');
+  } catch {
+    throw new SynthopsError('not_found', 'invalid file: it does not exist or cannot be read. Check the path.', { file });
+  }
+  try {
+    return parseYaml(text);
+  } catch {
+    throw new SynthopsError('invalid_input', 'invalid YAML: the file does not parse.', { file });
   }
 }

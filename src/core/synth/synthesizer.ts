@@ -21,6 +21,11 @@ export interface SampleOptions extends RunOptions {
   /** Shard index for distributed sampling; rows of shard k come from stream (seed, k). Default 0. */
   shard?: number;
   conditions?: Condition[];
+  /**
+   * User rules (see `ConstraintRule` in constraints/rules.ts: inequality, range, combinations), enforced by
+   * redrawing violating rows; counts are returned in `SampleReport.constraintViolations`. Default none.
+   */
+  constraints?: unknown;
 }
 
 export interface FitOptions extends RunOptions {

@@ -6,6 +6,7 @@ import { CategoricalColumn, NumericColumn, type Column } from '../table/column.j
 import type { Schema } from '../table/schema.js';
 import { Table } from '../table/table.js';
 import { resolveConditions, splitShares, type ResolvedCondition } from './conditions.js';
+import { compileRules, type CompiledRule } from './constraints/rules.js';
 import type { FittedSynthesizer, SampleOptions, SampleReport, SynthesizerPayload } from './synthesizer.js';
 import {
   columnModelFromJSON,
@@ -61,6 +62,8 @@ export class FittedTabular<P extends object> implements FittedSynthesizer<P> {
     const shard = opts.shard ?? 0;
     const rng = createRng(opts.seed).split(shard);
     const groups = splitShares(n, opts.conditions ?? []);
+    const rules = opts.constraints === undefined ? [] : compileRules(opts.constraints, this.models);
+    const violations: Record<string, number> = Object.fromEntries(rules.map((r) => [r.id, 0]));
     const modelled = this.models.filter(isModelled);
     const parts: ModelledValues[] = [];
     const resolvedAll: ResolvedCondition[][] = [];
@@ -68,8 +71,10 @@ export class FittedTabular<P extends object> implements FittedSynthesizer<P> {
       throwIfAborted(opts.signal);
       const resolved = resolveConditions(g.conditions, this.models);
       resolvedAll.push(resolved);
-      const vals = this.engine.sample(g.n, rng.split(`group-${gi}`), resolved, opts.signal);
+      const grng = rng.split(`group-${gi}`);
+      const vals = this.engine.sample(g.n, grng, resolved, opts.signal);
       enforce(vals, resolved);
+      if (rules.length) this.applyRules(vals, rules, resolved, grng, violations, opts.signal);
       parts.push(vals);
       opts.onProgress?.({ stage: 'sample', done: gi + 1, total: groups.length });
     });
@@ -99,7 +104,45 @@ export class FittedTabular<P extends object> implements FittedSynthesizer<P> {
       if (m.kind === 'redacted') warnings.push(`column "${m.name}": every category has fewer than k rows; written as placeholder labels.`);
       if (m.kind === 'categorical' && m.marginal.merged) warnings.push(`column "${m.name}": ${m.marginal.merged} rare categories merged into the most frequent one.`);
     }
-    return { table: new Table(this.schema, columns), report: { constraintViolations: {}, warnings } };
+    return { table: new Table(this.schema, columns), report: { constraintViolations: violations, warnings } };
+  }
+
+  /**
+   * Redraws rows that break a rule (rejection, up to 100 rounds); counts every violating draw per rule id.
+   * Throws `invalid_argument` when the rules cannot be met (impossible or far too unlikely).
+   */
+  private applyRules(vals: ModelledValues, rules: CompiledRule[], conds: ResolvedCondition[], rng: Rng, counts: Record<string, number>, signal?: AbortSignal): void {
+    const bad = (v: ModelledValues, i: number) => {
+      let broken = false;
+      for (const r of rules)
+        if (!r.ok(v, i)) {
+          counts[r.id]++;
+          broken = true;
+        }
+      return broken;
+    };
+    let todo: number[] = [];
+    for (let i = 0; i < vals[0]?.length; i++) if (bad(vals, i)) todo.push(i);
+    for (let round = 0; todo.length && round < 100; round++) {
+      throwIfAborted(signal);
+      const m = Math.max(64, todo.length * 2);
+      const fresh = this.engine.sample(m, rng.split(`rules-${round}`), conds, signal);
+      enforce(fresh, conds);
+      const next: number[] = [];
+      let j = 0;
+      for (const i of todo) {
+        while (j < m && bad(fresh, j)) j++;
+        if (j >= m) {
+          next.push(i);
+          continue;
+        }
+        for (let c = 0; c < vals.length; c++) vals[c][i] = fresh[c][j];
+        j++;
+      }
+      todo = next;
+    }
+    if (todo.length)
+      throw new SynthopsError('invalid_argument', `invalid constraints: ${todo.length} rows still break a rule after 100 redraws. The rules may be impossible under the data; check them.`);
   }
 
   save(): Artifact<SynthesizerPayload> {
