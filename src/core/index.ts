@@ -149,7 +149,7 @@ export { modelEvalHtml, formatEstimate } from './render/model-eval-html.js';
 export { modelEvalTerminal } from './render/model-eval-terminal.js';
 // Evaluation reports, gates and renderers (issue 4).
 export { evaluate, EVALUATION_KIND, EVALUATION_REPORT_VERSION, type EvaluationInput, type EvaluationSpec, type EvaluationReport, type EvaluationPayload, type ReportMetric } from './reports/evaluation.js';
-export { checkPolicy, parseGatePolicy, DEFAULT_POLICY, type Gate, type Policy as GatePolicy, type PolicyResult, type GateResult } from './reports/policy.js';
+export { checkPolicy, parseGatePolicy as parseEvaluationPolicy, DEFAULT_POLICY, type Gate as EvaluationGate, type Policy as EvaluationPolicy, type PolicyResult as EvaluationPolicyResult, type GateResult as EvaluationGateResult } from './reports/policy.js';
 export { summarise, type CategorySummary, type Verdict } from './reports/summary.js';
 export { renderEvaluationHtml, type EvaluationHtmlOptions } from './render/evaluation-html.js';
 export { renderEvaluationMarkdown } from './render/evaluation-markdown.js';
