@@ -142,5 +142,11 @@ describe('windows over time and performance estimation (CLI)', () => {
     expect(Math.abs(perf.current.estimatedAccuracy - labelled.current.realisedAccuracy)).toBeLessThan(0.03);
     expect(perf.drop).toBeGreaterThan(0.1);
     expect(existsSync(join(work, 'clf.json'))).toBe(true);
+    // The calibration can be stored in a profile and used without the reference rows: same estimate.
+    expect((await cli('profile', 'clf-ref.csv', '--out', 'clf.profile.json', '--proba', 'p_yes', '--classes', 'no,yes', '--target', 'label')).code).toBe(0);
+    const viaProfile = JSON.parse((await cli('drift', 'clf.profile.json', 'clf-cur.csv', '--proba', 'p_yes', '--classes', 'no,yes', '--json', '-')).out).payload.performance;
+    expect(viaProfile.calibrated).toBe(true);
+    expect(viaProfile.current.estimatedAccuracy).toBeCloseTo(perf.current.estimatedAccuracy, 12);
+    expect(viaProfile.drop).toBeCloseTo(perf.drop, 12);
   });
 });
