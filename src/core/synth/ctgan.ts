@@ -232,7 +232,7 @@ class CtganSynthesizer implements Synthesizer<CtganParams> {
         stage: 'epoch',
         done: epoch + 1,
         total: p.epochs,
-        message: `epoch ${epoch + 1}/${p.epochs}`,
+        message: `epoch ${epoch + 1}/${p.epochs} · generator ${(lossG / steps).toFixed(3)} · critic ${(lossD / (steps * p.discriminatorSteps)).toFixed(3)}`,
         figures: { generator: lossG / steps, critic: lossD / (steps * p.discriminatorSteps) },
       });
       await yieldToEventLoop();

@@ -176,7 +176,7 @@ class TvaeSynthesizer implements Synthesizer<TvaeParams> {
           sinceBest = 0;
         } else if (++sinceBest >= p.patience) stop = true;
       }
-      opts.onProgress?.({ stage: 'epoch', done: epoch + 1, total: p.epochs, message: `epoch ${epoch + 1}/${p.epochs}`, figures });
+      opts.onProgress?.({ stage: 'epoch', done: epoch + 1, total: p.epochs, message: `epoch ${epoch + 1}/${p.epochs} · reconstruction ${figures.reconstruction.toFixed(3)} · kl ${figures.kl.toFixed(3)}${figures.validation !== undefined ? ` · validation ${figures.validation.toFixed(3)}` : ''}`, figures });
       if (stop) break;
       await yieldToEventLoop();
     }
