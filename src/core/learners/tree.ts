@@ -179,13 +179,16 @@ export function fitTree(x: BinnedMatrix, target: TreeTarget, opts: TreeOptions):
       best.catLeft = catLeft;
     }
   };
-  const searchNumeric = (f: number, B: number): void => {
+  // Bins [binLo, binHi] of the current feature hold every row of the node (set while building the histogram);
+  // scans and clears touch only that range, so small nodes cost O(their rows), not O(bins).
+  let binLo = 0, binHi = 0;
+  const searchNumeric = (f: number): void => {
     const missCount = hist[CNT];
     cum.fill(0);
-    for (let t = 1; t < B - 1; t++) {
+    for (let t = Math.max(1, binLo); t < binHi; t++) {
       const o = t * S;
+      if (hist[o + CNT] === 0) continue; // same split as the previous bin
       for (let s = 0; s < S; s++) cum[s] += hist[o + s];
-      if (cum[CNT] === 0) continue;
       // Missing goes right.
       for (let s = 0; s < S; s++) tmpR[s] = totals[s] - cum[s];
       if (tmpR[CNT] - missCount <= 0) break; // nothing non-missing on the right any more
@@ -210,50 +213,50 @@ export function fitTree(x: BinnedMatrix, target: TreeTarget, opts: TreeOptions):
     }
   };
 
+  // Scratch for categorical splits: the bins present in the node and their sort keys.
+  const order = new Int32Array(maxB);
+  const keyOf = new Float64Array(maxB);
+  const byKey = (a: number, b: number): number => keyOf[a] - keyOf[b] || a - b;
+  const classOrder = Int32Array.from({ length: K }, (_, c) => c);
   const searchCategorical = (f: number, B: number): void => {
-    const present: number[] = [];
-    for (let bin = 0; bin < B; bin++) if (hist[bin * S + CNT] > 0) present.push(bin);
-    if (present.length < 2) return;
-    // Orderings to scan: regression → mean target; classification → share of each of the (up to 4) largest classes.
-    const keys: ((bin: number) => number)[] = [];
-    if (!isClf) keys.push((bin) => (hist[bin * 3] > 0 ? hist[bin * 3 + 1] / hist[bin * 3] : 0));
-    else {
-      const classes = Array.from({ length: K }, (_, c) => c).sort((a, b) => totals[b] - totals[a] || a - b);
-      const use = K === 2 ? 1 : Math.min(4, K);
-      for (let u = 0; u < use; u++) {
-        const c = classes[u];
-        keys.push((bin) => {
+    let m = 0;
+    for (let bin = binLo; bin <= binHi; bin++) if (hist[bin * S + CNT] > 0) order[m++] = bin;
+    if (m < 2) return;
+    // Orderings to scan: regression → mean target; binary → positive share; multiclass → share of each of
+    // the (up to 4) largest classes in the node.
+    const uses = !isClf || K === 2 ? 1 : Math.min(4, K);
+    if (isClf && K > 2) classOrder.sort((a, b) => totals[b] - totals[a] || a - b);
+    for (let u = 0; u < uses; u++) {
+      const c = !isClf ? -1 : K === 2 ? 1 : classOrder[u];
+      for (let i = 0; i < m; i++) {
+        const o = order[i] * S;
+        if (!isClf) keyOf[order[i]] = hist[o] > 0 ? hist[o + 1] / hist[o] : 0;
+        else {
           let W = 0;
-          for (let q = 0; q < K; q++) W += hist[bin * S + q];
-          return W > 0 ? hist[bin * S + c] / W : 0;
-        });
+          for (let q = 0; q < K; q++) W += hist[o + q];
+          keyOf[order[i]] = W > 0 ? hist[o + c] / W : 0;
+        }
       }
-    }
-    for (const key of keys) {
-      const order = present.map((bin) => ({ bin, k: key(bin) })).sort((a, b) => a.k - b.k || a.bin - b.bin);
+      const sorted = order.subarray(0, m).sort(byKey);
       cum.fill(0);
       let bestPrefix = -1, bestGain = -Infinity;
-      for (let m = 0; m < order.length - 1; m++) {
-        const o = order[m].bin * S;
+      for (let i = 0; i < m - 1; i++) {
+        const o = sorted[i] * S;
         for (let s = 0; s < S; s++) cum[s] += hist[o + s];
         for (let s = 0; s < S; s++) tmpR[s] = totals[s] - cum[s];
         if (cum[CNT] < minLeaf || tmpR[CNT] < minLeaf) continue;
         const g = score(cum) + score(tmpR) - parentScore;
         if (g > bestGain) {
           bestGain = g;
-          bestPrefix = m;
+          bestPrefix = i;
         }
       }
       if (bestPrefix < 0 || bestGain <= best.gain) continue;
-      const left = new Uint8Array(B);
       let leftCount = 0;
-      for (let m = 0; m <= bestPrefix; m++) {
-        left[order[m].bin] = 1;
-        leftCount += hist[order[m].bin * S + CNT];
-      }
+      for (let i = 0; i <= bestPrefix; i++) leftCount += hist[sorted[i] * S + CNT];
       // Categories absent from this node (and missing, if absent) follow the larger side.
-      const absentLeft = leftCount * 2 >= totals[CNT] ? 1 : 0;
-      for (let bin = 0; bin < B; bin++) if (hist[bin * S + CNT] === 0) left[bin] = absentLeft;
+      const left = new Uint8Array(B).fill(leftCount * 2 >= totals[CNT] ? 1 : 0);
+      for (let i = 0; i < m; i++) left[sorted[i]] = i <= bestPrefix ? 1 : 0;
       consider(bestGain, f, -1, left[MISSING_BIN] === 1, left);
     }
   };
@@ -302,26 +305,38 @@ export function fitTree(x: BinnedMatrix, target: TreeTarget, opts: TreeOptions):
       const B = x.numBins[f];
       if (B <= 1) continue;
       const bins = x.bins[f];
-      hist.fill(0, 0, B * S);
+      // hist is all zeros here (cleared over the used range after each search).
+      let lo = 255, hi = 0;
       if (yc) {
         for (let i = start; i < end; i++) {
           const r = idx[i];
-          const o = bins[r] * S;
+          const bin = bins[r];
+          if (bin < lo) lo = bin;
+          if (bin > hi) hi = bin;
+          const o = bin * S;
           hist[o + yc[r]] += w ? w[r] : 1;
           hist[o + CNT]++;
         }
       } else {
         for (let i = start; i < end; i++) {
           const r = idx[i];
-          const o = bins[r] * 3;
+          const bin = bins[r];
+          if (bin < lo) lo = bin;
+          if (bin > hi) hi = bin;
+          const o = bin * 3;
           const wr = w ? w[r] : 1;
           hist[o] += wr;
           hist[o + 1] += wr * yr![r];
           hist[o + 2]++;
         }
       }
-      if (x.categorical[f]) searchCategorical(f, B);
-      else searchNumeric(f, B);
+      binLo = lo;
+      binHi = hi;
+      if (lo < hi) {
+        if (x.categorical[f]) searchCategorical(f, B);
+        else searchNumeric(f);
+      }
+      hist.fill(0, lo * S, (hi + 1) * S);
     }
     if (best.feature < 0 || best.gain <= minGain || best.gain <= 1e-12 * Math.abs(parentScore)) continue;
 
