@@ -104,6 +104,12 @@ export { scorecard, type Scorecard, type ScorecardOptions } from './metrics/scor
 export { SYNTHESIZERS, DEFAULT_SYNTHESIZER, synthesizerKind, loadSynthesizer } from './synth/registry.js';
 export { gaussianCopula, independent, type CopulaParams } from './synth/gaussian-copula.js';
 export { cart, type CartParams } from './synth/cart.js';
+// Neural synthesizers and their engine (issue 5).
+export { tvae, TVAE_DEFAULTS, type TvaeParams } from './synth/tvae.js';
+export { ctgan, CTGAN_DEFAULTS, type CtganParams } from './synth/ctgan.js';
+export { DataTransformer, type ColumnEncoding, type Span, type TransformerState } from './neural/dataTransformer.js';
+export { fitBayesianMixture, type Mixture1d, type BayesianMixtureOptions } from './neural/bayesianMixture.js';
+export { gemm, useKernel, activeKernel, type KernelName } from './neural/gemm.js';
 export { parseCondition, parseRebalance, splitShares, resolveConditions, type ResolvedCondition } from './synth/conditions.js';
 export { NumericMarginal, fitNumericMarginal, type NumericMarginalOptions } from './synth/transforms/numeric-marginal.js';
 export { CategoricalMarginal, fitCategoricalMarginal } from './synth/transforms/categorical-marginal.js';
