@@ -8,14 +8,15 @@ export function heapBase(): usize {
 }
 
 /**
- * C[m×n] (+)= A[m×k] · B[k×n], row-major f32. Blocks of 4 rows × 8 columns live in eight v128 registers;
+ * C[m×n] (+)= A[m×k] · B[k×n], row-major f32; rows of A are `lda` floats apart (lda ≥ k, so the caller can
+ * pass a column panel of a wider A). Blocks of 4 rows × 8 columns live in eight v128 registers;
  * each k step loads two vectors of B and four broadcast values of A. For every element of C the products
  * are added in increasing k, each product rounded to f32 first (mul then add, no fused multiply-add),
  * so the result equals the plain-TypeScript kernel bit for bit.
  */
-export function gemm(m: i32, k: i32, n: i32, a: usize, b: usize, c: usize, accumulate: i32): void {
+export function gemm(m: i32, k: i32, n: i32, a: usize, b: usize, c: usize, accumulate: i32, lda: i32): void {
   const rowBytes = <usize>n << 2;
-  const aRow = <usize>k << 2;
+  const aRow = <usize>lda << 2;
   if (!accumulate) memory.fill(c, 0, <usize>m * rowBytes);
   const n8 = n & ~7;
   let i = 0;

@@ -41,6 +41,18 @@ describe('gemm', () => {
     );
   });
 
+  it('wide inputs (k split into cache panels) still equal gemmTs bit for bit', () => {
+    for (const [m, k, n] of [[9, 600, 20], [50, 2640, 33], [5, 257, 8]]) {
+      const a = rand(m * k, k), b = rand(k * n, n), c0 = rand(m * n, m);
+      for (const acc of [false, true]) {
+        const cw = c0.slice(), ct = c0.slice();
+        gemm(m, k, n, a, b, cw, acc);
+        gemmTs(m, k, n, a, b, ct, acc);
+        expect(Array.from(cw)).toEqual(Array.from(ct));
+      }
+    }
+  });
+
   it('a forced TS kernel reports itself', () => {
     useKernel('ts');
     expect(activeKernel()).toBe('ts');

@@ -8,7 +8,7 @@ export type KernelName = 'wasm-simd' | 'ts';
 interface WasmKernel {
   memory: WebAssembly.Memory;
   base: number;
-  gemm: (m: number, k: number, n: number, a: number, b: number, c: number, acc: number) => void;
+  gemm: (m: number, k: number, n: number, a: number, b: number, c: number, acc: number, lda: number) => void;
 }
 
 let wasm: WasmKernel | null | undefined;
@@ -62,9 +62,16 @@ export function gemm(m: number, k: number, n: number, a: Float32Array, b: Float3
   heap.set(a.subarray(0, m * k), pa >> 2);
   heap.set(b.subarray(0, k * n), pb >> 2);
   if (accumulate) heap.set(c.subarray(0, m * n), pc >> 2);
-  w.gemm(m, k, n, pa, pb, pc, accumulate ? 1 : 0);
+  // Panels of KC rows of B stay in cache; per element of C the k order is unchanged, so the bits are too.
+  for (let k0 = 0; k0 < k; k0 += KC) {
+    const kc = Math.min(KC, k - k0);
+    w.gemm(m, kc, n, pa + k0 * 4, pb + k0 * n * 4, pc, accumulate || k0 > 0 ? 1 : 0, k);
+  }
   c.set(heap.subarray(pc >> 2, (pc >> 2) + m * n));
 }
+
+/** Rows of B per cache panel. */
+const KC = 256;
 
 function align(x: number): number {
   return (x + 63) & ~63;
