@@ -65,8 +65,7 @@ export function buildConditions(fitted: FittedSynthesizer, conds: string[], reba
       parseRebalance(rebalance, (column) => {
         const spec = fitted.schema.columns.find((c) => c.name === column);
         if (!spec) throw new SynthopsError('not_found', `invalid --rebalance column: "${column}". No such column.`, { column });
-        const model = (fitted as { models?: { name: string; kind: string; marginal?: { labels?: string[] } }[] }).models?.find((m) => m.name === column);
-        const labels = model?.marginal?.labels;
+        const labels = fitted.categories?.(column);
         if (!labels) throw new SynthopsError('invalid_argument', '--rebalance needs a categorical column; give shares explicitly, e.g. --rebalance col=a:0.5,b:0.5.', { column });
         return labels;
       }),

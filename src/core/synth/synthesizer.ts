@@ -61,6 +61,12 @@ export interface FittedSynthesizer<P extends object = Record<string, JsonValue>>
   sampleWithReport?(n: number, opts: SampleOptions): { table: Table; report: SampleReport };
   /** Versioned JSON (kind `synthesizer/<kind>`); embeds no training row. */
   save(): Artifact<SynthesizerPayload>;
+  /**
+   * The categories a categorical column can take in samples (rare ones merged away), or undefined for other
+   * columns. Used for `--rebalance col` with equal shares. Optional.
+   * @example fitted.categories?.('income') // ['<=50K', '>50K']
+   */
+  categories?(column: string): string[] | undefined;
 }
 
 /** Payload of a saved synthesizer. `state` is the kind's own versioned layout. */

@@ -145,6 +145,11 @@ export class FittedTabular<P extends object> implements FittedSynthesizer<P> {
       throw new SynthopsError('invalid_argument', `invalid constraints: ${todo.length} rows still break a rule after 100 redraws. The rules may be impossible under the data; check them.`);
   }
 
+  categories(column: string): string[] | undefined {
+    const m = this.models.find((x) => x.name === column);
+    return m?.kind === 'categorical' ? [...m.marginal.labels] : undefined;
+  }
+
   save(): Artifact<SynthesizerPayload> {
     const state: TabularState = { columns: this.models.map(columnModelToJSON), engine: this.engine.toJSON() };
     return makeArtifact(`synthesizer/${this.kind}`, this.kindVersion, {
