@@ -15,7 +15,6 @@ import {
 import { fitLinear, linearFromJSON, linearToJSON, predictLinear, type LinearModel, type LinearOptions } from './linear.js';
 import { fitLogistic, linearImportance, logisticFromJSON, logisticToJSON, predictLogistic, type LogisticModel, type LogisticOptions } from './logistic.js';
 import {
-  assembleRandomForest,
   fitRandomForest,
   predictRandomForest,
   randomForestFromJSON,
@@ -109,7 +108,6 @@ export function fitLearner(kind: LearnerKind, x: FeatureMatrix, target: TreeTarg
 export function wrapRandomForest(model: RandomForestModel, classes?: string[]): FittedModel {
   return wrapForest(model, classes);
 }
-export { assembleRandomForest };
 
 /** Reads a model written by `FittedModel.toJSON`; throws `incompatible_artifact` for anything else. */
 export function loadLearner(json: JsonValue): FittedModel {
