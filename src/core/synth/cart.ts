@@ -280,6 +280,8 @@ function validateParams(params: Partial<CartParams>): CartParams {
 }
 
 const KIND_VERSION = 1;
+/** Categorical columns with more categories than this are drawn from their marginal instead of a tree. */
+const MAX_TREE_CLASSES = 1000;
 
 /**
  * `cart`: sequential synthesis with decision trees (column by column, each from the ones before it),
@@ -330,6 +332,9 @@ export const cart: SynthesizerKind<CartParams> = {
           const treeOpts = { rng: rng.split(`tree-${pIdx}`), minSamplesLeaf: p.minLeaf, maxDepth: p.maxDepth };
           if (m.kind === 'categorical') {
             const L = m.marginal.labels.length;
+            // Documented fallback: a column with more than MAX_TREE_CLASSES categories is drawn from its marginal
+            // (a tree's per-leaf class shares would need nodes × classes numbers).
+            if (L > MAX_TREE_CLASSES) continue;
             const y = work[mi] as Int32Array;
             const yy = new Int32Array(n);
             for (let i = 0; i < n; i++) yy[i] = y[i] < 0 ? L : y[i];
