@@ -26,7 +26,7 @@ function cachedDetection(input: MetricInput, which: 'tree' | 'logistic'): TwoSam
   let r = m.get(key);
   if (!r) {
     const cols = alignTables([input.real, input.synthetic]);
-    r = twoSampleAuc(cols, 1, which === 'tree' ? boostedDetector() : learnerDetector('logistic-regression', { maxIter: 100 }), { seed: input.seed, maxRowsPerSide: DETECTION_MAX_ROWS_PER_SIDE });
+    r = twoSampleAuc(cols, 1, which === 'tree' ? boostedDetector() : learnerDetector('logistic-regression', { maxIter: 50 }), { seed: input.seed, maxRowsPerSide: DETECTION_MAX_ROWS_PER_SIDE });
     m.set(key, r);
   }
   return r;

@@ -138,7 +138,7 @@ export const utilityTstr: Metric = {
       const boot = new Float64Array(UTILITY_RESAMPLES);
       let importance: number | null = null, lift: number | null = null;
       for (const kind of kinds) {
-        const opts = { seed: input.seed, ...(kind === 'gradient-boosting' ? { nEstimators: 100 } : { maxIter: 100 }) };
+        const opts = { seed: input.seed, ...(kind === 'gradient-boosting' ? { nEstimators: 60 } : { maxIter: 100 }) };
         const mReal = fitLearner(kind, real.x, real.target, opts);
         const mSynth = fitLearner(kind, synth.x, synth.target, opts);
         const pReal = mReal.predict(hold.x), pSynth = mSynth.predict(hold.x);
