@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,11 +34,44 @@ describe('synthops fit / sample / generate', () => {
     expect(rows.filter((r) => r.income === '>50K')).toHaveLength(200);
   }, 60000);
 
-  it('generate writes rows in one step', async () => {
-    const g = await cli(['generate', census, '--rows', '50', '--synthesizer', 'independent', '--out', 'g.csv', '--json']);
+  it('generate writes rows in one step, fitted on every row, with --no-report', async () => {
+    const g = await cli(['generate', census, '--rows', '50', '--synthesizer', 'independent', '--out', 'g.csv', '--no-report', '--json']);
     expect(g.code).toBe(0);
     expect(readFileSync(join(dir, 'g.csv'), 'utf8').trim().split('\n')).toHaveLength(51);
+    expect(JSON.parse(g.out)).toMatchObject({ trainingRows: 5000, holdoutRows: 0 });
+    expect(existsSync(join(dir, 'g.report.html'))).toBe(false);
   }, 60000);
+
+  it('generate holds out 20% of the rows, evaluates against them and writes the report beside the output', async () => {
+    const g = await cli(['generate', census, '--synthesizer', 'gaussian-copula', '--out', 'r.csv', '--target', 'income', '--resamples', '5', '--json']);
+    expect(g.code).toBe(0);
+    const summary = JSON.parse(g.out);
+    expect(summary).toMatchObject({ trainingRows: 4000, holdoutRows: 1000, rows: 4000, report: { html: 'r.report.html', json: 'r.report.json' } });
+    const report = JSON.parse(readFileSync(join(dir, 'r.report.json'), 'utf8'));
+    expect(report.kind).toBe('report/evaluation');
+    expect(report.payload.rows).toEqual({ training: 4000, synthetic: 4000, holdout: 1000 });
+    const utility = report.payload.metrics.find((m: { metric: string }) => m.metric === 'utility-tstr@1');
+    expect(utility.status).toBe('ok');
+    const html = readFileSync(join(dir, 'r.report.html'), 'utf8');
+    expect(html).toMatch(/<svg/);
+    // The terminal summary names the categories and the gates; no real row is printed.
+    expect(g.err).toMatch(/Fidelity/);
+    expect(g.err).toMatch(/Gates: (PASSED|FAILED)/);
+    const first = readFileSync(census, 'utf8').split('\n')[1].trim();
+    expect(g.err).not.toContain(first);
+    expect(html).not.toContain(first);
+  }, 120000);
+
+  it('generate exits 1 when a --policy gate fails, and 2 for a bad --target', async () => {
+    writeFileSync(join(dir, 'strict.yaml'), 'policyVersion: 1\ngates:\n  - name: impossible\n    kind: score-min\n    metric: ks-complement@1\n    min: 1.01\n');
+    const g = await cli(['generate', census, '--synthesizer', 'independent', '--rows', '500', '--out', 'p.csv', '--resamples', '0', '--policy', 'strict.yaml']);
+    expect(g.code).toBe(1);
+    expect(g.err).toMatch(/FAIL\s+impossible/);
+    const bad = await cli(['generate', census, '--out', 'q.csv', '--target', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.err.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(dir, 'q.csv'))).toBe(false);
+  }, 120000);
 
   it('exits 2 with one clear line for user mistakes', async () => {
     await cli(['fit', census, '--synthesizer', 'independent', '--out', 'm2.json']);
