@@ -20,6 +20,33 @@ interface FitFlags {
   params?: string;
   schema?: string;
   json?: boolean;
+  epochs?: string;
+  batchSize?: string;
+}
+
+/** Synthesizer kinds trained by gradient descent in epochs: the only ones `--epochs` / `--batch-size` apply to. */
+export const NEURAL_KINDS: readonly string[] = ['tvae', 'ctgan'];
+
+/**
+ * Turns `--epochs N` / `--batch-size N` into synthesizer parameters. They apply only to the neural kinds
+ * (`tvae`, `ctgan`); given with another kind, or with a value that is not a whole number ≥ 1 (batch size ≥ 2),
+ * they are a user error (exit 2).
+ * @example trainingParams('tvae', { epochs: '50' }) // { epochs: 50 }
+ */
+export function trainingParams(kind: string, flags: { epochs?: string; batchSize?: string }): Record<string, number> {
+  const out: Record<string, number> = {};
+  const given = [flags.epochs !== undefined && '--epochs', flags.batchSize !== undefined && '--batch-size'].filter(Boolean);
+  if (!given.length) return out;
+  if (!NEURAL_KINDS.includes(kind))
+    throw new SynthopsError('invalid_argument', `invalid ${given.join(' and ')} for --synthesizer ${kind}: only ${NEURAL_KINDS.join(' and ')} train in epochs. Drop the flag or use --synthesizer tvae.`);
+  const whole = (name: string, text: string, min: number): number => {
+    const v = Number(text);
+    if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(v) || v < min) throw new SynthopsError('invalid_argument', `invalid ${name}: ${JSON.stringify(text)}. Pass a whole number ≥ ${min}.`);
+    return v;
+  };
+  if (flags.epochs !== undefined) out.epochs = whole('--epochs', flags.epochs, 1);
+  if (flags.batchSize !== undefined) out.batchSize = whole('--batch-size', flags.batchSize, 2);
+  return out;
 }
 
 /**
@@ -37,11 +64,14 @@ export const registerFit: RegisterCommand = (program: Command, io: CliIO) => {
     .option('--seed <n>', 'random seed', '0')
     .option('--params <json>', 'synthesizer parameters as JSON, e.g. \'{"k":10}\'')
     .option('--schema <file>', 'synthops schema JSON to use instead of inferring (mark PII, ids, types)')
+    .option('--epochs <n>', 'training epochs (tvae, ctgan only; default: the synthesizer\'s)')
+    .option('--batch-size <n>', 'rows per training step (tvae, ctgan only; default 500)')
     .option('--json', 'print a JSON summary on stdout')
-    .addHelpText('after', '\nExample:\n  synthops fit examples/census.csv --synthesizer cart --out census.model.json\n')
+    .addHelpText('after', '\nExamples:\n  synthops fit examples/census.csv --synthesizer cart --out census.model.json\n  synthops fit examples/census.csv --synthesizer tvae --epochs 50 --batch-size 250 --out census.tvae.json\n')
     .action(async (data: string, flags: FitFlags) => {
+      const training = trainingParams(flags.synthesizer, flags);
       const table = await readTable(resolve(io.cwd, data), { schema: await loadSchemaFlags(io, flags), signal: io.signal, displayPath: data });
-      const { fitted, seconds } = await fitTable(io, table, flags.synthesizer, parseSeed(flags.seed), parseParams(flags.params));
+      const { fitted, seconds } = await fitTable(io, table, flags.synthesizer, parseSeed(flags.seed), { ...parseParams(flags.params), ...training });
       await writeFileAtomic(resolve(io.cwd, flags.out), JSON.stringify(fitted.save()) + '\n');
       const summary = { synthesizer: fitted.kind, rows: table.numRows, columns: table.numColumns, seconds: round(seconds), out: flags.out };
       if (flags.json) io.stdout(JSON.stringify(summary, null, 2) + '\n');
@@ -75,7 +105,7 @@ export function progressBar(io: CliIO, label: string): { update: (p: Progress) =
       if (!bar) {
         if (Date.now() - start < 1000) return;
         bar = new cliProgress.SingleBar(
-          { format: `${label} [{bar}] {value}/{total} {message}`, stream: { write: (s: string) => io.stderr(s), isTTY: true } as never, clearOnComplete: true, hideCursor: false },
+          { format: `${label} [{bar}] {value}/{total} · ETA {eta_formatted} · {message}`, stream: { write: (s: string) => io.stderr(s), isTTY: true } as never, clearOnComplete: true, hideCursor: false, etaBuffer: 5 },
           cliProgress.Presets.shades_classic,
         );
         bar.start(p.total, p.done, { message: p.message ?? '' });

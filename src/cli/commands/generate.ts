@@ -16,7 +16,7 @@ import { nodeDocument } from '../../node/render/document.js';
 import type { CliIO } from '../context.js';
 import { EXIT } from '../exit.js';
 import { loadGatePolicy } from './evaluate.js';
-import { fitTable, parseCount, parseSeed, round } from './fit.js';
+import { fitTable, parseCount, parseSeed, round, trainingParams } from './fit.js';
 import type { RegisterCommand } from './index.js';
 import { loadSchemaFlags } from './inspect.js';
 import { buildConditions, readRules, sampleTable } from './sample.js';
@@ -41,6 +41,8 @@ interface GenerateFlags {
   sensitive?: string;
   resamples?: string;
   policy?: string;
+  epochs?: string;
+  batchSize?: string;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -77,6 +79,8 @@ export const registerGenerate: RegisterCommand = (program: Command, io: CliIO, s
     .option('--seed <n>', 'random seed for the split, fitting, sampling and evaluation', '0')
     .option('--synthesizer <kind>', `one of ${SYNTHESIZERS.map((s) => s.kind).join(', ')}`, DEFAULT_SYNTHESIZER)
     .option('--model-out <file>', 'also save the fitted synthesizer (JSON)')
+    .option('--epochs <n>', 'training epochs (tvae, ctgan only; default: the synthesizer\'s)')
+    .option('--batch-size <n>', 'rows per training step (tvae, ctgan only; default 500)')
     .option('--schema <file>', 'synthops schema JSON to use instead of inferring')
     .option('--condition <col=value>', 'fix a column to a value (repeatable)', collect, [])
     .option('--rebalance <col[=a:share,...]>', 'draw a column\'s categories in given shares (default: equal)')
@@ -95,6 +99,7 @@ export const registerGenerate: RegisterCommand = (program: Command, io: CliIO, s
     .addHelpText('after', '\nExamples:\n  synthops generate examples/census.csv --out synth.csv --target income\n  synthops generate train.csv --holdout test.csv --synthesizer gaussian-copula --rows 100000 --out synth.parquet\n  synthops generate data.csv --out synth.csv --no-report\n')
     .action(async (data: string, flags: GenerateFlags) => {
       const seed = parseSeed(flags.seed);
+      const neural = trainingParams(flags.synthesizer, flags);
       const rows = flags.rows === undefined ? undefined : parseCount('--rows', flags.rows);
       const share = Number(flags.holdoutShare);
       if (!(share > 0 && share < 1)) throw new SynthopsError('invalid_argument', `invalid --holdout-share: ${JSON.stringify(flags.holdoutShare)}. Use a number between 0 and 1, e.g. 0.2.`);
@@ -111,7 +116,7 @@ export const registerGenerate: RegisterCommand = (program: Command, io: CliIO, s
         if (flags.holdout) holdout = await readTable(resolve(io.cwd, flags.holdout), { schema: table.schema, signal: io.signal, displayPath: flags.holdout });
         else if (table.numRows >= 10) ({ training, holdout } = splitHoldout(table, share, seed));
       }
-      const { fitted, seconds: fitSeconds } = await fitTable(io, training, flags.synthesizer, seed, {});
+      const { fitted, seconds: fitSeconds } = await fitTable(io, training, flags.synthesizer, seed, neural);
       if (flags.modelOut) await writeFileAtomic(resolve(io.cwd, flags.modelOut), JSON.stringify(fitted.save()) + '\n');
       const n = rows ?? training.numRows;
       const conditions = buildConditions(fitted, flags.condition, flags.rebalance);
