@@ -4,6 +4,14 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+// A closed pipe (`synthops ... | head`) is the reader's choice, not an error: stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e && e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const srcMain = root + 'src/cli/main.ts';
 let main;

@@ -7,3 +7,9 @@ export { decodedText, detectDelimiter } from './io/read.js';
 // Worker pool and parallel learners.
 export { WorkerPool, coreModule, type PoolTask, type WorkerPoolOptions } from './workers/pool.js';
 export { fitRandomForestInPool, fitLearnersInPool, type LearnerJob } from './workers/parallel-learners.js';
+export { parallelKnn, type ParallelKnnOptions } from './workers/neighbors.js';
+// Models behind HTTP endpoints, and what serving them costs.
+export { endpointModel, type EndpointOptions } from './endpoint/client.js';
+export { measureInferenceCost, type InferenceCostOptions } from './endpoint/inference-cost.js';
+// A DOM for rendering reports (HTML with SVG charts) in Node.
+export { nodeDocument } from './render/document.js';
