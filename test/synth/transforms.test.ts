@@ -134,3 +134,23 @@ describe('privacy helpers', () => {
     expect(new Set(u).size).toBe(100);
   });
 });
+
+describe('column models', () => {
+  it('property: numbers of any magnitude keep their spread (no rounding tiny values to 0)', async () => {
+    const { Table } = await import('../../src/core/table/table.js');
+    const { synthesizerKind } = await import('../../src/core/synth/registry.js');
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: -305, max: 300 }), fc.integer({ min: 0, max: 99 }), async (exp, seed) => {
+        const rng = createRng(seed, 'magnitudes');
+        const scale = Math.pow(10, exp);
+        const rows = Array.from({ length: 200 }, () => ({ x: rng.uniform(1, 10) * scale }));
+        const t = Table.fromRows(rows, { specVersion: 1, columns: [{ name: 'x', type: 'numerical', nullable: false }] });
+        const f = await synthesizerKind('independent').create({}).fit(t, { seed });
+        const x = f.sample(200, { seed }).numeric('x').values;
+        expect(new Set(x).size).toBeGreaterThan(50);
+        for (const v of x) expect(v >= scale && v <= 10 * scale).toBe(true);
+      }),
+      { numRuns: 25, seed: 7 },
+    );
+  });
+});

@@ -55,14 +55,17 @@ function precision(spec: ColumnSpec, values: Float64Array): { decimals?: number;
   }
   if (spec.integer) return { decimals: 0 };
   if (spec.decimals !== undefined) return { decimals: spec.decimals };
+  // The fewest decimals that write every value exactly (to 9 significant digits of its own magnitude); values that
+  // need more than 9 (1/3, 6.4e-303) get no rounding at all, so tiny magnitudes never collapse to 0.
   let d = 0;
-  for (let i = 0; i < values.length && d < 10; i++) {
+  for (let i = 0; i < values.length; i++) {
     let v = values[i];
     let k = 0;
-    while (k < 10 && Math.abs(v - Math.round(v)) > 1e-9 * Math.max(1, Math.abs(v))) {
+    while (k <= 9 && Math.abs(v - Math.round(v)) > 1e-9 * Math.abs(v)) {
       v *= 10;
       k++;
     }
+    if (k > 9) return {};
     if (k > d) d = k;
   }
   return { decimals: d };
