@@ -9,6 +9,8 @@ import type { FittedSynthesizer } from '../../core/synth/synthesizer.js';
 import type { Table } from '../../core/table/table.js';
 import { writeFileAtomic } from '../../node/io/atomic.js';
 import { readTable } from '../../node/io/read.js';
+import { poolRunner } from '../../node/workers/parallel-runner.js';
+import { WorkerPool } from '../../node/workers/pool.js';
 import type { CliIO } from '../context.js';
 import type { RegisterCommand } from './index.js';
 import { loadSchemaFlags } from './inspect.js';
@@ -84,11 +86,14 @@ export async function fitTable(io: CliIO, table: Table, kind: string, seed: numb
   const synth = synthesizerKind(kind).create(params as never);
   const bar = progressBar(io, `fit ${kind}`);
   const t0 = performance.now();
+  // Kinds that split their work (arf's trees) run it on worker threads; workers start only when used.
+  const pool = new WorkerPool();
   try {
-    const fitted = await synth.fit(table, { seed, signal: io.signal, onProgress: bar.update });
+    const fitted = await synth.fit(table, { seed, signal: io.signal, onProgress: bar.update, parallel: poolRunner(pool) });
     return { fitted, seconds: (performance.now() - t0) / 1000 };
   } finally {
     bar.stop();
+    await pool.close();
   }
 }
 

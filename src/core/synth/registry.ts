@@ -1,5 +1,6 @@
 import { readArtifact, type Artifact } from '../artifact.js';
 import { SynthopsError } from '../errors.js';
+import { arf } from './arf.js';
 import { cart } from './cart.js';
 import { ctgan } from './ctgan.js';
 import { gaussianCopula, independent } from './gaussian-copula.js';
@@ -10,7 +11,7 @@ import { tvae } from './tvae.js';
  * Every registered synthesizer kind, in the order they are listed to users. To add one, import its
  * `SynthesizerKind` and append it here (one line).
  */
-export const SYNTHESIZERS: SynthesizerKind[] = [independent, gaussianCopula, cart, tvae, ctgan];
+export const SYNTHESIZERS: SynthesizerKind[] = [independent, gaussianCopula, cart, arf, tvae, ctgan];
 
 /** The default synthesizer of `synthops generate` and `fit`: `cart`, the best on the fidelity scorecard. */
 export const DEFAULT_SYNTHESIZER = 'cart';

@@ -1,5 +1,6 @@
 import type { Artifact } from '../artifact.js';
 import type { JsonValue } from '../json.js';
+import type { ParallelRunner } from '../parallel.js';
 import type { RunOptions } from '../progress.js';
 import type { Schema } from '../table/schema.js';
 import type { Table } from '../table/table.js';
@@ -31,6 +32,11 @@ export interface SampleOptions extends RunOptions {
 export interface FitOptions extends RunOptions {
   /** Default 0. */
   seed?: number;
+  /**
+   * Where independent pieces of the fit may run (e.g. `arf`'s trees on worker threads). The fitted model is the
+   * same with or without it; default: in this thread. Kinds that do not split their work ignore it.
+   */
+  parallel?: ParallelRunner;
 }
 
 /** What sampling reports besides the rows (constraint checks, fallbacks). Returned, never printed. */

@@ -1,0 +1,640 @@
+import { decodeFloats, encodeFloats } from '../artifact.js';
+import { SynthopsError, ValidationError, throwIfAborted, type ValidationIssue } from '../errors.js';
+import type { JsonValue } from '../json.js';
+import { applyBinning, fitBinning, type BinnedMatrix } from '../learners/binning.js';
+import type { FeatureMatrix } from '../learners/features.js';
+import { applyTree, fitTree, type Tree } from '../learners/tree.js';
+import { AliasTable, createRng, type Rng } from '../random.js';
+import type { Table } from '../table/table.js';
+import type { ResolvedCondition } from './conditions.js';
+import type { FitOptions, Synthesizer, SynthesizerKind } from './synthesizer.js';
+import { FittedTabular, loadColumnModels, type JointEngine, type ModelledValues, type TabularState } from './tabular-fitted.js';
+import { DEFAULT_TRANSFORM, fitColumnModels, isModelled, type ColumnModel } from './transforms/column-model.js';
+import { validateRows } from './validate.js';
+
+/**
+ * Parameters of the `arf` synthesizer (adversarial random forest).
+ * @example { trees: 10, minLeaf: 20, maxIterations: 10, delta: 0 }
+ */
+export interface ArfParams {
+  /** Trees per forest; the density is an equal mixture over the final forest's trees. Default 10. */
+  trees: number;
+  /** Fewest real training rows in a leaf of the density (smaller leaves are merged into their parent); larger = more privacy, smoother. Default 20. */
+  minLeaf: number;
+  /** Adversarial rounds after the first forest (each: resample synthetic data from the forest, refit). Default 10. */
+  maxIterations: number;
+  /** Stop when the forest's out-of-bag accuracy (real vs synthetic) is ≤ 0.5 + delta. Default 0. */
+  delta: number;
+  /** Stop early when a round does not lower the out-of-bag accuracy (the last forest is kept). Default true. */
+  earlyStop: boolean;
+  /** Fewest rows (real + synthetic, bootstrap repeats counted) per leaf while growing the adversarial trees. Default 5. */
+  growLeaf: number;
+  /** Features tried per split: a count, a fraction in (0, 1], or 0 for √features. Default 0 (√features). */
+  maxFeatures: number;
+  /** Bins per numeric feature for the trees (2..255). Default 64. */
+  maxBins: number;
+  /** Points of each leaf's quantile summary of a number (in rank space; the density is interpolated between them). Default 9. */
+  leafQuantiles: number;
+  /** Pseudo-count added to every category of a leaf's categorical distribution (0 = none). Default 0. */
+  smoothing: number;
+  /** Privacy threshold for categories and extremes. Default 5. */
+  k: number;
+  /** Knots of each numeric marginal. Default 1000. */
+  gridSize: number;
+  [key: string]: JsonValue;
+}
+
+const DEFAULTS: ArfParams = {
+  trees: 10,
+  minLeaf: 20,
+  maxIterations: 10,
+  delta: 0,
+  earlyStop: true,
+  growLeaf: 5,
+  maxFeatures: 0,
+  maxBins: 64,
+  leafQuantiles: 9,
+  smoothing: 0,
+  k: DEFAULT_TRANSFORM.k,
+  gridSize: DEFAULT_TRANSFORM.gridSize,
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Adversarial forest: trees in chunks (pure, worker-safe).
+
+/** What a chunk of adversarial trees needs besides the data; plain data (structured-clone safe). */
+export interface ArfTreeSpec {
+  seed: number;
+  /** Adversarial round (part of each tree's random stream). */
+  round: number;
+  growLeaf: number;
+  /** Features tried per split (resolved count). */
+  maxFeatures: number;
+}
+
+/** Trees [from, to) of one adversarial forest, with their out-of-bag votes. */
+export interface ArfTreeChunk {
+  trees: Tree[];
+  /** Per row: sum over this chunk's trees where the row was out of bag of P(real) at its leaf. */
+  oobSum: Float64Array;
+  /** Per row: number of this chunk's trees where the row was out of bag. */
+  oobCount: Uint16Array;
+}
+
+/**
+ * Fits trees `from` ≤ t < `to` of adversarial round `spec.round`: CART classification trees (Gini) on a
+ * bootstrap sample of the stacked real (y = 1) and synthetic (y = 0) rows, √features tried per split.
+ * Tree t depends only on (spec.seed, spec.round, t). Pure; runs in a worker thread or here.
+ * @example const chunk = fitArfTrees(xb, y, { seed: 1, round: 0, growLeaf: 5, maxFeatures: 4 }, 0, 10);
+ */
+export function fitArfTrees(xb: BinnedMatrix, y: Int32Array, spec: ArfTreeSpec, from: number, to: number): ArfTreeChunk {
+  const N = xb.numRows;
+  const oobSum = new Float64Array(N);
+  const oobCount = new Uint16Array(N);
+  const trees: Tree[] = [];
+  const inBag = new Uint8Array(N);
+  for (let t = from; t < to; t++) {
+    const rng = createRng(spec.seed, 'arf-forest', spec.round).split(t);
+    const rows = new Int32Array(N);
+    inBag.fill(0);
+    for (let i = 0; i < N; i++) {
+      const r = rng.int(N);
+      rows[i] = r;
+      inBag[r] = 1;
+    }
+    const tree = fitTree(xb, { kind: 'classification', y, numClasses: 2 }, { rng, rows, minSamplesLeaf: spec.growLeaf, maxFeatures: spec.maxFeatures });
+    const leaves = applyTree(tree, xb);
+    for (let i = 0; i < N; i++)
+      if (!inBag[i]) {
+        oobSum[i] += tree.value[leaves[i] * 2 + 1];
+        oobCount[i]++;
+      }
+    trees.push(tree);
+  }
+  return { trees, oobSum, oobCount };
+}
+
+/**
+ * The leaves of a tree's density: nodes reached by real rows where descending further would leave a child
+ * with 1 ≤ real rows < minLeaf (children with no real row carry no mass and are skipped). Returns, per real
+ * row, its density leaf as a compact index, and the number of leaves.
+ */
+function densityLeaves(tree: Tree, realBins: BinnedMatrix, minLeaf: number): { leafOf: Int32Array; numLeaves: number } {
+  const n = realBins.numRows;
+  const nn = tree.numNodes;
+  const leaves = applyTree(tree, realBins);
+  const real = new Float64Array(nn);
+  for (let i = 0; i < n; i++) real[leaves[i]]++;
+  // Children always come after their parent in the node arrays: accumulate counts upwards in reverse order.
+  for (let node = nn - 1; node >= 0; node--)
+    if (tree.feature[node] >= 0) real[node] = real[tree.left[node]] + real[tree.right[node]];
+  const feature = Int32Array.from(tree.feature);
+  const stack = [0];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (feature[node] < 0) continue;
+    const l = real[tree.left[node]], r = real[tree.right[node]];
+    if ((l > 0 && l < minLeaf) || (r > 0 && r < minLeaf)) feature[node] = -1;
+    else {
+      stack.push(tree.left[node]);
+      stack.push(tree.right[node]);
+    }
+  }
+  const pruned = applyTree({ ...tree, feature }, realBins);
+  const index = new Int32Array(nn).fill(-1);
+  let numLeaves = 0;
+  const leafOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const node = pruned[i];
+    if (index[node] < 0) index[node] = numLeaves++;
+    leafOf[i] = index[node];
+  }
+  return { leafOf, numLeaves };
+}
+
+/** Rows grouped by leaf (CSR): rows of leaf l are rows[start[l] .. start[l + 1]). */
+function groupByLeaf(leafOf: Int32Array, numLeaves: number): { start: Int32Array; rows: Int32Array } {
+  const start = new Int32Array(numLeaves + 1);
+  for (let i = 0; i < leafOf.length; i++) start[leafOf[i] + 1]++;
+  for (let l = 0; l < numLeaves; l++) start[l + 1] += start[l];
+  const fill = start.slice(0, numLeaves);
+  const rows = new Int32Array(leafOf.length);
+  for (let i = 0; i < leafOf.length; i++) rows[fill[leafOf[i]]++] = i;
+  return { start, rows };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The fitted density: per tree, per leaf, per column summaries (no rows).
+
+/** One tree of the density: leaf weights (real rows) and per-column leaf summaries. */
+interface DensityTree {
+  count: Float64Array;
+  columns: LeafColumn[];
+}
+
+/**
+ * A column's distribution in every leaf of one tree.
+ * Numeric: `nulls` (missing rows per leaf) and `q` quantile points per leaf of the non-missing rows' ranks u.
+ * Categorical: sparse counts per leaf (CSR over label indices; label L = missing), `total` per leaf.
+ */
+type LeafColumn =
+  | { kind: 'numeric'; nulls: Float64Array; quantiles: Float32Array }
+  | { kind: 'categorical'; start: Int32Array; labels: Int32Array; counts: Float64Array; total: Float64Array };
+
+interface DensityTreeState {
+  count: number[];
+  columns: (
+    | { kind: 'numeric'; nulls: number[]; quantiles: ReturnType<typeof encodeFloats> }
+    | { kind: 'categorical'; start: number[]; labels: number[]; counts: number[] }
+  )[];
+}
+
+/**
+ * Adversarial-random-forest engine: the density is an equal mixture over trees; within a tree, a leaf is
+ * chosen with probability ∝ its real rows, and every column is drawn on its own from the leaf's distribution:
+ * categories from the leaf's counts (missing is a category), numbers from the leaf's quantile summary of ranks
+ * (u = position in the column's protected marginal), interpolated between points and mapped through the
+ * marginal's inverse CDF (point masses stay exact; values rounded and within the protected range).
+ * Conditions are exact: leaves are reweighted by the probability they give the condition, and conditioned
+ * columns are drawn from the leaf's distribution restricted to the condition.
+ */
+export class ArfEngine implements JointEngine {
+  private readonly alias: AliasTable[];
+
+  constructor(
+    private readonly models: ColumnModel[],
+    private readonly q: number,
+    private readonly forest: DensityTree[],
+  ) {
+    this.alias = forest.map((t) => new AliasTable(t.count));
+  }
+
+  toJSON(): JsonValue {
+    return {
+      q: this.q,
+      trees: this.forest.map(
+        (t): DensityTreeState => ({
+          count: Array.from(t.count),
+          columns: t.columns.map((c) =>
+            c.kind === 'numeric'
+              ? { kind: 'numeric', nulls: Array.from(c.nulls), quantiles: encodeFloats(c.quantiles) }
+              : { kind: 'categorical', start: Array.from(c.start), labels: Array.from(c.labels), counts: Array.from(c.counts) },
+          ),
+        }),
+      ) as unknown as JsonValue,
+    };
+  }
+
+  static fromJSON(json: JsonValue, models: ColumnModel[]): ArfEngine {
+    const o = json as unknown as { q: number; trees: DensityTreeState[] };
+    const modelled = models.filter(isModelled);
+    if (!o || !Number.isInteger(o.q) || !Array.isArray(o.trees) || !o.trees.length) throw new SynthopsError('incompatible_artifact', 'invalid arf state: no trees.');
+    const forest = o.trees.map((t): DensityTree => {
+      if (!Array.isArray(t.count) || !Array.isArray(t.columns) || t.columns.length !== modelled.length)
+        throw new SynthopsError('incompatible_artifact', 'invalid arf state: a tree does not match the columns.');
+      return {
+        count: Float64Array.from(t.count),
+        columns: t.columns.map((c): LeafColumn => {
+          if (c.kind === 'numeric') return { kind: 'numeric', nulls: Float64Array.from(c.nulls), quantiles: Float32Array.from(decodeFloats(c.quantiles)) };
+          const start = Int32Array.from(c.start), counts = Float64Array.from(c.counts);
+          return { kind: 'categorical', start, labels: Int32Array.from(c.labels), counts, total: leafTotals(start, counts) };
+        }),
+      };
+    });
+    return new ArfEngine(modelled, o.q, forest);
+  }
+
+  sample(n: number, rng: Rng, conditions: readonly ResolvedCondition[], signal?: AbortSignal): ModelledValues {
+    const models = this.models;
+    const out: ModelledValues = models.map((m) => (m.kind === 'numeric' ? new Float64Array(n) : new Int32Array(n)));
+    const T = this.forest.length;
+    const treeOf = new Int32Array(n), leafOf = new Int32Array(n);
+    const pick = rng.split('leaves');
+    const cond: (ResolvedCondition | undefined)[] = models.map((_, j) => conditions.find((c) => c.modelled === j));
+    if (!conditions.length) {
+      for (let i = 0; i < n; i++) {
+        const t = pick.int(T);
+        treeOf[i] = t;
+        leafOf[i] = this.alias[t].sample(pick);
+      }
+    } else {
+      // Exact conditioning: weight of (tree, leaf) ∝ real rows × Π P_leaf(condition).
+      const offsets = new Int32Array(T + 1);
+      for (let t = 0; t < T; t++) offsets[t + 1] = offsets[t] + this.forest[t].count.length;
+      const w = new Float64Array(offsets[T]);
+      let total = 0;
+      for (let t = 0; t < T; t++) {
+        const tree = this.forest[t];
+        for (let l = 0; l < tree.count.length; l++) {
+          let p = tree.count[l];
+          for (const c of conditions) {
+            if (!(p > 0)) break;
+            p *= this.leafProbability(tree, l, c);
+          }
+          w[offsets[t] + l] = p;
+          total += p;
+        }
+      }
+      if (!(total > 0))
+        throw new SynthopsError('invalid_argument', 'invalid conditions: they have zero probability under the fitted model (no leaf of the forest holds them together). Loosen or remove a condition.');
+      const table = new AliasTable(w);
+      for (let i = 0; i < n; i++) {
+        const k = table.sample(pick);
+        let t = 0;
+        while (offsets[t + 1] <= k) t++;
+        treeOf[i] = t;
+        leafOf[i] = k - offsets[t];
+      }
+    }
+    models.forEach((m, j) => {
+      throwIfAborted(signal);
+      const r = rng.split(`column-${j}`);
+      const c = cond[j];
+      if (m.kind === 'categorical') {
+        const o = out[j] as Int32Array;
+        const L = m.marginal.labels.length;
+        if (c?.label !== undefined) {
+          o.fill(c.label);
+          return;
+        }
+        for (let i = 0; i < n; i++) {
+          const col = this.forest[treeOf[i]].columns[j] as Extract<LeafColumn, { kind: 'categorical' }>;
+          const l = leafOf[i];
+          let u = r.next() * col.total[l];
+          let e = col.start[l];
+          const end = col.start[l + 1] - 1;
+          for (; e < end; e++) {
+            u -= col.counts[e];
+            if (u < 0) break;
+          }
+          const label = col.labels[e];
+          o[i] = label >= L ? -1 : label;
+        }
+      } else if (m.kind === 'numeric') {
+        const o = out[j] as Float64Array;
+        const mg = m.marginal;
+        const q = this.q;
+        const win = c ? conditionWindow(c, mg) : null;
+        for (let i = 0; i < n; i++) {
+          const t = treeOf[i], l = leafOf[i];
+          const col = this.forest[t].columns[j] as Extract<LeafColumn, { kind: 'numeric' }>;
+          const s = l * q;
+          if (!c && col.nulls[l] > 0 && r.next() * this.forest[t].count[l] < col.nulls[l]) {
+            o[i] = NaN;
+            continue;
+          }
+          let f = r.next();
+          if (win) {
+            const a = leafCdf(col.quantiles, s, q, win[0]), b = leafCdf(col.quantiles, s, q, win[1]);
+            f = a + f * (b - a);
+          }
+          o[i] = mg.inverse(leafInverse(col.quantiles, s, q, f));
+        }
+      }
+    });
+    return out;
+  }
+
+  /** P(condition) in leaf l for a column's leaf summary. */
+  private leafProbability(tree: DensityTree, l: number, c: ResolvedCondition): number {
+    const col = tree.columns[c.modelled];
+    if (col.kind === 'categorical') {
+      for (let e = col.start[l]; e < col.start[l + 1]; e++) if (col.labels[e] === c.label) return col.counts[e] / col.total[l];
+      return 0;
+    }
+    const m = this.models[c.modelled];
+    if (m.kind !== 'numeric') return 0;
+    const present = 1 - col.nulls[l] / tree.count[l];
+    const [lo, hi] = conditionWindow(c, m.marginal);
+    return present * (leafCdf(col.quantiles, l * this.q, this.q, hi) - leafCdf(col.quantiles, l * this.q, this.q, lo));
+  }
+}
+
+/**
+ * The u-window of a numeric condition. A numeric `equals` on a value without a point mass has an empty window;
+ * it is widened to the values that round to it (half a rounding unit either side; ±1e-9 relative when the column
+ * has no rounding), so the condition keeps positive probability. Documented fallback.
+ */
+function conditionWindow(c: ResolvedCondition, mg: { decimals: number | undefined; step: number | undefined; rangeInterval(min?: number, max?: number): [number, number] }): [number, number] {
+  if (c.value === undefined || c.uHi > c.uLo) return [c.uLo, c.uHi];
+  const half = mg.step ? mg.step / 2 : mg.decimals !== undefined ? 0.5 * Math.pow(10, -mg.decimals) : 1e-9 * Math.max(1, Math.abs(c.value));
+  return mg.rangeInterval(c.value - half, c.value + half);
+}
+
+/** Piecewise-linear CDF of a leaf's quantile summary (points qs[s..s+q)) at u. */
+function leafCdf(qs: Float32Array, s: number, q: number, u: number): number {
+  if (u < qs[s]) return 0;
+  if (u >= qs[s + q - 1]) return 1;
+  let a = 0;
+  while (a < q - 2 && qs[s + a + 1] <= u) a++;
+  const lo = qs[s + a], hi = qs[s + a + 1];
+  return (a + (hi > lo ? (u - lo) / (hi - lo) : 1)) / (q - 1);
+}
+
+/** Inverse of {@link leafCdf}: the u at cumulative probability f. */
+function leafInverse(qs: Float32Array, s: number, q: number, f: number): number {
+  const t = f * (q - 1);
+  const a = Math.min(Math.floor(t), q - 2);
+  const lo = qs[s + a], hi = qs[s + a + 1];
+  return lo + (t - a) * (hi - lo);
+}
+
+function leafTotals(start: Int32Array, counts: Float64Array): Float64Array {
+  const total = new Float64Array(start.length - 1);
+  for (let l = 0; l < total.length; l++) for (let e = start[l]; e < start[l + 1]; e++) total[l] += counts[e];
+  return total;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Fitting.
+
+/** Working values of the modelled columns: numbers (NaN missing) and label indices (rare → most frequent, −1 missing). */
+function workingValues(table: Table, models: ColumnModel[]): ModelledValues {
+  const out: ModelledValues = [];
+  models.forEach((m, j) => {
+    const col = table.columns[j];
+    if (m.kind === 'numeric' && col.storage === 'numeric') out.push(col.values);
+    else if (m.kind === 'categorical' && col.storage === 'categorical') {
+      const mg = m.marginal;
+      let mode = 0;
+      for (let i = 1; i < mg.probs.length; i++) if (mg.probs[i] > mg.probs[mode]) mode = i;
+      const map = col.dictionary.map((l) => {
+        const i = mg.indexOf(l);
+        return i < 0 ? mode : i;
+      });
+      const a = new Int32Array(table.numRows);
+      for (let i = 0; i < a.length; i++) a[i] = col.codes[i] < 0 ? -1 : map[col.codes[i]];
+      out.push(a);
+    }
+  });
+  return out;
+}
+
+/** Randomised ranks (r + U)/m of the present values of y (ties in random order); NaN where missing. O(m log m). */
+function randomisedRanks(y: Float64Array, rng: Rng): Float64Array {
+  const n = y.length;
+  const key = new Float64Array(n);
+  rng.fillUniform(key);
+  const present: number[] = [];
+  for (let i = 0; i < n; i++) if (y[i] === y[i]) present.push(i);
+  present.sort((a, b) => y[a] - y[b] || key[a] - key[b]);
+  const m = present.length;
+  const out = new Float64Array(n).fill(NaN);
+  for (let r = 0; r < m; r++) out[present[r]] = (r + rng.next()) / m;
+  return out;
+}
+
+/** Per-leaf summaries of one tree's density leaves, from the real rows (ranks for numbers, counts for categories). */
+function summariseTree(groups: { start: Int32Array; rows: Int32Array }, numLeaves: number, models: ColumnModel[], work: ModelledValues, ranks: (Float64Array | null)[], q: number, smoothing: number): DensityTree {
+  const count = new Float64Array(numLeaves);
+  for (let l = 0; l < numLeaves; l++) count[l] = groups.start[l + 1] - groups.start[l];
+  const columns = models.map((m, j): LeafColumn => {
+    if (m.kind === 'numeric') {
+      const u = ranks[j]!;
+      const nulls = new Float64Array(numLeaves);
+      const quantiles = new Float32Array(numLeaves * q);
+      const buf = new Float64Array(groups.rows.length);
+      for (let l = 0; l < numLeaves; l++) {
+        let k = 0;
+        for (let e = groups.start[l]; e < groups.start[l + 1]; e++) {
+          const v = u[groups.rows[e]];
+          if (v === v) buf[k++] = v;
+          else nulls[l]++;
+        }
+        const v = buf.subarray(0, k).sort();
+        for (let p = 0; p < q; p++) {
+          if (!k) {
+            quantiles[l * q + p] = p / (q - 1);
+            continue;
+          }
+          const pos = (p / (q - 1)) * (k - 1);
+          const a = Math.floor(pos);
+          quantiles[l * q + p] = v[a] + (pos - a) * (v[Math.min(a + 1, k - 1)] - v[a]);
+        }
+      }
+      return { kind: 'numeric', nulls, quantiles };
+    }
+    const L = m.kind === 'categorical' ? m.marginal.labels.length : 0;
+    const y = work[j] as Int32Array;
+    const hist = new Float64Array(L + 1);
+    const starts = new Int32Array(numLeaves + 1);
+    const labels: number[] = [], counts: number[] = [];
+    for (let l = 0; l < numLeaves; l++) {
+      hist.fill(smoothing);
+      if (smoothing > 0 && m.nullShare === 0) hist[L] = 0;
+      for (let e = groups.start[l]; e < groups.start[l + 1]; e++) {
+        const v = y[groups.rows[e]];
+        hist[v < 0 ? L : v]++;
+      }
+      for (let c = 0; c <= L; c++)
+        if (hist[c] > 0) {
+          labels.push(c);
+          counts.push(hist[c]);
+        }
+      starts[l + 1] = labels.length;
+    }
+    const countsArr = Float64Array.from(counts);
+    return { kind: 'categorical', start: starts, labels: Int32Array.from(labels), counts: countsArr, total: leafTotals(starts, countsArr) };
+  });
+  return { count, columns };
+}
+
+function validateParams(params: Partial<ArfParams>): ArfParams {
+  const p = { ...DEFAULTS, ...params } as ArfParams;
+  const issues: ValidationIssue[] = [];
+  const int = (key: keyof ArfParams, lo: number, hi: number) => {
+    const v = p[key];
+    if (!Number.isInteger(v) || (v as number) < lo || (v as number) > hi)
+      issues.push({ path: key as string, message: `invalid ${key as string}: ${JSON.stringify(v)}. Use a whole number from ${lo} to ${hi} (default ${JSON.stringify(DEFAULTS[key])}).` });
+  };
+  int('trees', 1, 10000);
+  int('minLeaf', 1, 1e9);
+  int('maxIterations', 0, 1000);
+  int('growLeaf', 1, 1e9);
+  int('maxBins', 2, 255);
+  int('leafQuantiles', 2, 1000);
+  int('k', 1, 1e9);
+  int('gridSize', 2, 100000);
+  if (typeof p.delta !== 'number' || !(p.delta >= 0 && p.delta <= 0.5)) issues.push({ path: 'delta', message: `invalid delta: ${JSON.stringify(p.delta)}. Use a number from 0 to 0.5 (default 0).` });
+  if (typeof p.smoothing !== 'number' || !(p.smoothing >= 0) || !Number.isFinite(p.smoothing)) issues.push({ path: 'smoothing', message: `invalid smoothing: ${JSON.stringify(p.smoothing)}. Use a number ≥ 0 (default 0).` });
+  if (typeof p.maxFeatures !== 'number' || !(p.maxFeatures >= 0) || !Number.isFinite(p.maxFeatures) || (p.maxFeatures > 1 && !Number.isInteger(p.maxFeatures)))
+    issues.push({ path: 'maxFeatures', message: `invalid maxFeatures: ${JSON.stringify(p.maxFeatures)}. Use 0 (√features), a fraction in (0, 1] or a whole count.` });
+  if (typeof p.earlyStop !== 'boolean') issues.push({ path: 'earlyStop', message: `invalid earlyStop: ${JSON.stringify(p.earlyStop)}. Use true or false (default true).` });
+  for (const key of Object.keys(params)) if (!(key in DEFAULTS)) issues.push({ path: key, message: `invalid parameter for arf: "${key}". Known: ${Object.keys(DEFAULTS).join(', ')}.` });
+  if (issues.length) throw new ValidationError(issues);
+  return p;
+}
+
+const KIND_VERSION = 1;
+
+/**
+ * `arf`: adversarial random forest (Watson, Blesch, Kapar & Wright, AISTATS 2023). Starting from synthetic
+ * rows drawn from the product of the marginals, it alternates: fit a random forest telling real rows from
+ * synthetic ones; if its out-of-bag accuracy is above 0.5 + delta, redraw the synthetic rows from the forest
+ * (a tree at random, a leaf ∝ its real rows, each column independently from the leaf's real values). The last
+ * forest's leaves (merged up to ≥ minLeaf real rows) then hold per-column summaries — the density that is
+ * saved and sampled. Trees run through `opts.parallel` (worker threads in Node) when given; the result is the
+ * same either way (each tree has its own seed).
+ * @example const fitted = await arf.create({ trees: 20 }).fit(table, { seed: 1 });
+ */
+export const arf: SynthesizerKind<ArfParams> = {
+  kind: 'arf',
+  kindVersion: KIND_VERSION,
+  readableVersions: [1],
+  description: 'Adversarial random forest: forests refitted against their own synthetic data until they cannot tell them apart; per-leaf densities.',
+  create(params: Partial<ArfParams> = {}): Synthesizer<ArfParams> {
+    const p = validateParams(params);
+    return {
+      kind: 'arf',
+      params: p,
+      async fit(table: Table, opts: FitOptions = {}) {
+        const t0 = Date.now();
+        const seed = opts.seed ?? 0;
+        validateRows(table, p.k);
+        const models = fitColumnModels(table, { k: p.k, gridSize: p.gridSize });
+        const modelled = models.filter(isModelled);
+        const n = table.numRows;
+        const rng = createRng(seed, 'arf');
+        const work = workingValues(table, models);
+        const ranks = modelled.map((m, j) => (m.kind === 'numeric' ? randomisedRanks(work[j] as Float64Array, rng.split(`ranks-${j}`)) : null));
+        let forest: DensityTree[];
+        if (!modelled.length) forest = [{ count: Float64Array.of(n), columns: [] }];
+        else {
+          const x: FeatureMatrix = {
+            numRows: n,
+            names: modelled.map((m) => m.name),
+            columns: work,
+            levels: modelled.map((m) => (m.kind === 'categorical' ? Math.max(1, m.marginal.labels.length) : 0)),
+          };
+          const real = applyBinning(x, fitBinning(x, { maxBins: p.maxBins }));
+          const P = real.bins.length;
+          const mtry = p.maxFeatures === 0 ? Math.max(1, Math.round(Math.sqrt(P))) : p.maxFeatures <= 1 ? Math.max(1, Math.round(p.maxFeatures * P)) : Math.min(P, p.maxFeatures);
+          const y = new Int32Array(2 * n);
+          y.fill(1, 0, n);
+          // Round 0 synthetic data: every column drawn on its own from the real rows (product of marginals).
+          let synth: Uint8Array[] = real.bins.map((b, j) => {
+            const r = rng.split(`marginal-${j}`);
+            const s = new Uint8Array(n);
+            for (let i = 0; i < n; i++) s[i] = b[r.int(n)];
+            return s;
+          });
+          let trees: Tree[] = [];
+          let previous = Infinity;
+          for (let round = 0; ; round++) {
+            throwIfAborted(opts.signal);
+            const xb: BinnedMatrix = { numRows: 2 * n, bins: real.bins.map((b, j) => concatBins(b, synth[j])), numBins: real.numBins, categorical: real.categorical };
+            const spec: ArfTreeSpec = { seed, round, growLeaf: p.growLeaf, maxFeatures: mtry };
+            const calls = Array.from({ length: p.trees }, (_, t) => [xb, y, spec, t, t + 1]);
+            const chunks = opts.parallel
+              ? await opts.parallel<ArfTreeChunk>('synth/arf', 'fitArfTrees', calls)
+              : calls.map((c) => fitArfTrees(xb, y, spec, c[3] as number, c[4] as number));
+            trees = chunks.flatMap((c) => c.trees);
+            const accuracy = oobAccuracy(chunks, y);
+            opts.onProgress?.({ stage: 'fit', done: round + 1, total: p.maxIterations + 1, message: `round ${round + 1}: out-of-bag accuracy ${accuracy.toFixed(3)}`, figures: { accuracy } });
+            if (accuracy <= 0.5 + p.delta || round >= p.maxIterations || (p.earlyStop && accuracy >= previous)) break;
+            previous = accuracy;
+            synth = drawFromForest(trees, real, p.minLeaf, n, rng.split(`round-${round}`));
+          }
+          forest = trees.map((tree) => {
+            const { leafOf, numLeaves } = densityLeaves(tree, real, p.minLeaf);
+            return summariseTree(groupByLeaf(leafOf, numLeaves), numLeaves, modelled, work, ranks, p.leafQuantiles, p.smoothing);
+          });
+        }
+        opts.onProgress?.({ stage: 'fit', done: p.maxIterations + 1, total: p.maxIterations + 1 });
+        const engine = new ArfEngine(modelled, p.leafQuantiles, forest);
+        return new FittedTabular('arf', KIND_VERSION, p, table.schema, models, engine, { rows: n, columns: table.numColumns, seed, seconds: (Date.now() - t0) / 1000 });
+      },
+    };
+  },
+  load(artifact) {
+    const pl = artifact.payload;
+    const p = validateParams((pl.params ?? {}) as Partial<ArfParams>);
+    const state = pl.state as unknown as TabularState;
+    const models = loadColumnModels(state);
+    return new FittedTabular('arf', KIND_VERSION, p, pl.schema, models, ArfEngine.fromJSON(state.engine, models), pl.training);
+  },
+};
+
+function concatBins(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** Out-of-bag accuracy of the forest (votes summed in tree order; rows never out of bag are skipped). */
+function oobAccuracy(chunks: ArfTreeChunk[], y: Int32Array): number {
+  const N = y.length;
+  const sum = new Float64Array(N), cnt = new Float64Array(N);
+  for (const c of chunks)
+    for (let i = 0; i < N; i++) {
+      sum[i] += c.oobSum[i];
+      cnt[i] += c.oobCount[i];
+    }
+  let right = 0, seen = 0;
+  for (let i = 0; i < N; i++) {
+    if (!cnt[i]) continue;
+    seen++;
+    const pReal = sum[i] / cnt[i];
+    if ((pReal > 0.5 ? 1 : 0) === y[i]) right++;
+  }
+  return seen ? right / seen : 0.5;
+}
+
+/** New synthetic rows (bins) from a forest: a tree at random, a leaf ∝ real rows, each feature from a random real row of that leaf. */
+function drawFromForest(trees: Tree[], real: BinnedMatrix, minLeaf: number, n: number, rng: Rng): Uint8Array[] {
+  const P = real.bins.length;
+  const out = real.bins.map(() => new Uint8Array(n));
+  const parts = trees.map((tree) => {
+    const { leafOf, numLeaves } = densityLeaves(tree, real, minLeaf);
+    return { leafOf, ...groupByLeaf(leafOf, numLeaves) };
+  });
+  const N = real.numRows;
+  for (let i = 0; i < n; i++) {
+    const part = parts[rng.int(parts.length)];
+    const l = part.leafOf[rng.int(N)];
+    const s = part.start[l], m = part.start[l + 1] - s;
+    for (let j = 0; j < P; j++) out[j][i] = real.bins[j][part.rows[s + rng.int(m)]];
+  }
+  return out;
+}
