@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ColumnBuilder, MISSING_TOKENS, TableBuilder, plainDecimals } from './infer-builder.js';
+import { ColumnBuilder, MISSING_TOKENS, TableBuilder, plainDecimals, scanNumber } from './infer-builder.js';
 
 /** Pushes values through a one-column TableBuilder and returns the finished table. */
 function build(values: string[], name = 'x') {
@@ -21,7 +21,49 @@ describe('plainDecimals', () => {
     expect(plainDecimals('3.50')).toBe(2);
     expect(plainDecimals('-12')).toBe(0);
     expect(plainDecimals('0.5')).toBe(1);
-    for (const s of ['007', '+5', '1e5', '.5', '5.', '-0', '-0.00', '', '1 000', '12345678901234567']) expect(plainDecimals(s)).toBe(-1);
+    // Negative zero is a plain number now (its value keeps the sign); exponent forms are numbers but not plain.
+    expect(plainDecimals('-0')).toBe(0);
+    expect(plainDecimals('-0.000')).toBe(3);
+    for (const s of ['007', '+5', '1e5', '.5', '5.', '', '1 000', '12345678901234567']) expect(plainDecimals(s)).toBe(-1);
+  });
+});
+
+describe('scanNumber', () => {
+  const scan = (s: string) => {
+    const d = scanNumber('"' + s + '"', 1, s.length + 1); // a slice of a longer text, as the CSV reader calls it
+    return d;
+  };
+  it('reads exponent forms, negative zero and long decimals as numbers; leading zeros, +, bare points and long keys as text', () => {
+    for (const s of ['1e5', '-2.5E-3', '1.5e-7', '1E+21', '5e-324', '-0', '-0.000', '0.12345678901234568', '123456789012345680000'])
+      expect({ s, number: scan(s) >= 0 }).toEqual({ s, number: true });
+    for (const s of ['007', '+5', '.5', '5.', '1e', '1e+', 'e5', '--1', '1.2.3', '1e999', 'Infinity', 'NaN', '12345678901234567891', ''])
+      expect({ s, number: scan(s) >= 0 }).toEqual({ s, number: false });
+  });
+
+  it('a column that turns to text keeps every number as written, exponent forms and -0 included', () => {
+    const vals = ['1E5', '-0.000', '1.5e-7', '-0', '2.50', 'later'];
+    const b = new ColumnBuilder('v');
+    for (const v of vals) b.push(v);
+    const { spec, column } = b.finish();
+    expect(spec.type).toBe('categorical');
+    expect(vals.map((_, i) => column.get(i))).toEqual(vals);
+  });
+
+  it('stores exactly Number(text) for any number text, -0 with its sign (property)', () => {
+    const text = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => (Object.is(x, -0) ? '-0' : String(x))),
+      fc.tuple(fc.integer({ min: -99999, max: 99999 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: -30, max: 30 }), fc.boolean()).map(
+        ([m, d, e, big]) => (m / 10 ** d).toFixed(d) + (big ? 'E' : 'e') + e,
+      ),
+    );
+    fc.assert(
+      fc.property(text, (s) => {
+        const b = new ColumnBuilder('v');
+        b.push(s);
+        expect(Object.is(b.finish({ name: 'v', type: 'numerical', nullable: false }).column.get(0), Number(s))).toBe(true);
+      }),
+      { seed: 12, numRuns: 2000 },
+    );
   });
 });
 
@@ -92,7 +134,7 @@ describe('ColumnBuilder / TableBuilder', () => {
         for (const v of vals) b.push(v);
         const { column } = b.finish({ name: 'v', type: 'categorical', nullable: true });
         // Missing tokens (NA, null, ...) mean missing only in a column where every other value is a number.
-        const textual = vals.some((v) => !MISSING_TOKENS.includes(v) && plainDecimals(v) < 0);
+        const textual = vals.some((v) => !MISSING_TOKENS.includes(v) && scanNumber(v, 0, v.length) < 0);
         vals.forEach((v, i) => expect(column.get(i)).toBe(v === '' || (!textual && MISSING_TOKENS.includes(v)) ? null : v));
       }),
       { seed: 43, numRuns: 300 },
@@ -114,9 +156,8 @@ describe('ColumnBuilder / TableBuilder', () => {
 
 describe('plainDecimals value', () => {
   it('the builder stores exactly Number(text) for any plain decimal of ≤ 15 digits (property)', () => {
-    const num = fc.tuple(fc.boolean(), fc.stringMatching(/^(0|[1-9][0-9]{0,8})$/), fc.stringMatching(/^[0-9]{0,6}$/)).map(
-      ([neg, a, b]) => (neg && !(/^0$/.test(a) && /^0*$/.test(b)) ? '-' : '') + a + (b ? '.' + b : ''),
-    );
+    // Negative zero (-0, -0.00) included: it is read as -0.
+    const num = fc.tuple(fc.boolean(), fc.stringMatching(/^(0|[1-9][0-9]{0,8})$/), fc.stringMatching(/^[0-9]{0,6}$/)).map(([neg, a, b]) => (neg ? '-' : '') + a + (b ? '.' + b : ''));
     fc.assert(
       fc.property(num, (s) => {
         const b = new ColumnBuilder('v');

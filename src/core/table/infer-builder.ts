@@ -13,12 +13,25 @@ import { Table } from './table.js';
  */
 export const MISSING_TOKENS: readonly string[] = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A', '-'];
 const MISSING_INDEX = new Map(MISSING_TOKENS.map((t, i) => [t, i]));
-/** Per-row marker: 0..MAX_DEC = decimals of a number; MISS + k = missing token k. */
+/**
+ * Per-row marker: 0..MAX_DEC = decimals of a plain number (its text is `toFixed(decimals)`, with the sign of a
+ * negative zero); SHORT = a number written in JavaScript's shortest form (`String(x)`, e.g. `1.5e-7`); RAW = any
+ * other number form (e.g. `1E5`), its text kept in a side map; MISS + k = missing token k.
+ */
 const MISS = 64;
+const SHORT = 30;
+const RAW = 31;
+/** Most decimals a plain number may have to be rebuilt with `toFixed` (the schema's limit for `decimals`). */
+const MAX_DEC = 20;
+/** Most significant digits of a number parsed on the fast path (exact in a double, rebuilt exactly by `toFixed`). */
 const MAX_DIGITS = 15;
 /** Distinct non-missing string values after which a text column is tested for a datetime format. */
 const DATETIME_PROBE = 512;
 const SMALL_DISTINCT_CAP = 16;
+/** Dictionaries up to this size are searched in place by `pushField` (no string made for a known label). */
+const SMALL_DICT = 64;
+const SLOTS = 1024, EMPTY_SLOT = -1, COLLISION = -2;
+const slotOf = (len: number, first: number, last: number): number => (len * 977 + first * 31 + last) & (SLOTS - 1);
 /** Names for which numeric uniqueness is checked (an O(n log n) sort): ids and PII kinds stored as numbers. */
 const KEY_LIKE_NAME = /id|key|uuid|guid|zip|post|phone|tel|mobile|ssn|card|ccn|pan/i;
 
@@ -31,8 +44,9 @@ type Mode = 'empty' | 'number' | 'string' | 'datetime';
  * into a string dictionary with Int32 codes; a dictionary whose first values all parse with one datetime format
  * turns into epoch milliseconds. Each step keeps every value recoverable as written.
  *
- * A plain number is `-?(0|[1-9][0-9]*)(\.[0-9]+)?` with at most 15 digits and not negative zero; anything else
- * (leading zeros as in `007`, `+5`, `1e5`, 20-digit keys) stays text, so it is written back unchanged.
+ * A number is `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?` (negative zero and exponents included, see
+ * `scanNumber`); other forms (leading zeros as in `007`, `+5`, `.5`, 20-digit keys a double cannot hold) stay
+ * text, so they are written back unchanged.
  *
  * @example
  * const b = new ColumnBuilder('age');
@@ -48,6 +62,8 @@ export class ColumnBuilder {
   private codes: Int32Array | null = null;
   private dict: string[] = [];
   private index = new Map<string, number>();
+  /** Lookup table for the first SMALL_DICT labels (see `pushField`): label index, EMPTY_SLOT or COLLISION. */
+  private slots = new Int16Array(SLOTS).fill(EMPTY_SLOT);
   private dt: DatetimeFormat | null = null;
   private dtTried = false;
   private missing = 0;
@@ -58,6 +74,10 @@ export class ColumnBuilder {
   private lo = Infinity;
   private hi = -Infinity;
   private small: Set<number> | null = new Set();
+  /** Some value was written in exponent form or with more digits than `decimals` can describe. */
+  private shortest = false;
+  /** Text of RAW rows (row → text as written); rare, so a map. */
+  private raw: Map<number, string> | null = null;
 
   constructor(name: string) {
     this.name = name;
@@ -70,40 +90,61 @@ export class ColumnBuilder {
 
   /** Appends one value as text (`''` is missing). */
   push(s: string): void {
+    this.pushField(s, 0, s.length);
+  }
+
+  /**
+   * Appends the value `src.slice(start, end)` without making that string when it is a number or missing (the
+   * CSV reader's hot path: numbers are parsed straight from the chunk's text).
+   */
+  pushField(src: string, start: number, end: number): void {
     const i = this.n;
     if (i === this.nums.length && this.mode !== 'string') this.growNumeric();
     switch (this.mode) {
-      case 'number': {
-        const d = plainDecimals(s);
-        if (d >= 0) return this.addNumber(i, lastValue, d);
+      case 'string': {
+        // Few labels (the usual category): find the label in place through a small table keyed by length and
+        // first and last character, without cutting the string out.
+        const dict = this.dict;
+        if (dict.length <= SMALL_DICT && start < end) {
+          const len = end - start;
+          const slot = this.slots[slotOf(len, src.charCodeAt(start), src.charCodeAt(end - 1))];
+          if (slot >= 0) {
+            const l = dict[slot];
+            if (l.length === len && src.startsWith(l, start)) return this.pushCode(i, slot);
+          } else if (slot === COLLISION) {
+            for (let c = 0; c < dict.length; c++) {
+              const l = dict[c];
+              if (l.length === len && src.startsWith(l, start)) return this.pushCode(i, c);
+            }
+          }
+        }
+        return this.pushString(i, start === 0 && end === src.length ? src : src.slice(start, end));
+      }
+      case 'number':
+      case 'empty': {
+        if (start === end) return this.addMissing(i, 0);
+        const d = scanNumber(src, start, end);
+        if (d >= 0) {
+          this.mode = 'number';
+          return this.addNumber(i, lastValue, d, d === RAW ? src.slice(start, end) : undefined);
+        }
+        const s = src.slice(start, end);
         const k = MISSING_INDEX.get(s);
         if (k !== undefined) return this.addMissing(i, k);
         this.toStrings();
         return this.pushString(i, s);
       }
-      case 'string':
-        return this.pushString(i, s);
       case 'datetime': {
-        const ms = this.dt!.parse(s);
+        const ms = this.dt!.parse(src, start, end);
         if (ms === ms) {
           this.nums[i] = ms;
           this.tok![i] = 0;
           this.n++;
           return;
         }
+        const s = src.slice(start, end);
         const k = MISSING_INDEX.get(s);
         if (k !== undefined) return this.addMissing(i, k);
-        this.toStrings();
-        return this.pushString(i, s);
-      }
-      case 'empty': {
-        const k = MISSING_INDEX.get(s);
-        if (k !== undefined) return this.addMissing(i, k);
-        const d = plainDecimals(s);
-        if (d >= 0) {
-          this.mode = 'number';
-          return this.addNumber(i, lastValue, d);
-        }
         this.toStrings();
         return this.pushString(i, s);
       }
@@ -115,11 +156,16 @@ export class ColumnBuilder {
     for (let j = 0; j < count; j++) this.push('');
   }
 
-  private addNumber(i: number, x: number, d: number): void {
+  private addNumber(i: number, x: number, d: number, raw?: string): void {
     this.nums[i] = x;
     this.tok![i] = d;
-    if (d > this.maxDec) this.maxDec = d;
-    if (d < this.minDec) this.minDec = d;
+    if (d <= MAX_DEC) {
+      if (d > this.maxDec) this.maxDec = d;
+      if (d < this.minDec) this.minDec = d;
+    } else {
+      this.shortest = true;
+      if (raw !== undefined) (this.raw ??= new Map()).set(i, raw);
+    }
     if (d > 0 && this.integer && !Number.isInteger(x)) this.integer = false;
     if (x < this.lo) this.lo = x;
     if (x > this.hi) this.hi = x;
@@ -135,6 +181,17 @@ export class ColumnBuilder {
     this.tok![i] = MISS + k;
     this.missing++;
     this.missCounts[k]++;
+    this.n++;
+  }
+
+  private pushCode(i: number, c: number): void {
+    let codes = this.codes!;
+    if (i === codes.length) {
+      const next = new Int32Array(codes.length * 2);
+      next.set(codes);
+      this.codes = codes = next;
+    }
+    codes[i] = c;
     this.n++;
   }
 
@@ -155,6 +212,7 @@ export class ColumnBuilder {
         c = this.dict.length;
         this.dict.push(s);
         this.index.set(s, c);
+        this.addSlot(s, c);
         if (c + 1 === DATETIME_PROBE && !this.dtTried) {
           codes[i] = c;
           this.n++;
@@ -165,6 +223,12 @@ export class ColumnBuilder {
       codes[i] = c;
     }
     this.n++;
+  }
+
+  private addSlot(s: string, c: number): void {
+    if (c >= SMALL_DICT) return;
+    const k = slotOf(s.length, s.charCodeAt(0), s.charCodeAt(s.length - 1));
+    this.slots[k] = this.slots[k] === EMPTY_SLOT ? c : COLLISION;
   }
 
   private growNumeric(): void {
@@ -182,9 +246,17 @@ export class ColumnBuilder {
     const t = this.tok![i];
     if (t >= MISS) return MISSING_TOKENS[t - MISS] === '' ? null : MISSING_TOKENS[t - MISS];
     const x = this.nums[i];
+    if (this.mode === 'datetime') {
+      let per = cache.get(x);
+      if (!per) cache.set(x, (per = []));
+      return (per[0] ??= this.dt!.format(x));
+    }
+    if (t === RAW) return this.raw!.get(i)!;
+    // (A Map treats 0 and -0 as one key: negative zero is printed without the cache.)
+    if (x === 0 && 1 / x < 0) return t === SHORT ? '-0' : '-' + x.toFixed(t);
     let per = cache.get(x);
     if (!per) cache.set(x, (per = []));
-    return (per[t] ??= this.mode === 'datetime' ? this.dt!.format(x) : x.toFixed(t));
+    return (per[t] ??= t === SHORT ? String(x) : x.toFixed(t));
   }
 
   /** Turns a numeric (or empty) column into a string dictionary, rebuilding each value's text exactly. */
@@ -206,6 +278,7 @@ export class ColumnBuilder {
         c = this.dict.length;
         this.dict.push(s);
         this.index.set(s, c);
+        this.addSlot(s, c);
       }
       codes[i] = c;
     }
@@ -214,6 +287,8 @@ export class ColumnBuilder {
     this.nums = new Float64Array(0);
     this.tok = null;
     this.small = null;
+    this.raw = null;
+    this.shortest = false;
   }
 
   /** If every label so far parses with one datetime format, switch to epoch milliseconds. */
@@ -238,6 +313,7 @@ export class ColumnBuilder {
     this.codes = null;
     this.dict = [];
     this.index = new Map();
+    this.slots.fill(EMPTY_SLOT);
     this.dt = f;
     this.mode = 'datetime';
   }
@@ -259,6 +335,7 @@ export class ColumnBuilder {
         mode: 'number',
         integer: this.integer,
         decimals: this.maxDec,
+        ...(this.shortest ? { shortest: true } : {}),
         minDecimals: Math.min(this.minDec, this.maxDec),
         min: this.lo,
         max: this.hi,
@@ -334,14 +411,19 @@ export class ColumnBuilder {
         return { spec: { ...s, format: f.pattern }, column: new NumericColumn(v) };
       }
       if (this.mode === 'number' && s.decimals === undefined) {
-        const ns: ColumnSpec = { ...s, integer: this.integer, decimals: this.maxDec };
-        if (this.minDec < this.maxDec) ns.minDecimals = this.minDec;
+        // With exponent-form or over-long values no decimals describe the column: writers then print each value
+        // in its shortest exact form.
+        const ns: ColumnSpec = { ...s, integer: this.integer };
+        if (!this.shortest) {
+          ns.decimals = this.maxDec;
+          if (this.minDec < this.maxDec) ns.minDecimals = this.minDec;
+        }
         return { spec: ns, column: this.numericColumn() };
       }
       if (this.mode === 'number' || this.mode === 'empty') return { spec: s, column: this.numericColumn() };
       if (this.mode === 'datetime') bad(0, 'numerical');
       const labels = this.labels();
-      const nums = labels.dictionary.map((x) => (plainDecimals(x) >= 0 || /^-?\d*\.?\d+(e[+-]?\d+)?$/i.test(x) ? Number(x) : NaN));
+      const nums = labels.dictionary.map((x) => (scanNumber(x, 0, x.length) >= 0 ? lastValue : /^-?\d*\.?\d+(e[+-]?\d+)?$/i.test(x) ? Number(x) : NaN));
       const v = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const c = labels.codes[i];
@@ -430,61 +512,94 @@ function mergeCategories(given: readonly string[], seen: readonly string[]): str
 }
 
 /**
- * Digits after the decimal point when `s` is a plain decimal number (see ColumnBuilder), else -1.
+ * Digits after the decimal point when `s` is a plain decimal number (`-?(0|[1-9][0-9]*)(\.[0-9]+)?`, rebuilt
+ * exactly by `toFixed`; negative zero included), else -1 (exponent forms are numbers too, but not plain: see
+ * `scanNumber`).
  * @example plainDecimals('3.50'); // 2
  */
 export function plainDecimals(s: string): number {
-  const len = s.length;
-  if (len === 0 || len > MAX_DIGITS + 2) return -1;
-  let p = 0;
-  const neg = s.charCodeAt(0) === 45;
+  const d = scanNumber(s, 0, s.length);
+  return d <= MAX_DEC ? d : -1;
+}
+
+/**
+ * Reads `src.slice(start, end)` as a number without making that string on the fast path. Returns -1 when it is
+ * not a number as synthops reads numbers, else a marker of how it was written: 0..20 = a plain decimal with that
+ * many decimals; 30 = JavaScript's shortest form of its value (`String(x)`, e.g. `1.5e-7`, `1e+21`); 31 = another
+ * exponent or over-long form (`1E5`, `-2.5E-3`). The value is left in `lastValue`.
+ *
+ * Numbers are `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?` with a finite value. Leading zeros (`007`), `+5`,
+ * `.5`, `5.` stay text, and so does a whole number of more than 15 digits that a double cannot hold exactly (a
+ * 20-digit key), so it is written back unchanged. Plain numbers of ≤ 15 significant digits and ≤ 20 decimals are
+ * parsed with one exact integer and one correctly rounded division (the same double as `Number(s)`).
+ * @example scanNumber('-2.5E-3', 0, 7); // 31 (lastValue -0.0025)
+ */
+export function scanNumber(src: string, start: number, end: number): number {
+  if (end - start === 0 || end - start > 400) return -1;
+  let p = start;
+  const neg = src.charCodeAt(p) === 45;
   if (neg) p++;
-  const start = p;
-  let digits = 0;
-  while (p < len) {
-    const c = s.charCodeAt(p);
+  const intStart = p;
+  let digits = 0, sig = 0, c = 0;
+  while (p < end) {
+    c = src.charCodeAt(p);
     if (c < 48 || c > 57) break;
+    if (sig > 0 || c !== 48) sig++;
     digits = digits * 10 + (c - 48);
     p++;
   }
-  const intDigits = p - start;
+  const intDigits = p - intStart;
   if (intDigits === 0) return -1;
-  if (intDigits > 1 && s.charCodeAt(start) === 48) return -1;
+  if (intDigits > 1 && src.charCodeAt(intStart) === 48) return -1;
   let dec = 0;
-  if (p < len) {
-    if (s.charCodeAt(p) !== 46) return -1;
+  if (p < end && src.charCodeAt(p) === 46) {
     p++;
     const fs = p;
-    while (p < len) {
-      const c = s.charCodeAt(p);
-      if (c < 48 || c > 57) return -1;
+    while (p < end) {
+      c = src.charCodeAt(p);
+      if (c < 48 || c > 57) break;
+      if (sig > 0 || c !== 48) sig++;
       digits = digits * 10 + (c - 48);
       p++;
     }
     dec = p - fs;
     if (dec === 0) return -1;
   }
-  if (intDigits + dec > MAX_DIGITS) return -1;
-  if (neg) {
-    // Negative zero (-0, -0.00) would print back without its sign.
-    let allZero = true;
-    for (let j = start; j < len; j++) {
-      const c = s.charCodeAt(j);
-      if (c !== 48 && c !== 46) {
-        allZero = false;
-        break;
-      }
+  let exp = false;
+  if (p < end) {
+    c = src.charCodeAt(p);
+    if (c !== 101 && c !== 69) return -1;
+    p++;
+    if (p < end && (src.charCodeAt(p) === 43 || src.charCodeAt(p) === 45)) p++;
+    const es = p;
+    while (p < end) {
+      c = src.charCodeAt(p);
+      if (c < 48 || c > 57) return -1;
+      p++;
     }
-    if (allZero) return -1;
+    if (p === es) return -1;
+    exp = true;
   }
-  // ≤ 15 digits: `digits` is an exact integer and 10^dec is exact, so one correctly rounded division gives the
-  // same double as Number(s).
-  lastValue = (neg ? -digits : digits) / POW10[dec];
-  return dec;
+  if (!exp && sig <= MAX_DIGITS && dec <= MAX_DEC) {
+    // ≤ 15 digits: `digits` is an exact integer and 10^dec is exact, so one correctly rounded division gives the
+    // same double as Number(s); -0 keeps its sign.
+    lastValue = (neg ? -digits : digits) / POW10[dec];
+    return dec;
+  }
+  const s = src.slice(start, end);
+  const x = Number(s);
+  if (!Number.isFinite(x)) return -1;
+  lastValue = x;
+  const negZero = x === 0 && 1 / x < 0;
+  if (!exp && dec <= MAX_DEC && (negZero ? '-' : '') + x.toFixed(dec) === s) return dec;
+  if ((negZero ? '-0' : String(x)) === s) return SHORT;
+  // A long whole number the double does not hold exactly (a key): text.
+  if (!exp && dec === 0) return -1;
+  return RAW;
 }
 
-const POW10 = Array.from({ length: MAX_DIGITS + 1 }, (_, i) => 10 ** i);
-/** The value of the last string `plainDecimals` accepted (saves parsing it twice in the hot path). */
+const POW10 = Array.from({ length: MAX_DEC + 1 }, (_, i) => 10 ** i);
+/** The value of the last string `scanNumber` accepted (saves parsing it twice in the hot path). */
 let lastValue = 0;
 
 /** Options for `TableBuilder.finish`. */

@@ -17,6 +17,11 @@ export type ColumnStats =
       decimals: number;
       /** Fewest digits after the decimal point written. */
       minDecimals: number;
+      /**
+       * Some value was written in exponent form (`1.5e-7`, `1E5`) or with more digits than `decimals` can
+       * rebuild: the spec then leaves `decimals` out and writers print each value in its shortest exact form.
+       */
+      shortest?: boolean;
       min: number;
       max: number;
       /** The distinct values, ascending, when there are at most 16; else null. */
@@ -61,13 +66,14 @@ const ID_NAME = /(^|[^a-z])(id|key|uuid|guid)$|Id$|ID$|^(id|key|uuid|guid)([^a-z
  *
  * 1. Every value missing → `categorical` (nullable).
  * 2. Values that all parse with one datetime format (see `detectDatetimeFormat`) → `datetime` with that `format`.
- * 3. Plain numbers (`-?digits[.digits]`, no leading zeros):
+ * 3. Numbers (`-?digits[.digits][e±digits]`, no leading zeros; see `scanNumber`):
  *    a. a PII name for numbers (zip/postcode, phone, ssn, card number) → `pii` set and `categorical` (`id` if unique);
  *    b. whole numbers, all distinct, no missing value, and an id-like name (`id`, `*_id`, `*Id`, `key`, `uuid`) → `id`;
  *    c. whole numbers with at most `LOW_CARDINALITY_MAX` (8) distinct values and at least 5 rows per value →
  *       `categorical` (codes such as SEX 1/2, EDUCATION 0–6, 0/1 flags; labels are the numbers as written);
  *    d. otherwise `numerical`, with `integer`, `decimals` (the most decimals written) and, when values were written
- *       with varying decimals, `minDecimals` (the fewest), so writers reproduce `22.0` / `0.42` as written.
+ *       with varying decimals, `minDecimals` (the fewest), so writers reproduce `22.0` / `0.42` as written; when a
+ *       value used exponent notation or over 20 decimals, no `decimals` (writers print the shortest exact form).
  * 4. Text:
  *    a. at most two distinct labels that are a boolean pair (true/false, yes/no, y/n, t/f, any case) → `boolean`
  *       with `trueToken` / `falseToken` as written;
@@ -99,8 +105,11 @@ export function inferColumnSpec(s: ColumnStats): ColumnSpec {
       if (s.integer && s.allDistinct && present >= 2 && ID_NAME.test(s.name)) return { ...base, type: 'id' };
       if (s.integer && s.smallDistinct && s.smallDistinct.length <= LOW_CARDINALITY_MAX && present >= 5 * s.smallDistinct.length)
         return withToken(base, s.missingToken);
-      const num: ColumnSpec = { ...base, type: 'numerical', integer: s.integer, decimals: s.decimals };
-      if (s.minDecimals < s.decimals) num.minDecimals = s.minDecimals;
+      const num: ColumnSpec = { ...base, type: 'numerical', integer: s.integer };
+      if (!s.shortest) {
+        num.decimals = s.decimals;
+        if (s.minDecimals < s.decimals) num.minDecimals = s.minDecimals;
+      }
       return withToken(num, s.missingToken);
     }
     case 'string': {

@@ -52,7 +52,7 @@ export async function readJsonLines(text: AsyncIterable<string>, file: string, s
         names.push(k);
         index.set(k, j);
       }
-      r[j] = v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      r[j] = v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : v === 0 && 1 / v < 0 ? '-0' : String(v);
     }
     rows.push(r);
   };

@@ -18,7 +18,8 @@ export interface WriteOptions {
 /**
  * Writes a table to `path` in the format its extension names, keeping the input's representation as recorded in
  * the schema: numbers with the column's `decimals` (integers without `.0`; with `minDecimals`, the shortest form
- * of at least that many decimals), datetimes in the column's `format`,
+ * of at least that many decimals; without `decimals`, the shortest text that reads back as the same double, which
+ * may use exponent notation such as `1.5e-7`; negative zero as `-0`), datetimes in the column's `format`,
  * booleans and categories as their labels, missing values as the column's `missingToken` (empty by default;
  * `null` in JSON lines and Parquet). Datetimes go to Parquet as formatted text too, so a round trip keeps the
  * format. The file is written to a temporary file in the same folder, fsynced and renamed; nothing is left
@@ -73,7 +74,9 @@ export function cellPrinter(spec: ColumnSpec, col: Column): Cell {
     return (i) => (nulls?.[i] || v[i] !== v[i] ? null : f.format(v[i]));
   }
   const d = spec.decimals ?? (spec.integer ? 0 : undefined);
-  if (d === undefined) return (i) => (nulls?.[i] || v[i] !== v[i] ? null : String(v[i]));
+  // No decimals recorded (e.g. the input used exponent notation): the shortest text that reads back as exactly
+  // this double (JavaScript's, so tiny and huge values use exponent notation), negative zero with its sign.
+  if (d === undefined) return (i) => (nulls?.[i] || v[i] !== v[i] ? null : v[i] === 0 && 1 / v[i] < 0 ? '-0' : String(v[i]));
   const minD = spec.minDecimals !== undefined && spec.minDecimals < d ? spec.minDecimals : d;
   return (i) => {
     const x = v[i];
@@ -87,7 +90,8 @@ export function cellPrinter(spec: ColumnSpec, col: Column): Cell {
       if (minD === 0 && s.charCodeAt(end - 1) === 46) end--;
       s = s.slice(0, end);
     }
-    // Negative zero and rounding to zero print without a sign.
+    // Negative zero keeps its sign (it reads back as -0); a value that only rounds to zero prints without one.
+    if (x === 0 && 1 / x < 0) return '-' + s;
     return s.charCodeAt(0) === 45 && Number(s) === 0 ? s.slice(1) : s;
   };
 }
