@@ -19,8 +19,11 @@ import { SynthopsError } from '../errors.js';
 export interface DatetimeFormat {
   /** The format string it was compiled from. */
   readonly pattern: string;
-  /** Epoch milliseconds (UTC), or NaN when `text` does not match the format exactly or is not a real date. */
-  parse(text: string): number;
+  /**
+   * Epoch milliseconds (UTC), or NaN when `text` (or its part from `start` to `end`, so a reader need not cut
+   * the string out) does not match the format exactly or is not a real date.
+   */
+  parse(text: string, start?: number, end?: number): number;
   /** The text for epoch milliseconds `ms` (UTC). */
   format(ms: number): string;
 }
@@ -92,7 +95,10 @@ export function compileDatetimeFormat(pattern: string): DatetimeFormat {
     const k = pattern === 'epoch_ms' ? 1 : 1000;
     f = {
       pattern,
-      parse: (t) => (/^-?\d+(\.\d+)?$/.test(t) ? Number(t) * k : NaN),
+      parse: (text, start = 0, end = text.length) => {
+        const t = start === 0 && end === text.length ? text : text.slice(start, end);
+        return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) * k : NaN;
+      },
       format: (ms) => String(ms / k),
     };
   } else {
@@ -118,27 +124,29 @@ function compileTokens(pattern: string): DatetimeFormat {
   }
   if (!tokens.some((t) => t.kind === 'num' && t.field === 'Y'))
     throw new SynthopsError('invalid_argument', `invalid datetime format: ${JSON.stringify(pattern)}. It needs a YYYY year token.`);
-  const parse = (text: string): number => {
+  const fixed = fixedWidthParser(tokens);
+  const parse = (text: string, start = 0, end = text.length): number => {
+    if (fixed) return fixed(text, start, end);
     let Y = 1970, M = 1, D = 1, H = 0, m = 0, s = 0, S = 0, off = 0;
-    let p = 0;
+    let p = start;
     for (const t of tokens) {
       if (t.kind === 'lit') {
-        if (!text.startsWith(t.text, p)) return NaN;
+        if (p + t.text.length > end || !text.startsWith(t.text, p)) return NaN;
         p += t.text.length;
       } else if (t.kind === 'Z') {
-        if (text[p] !== 'Z') return NaN;
+        if (p >= end || text.charCodeAt(p) !== 90) return NaN;
         p++;
       } else if (t.kind === 'ZZ') {
-        const z = /^([+-])(\d\d):(\d\d)/.exec(text.slice(p, p + 6));
+        const z = /^([+-])(\d\d):(\d\d)/.exec(text.slice(p, Math.min(p + 6, end)));
         if (!z) return NaN;
         off = (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3]));
         p += 6;
       } else {
         let v = 0, n = 0;
-        while (n < t.width && p < text.length) {
+        while (n < t.width && p < end) {
           const c = text.charCodeAt(p) - 48;
           if (c < 0 || c > 9) break;
-          if (n === 0 && c === 0 && !t.padded && p + 1 < text.length && isDigit(text.charCodeAt(p + 1))) return NaN;
+          if (n === 0 && c === 0 && !t.padded && p + 1 < end && isDigit(text.charCodeAt(p + 1))) return NaN;
           v = v * 10 + c;
           n++;
           p++;
@@ -155,7 +163,7 @@ function compileTokens(pattern: string): DatetimeFormat {
         }
       }
     }
-    if (p !== text.length) return NaN;
+    if (p !== end) return NaN;
     if (M < 1 || M > 12 || D < 1 || D > daysIn(Y, M) || H > 23 || m > 59 || s > 59) return NaN;
     return (((daysFromCivil(Y, M, D) * 24 + H) * 60 + m - off) * 60 + s) * 1000 + S;
   };
@@ -176,6 +184,54 @@ function compileTokens(pattern: string): DatetimeFormat {
     return out;
   };
   return { pattern, parse, format };
+}
+
+const FIELD_INDEX: Record<Field, number> = { Y: 0, M: 1, D: 2, H: 3, m: 4, s: 5, S: 6 };
+
+/**
+ * For a format of padded numbers and literals only (`YYYY-MM-DD HH:mm:ss` and most others), a parser that checks
+ * the length once and reads each field at its fixed offset: same results as the general token loop, several
+ * times faster (it runs once per cell when reading). Undefined for other formats.
+ */
+function fixedWidthParser(tokens: readonly Token[]): ((text: string, start: number, end: number) => number) | undefined {
+  const litPos: number[] = [], litCode: number[] = [], numPos: number[] = [], numWidth: number[] = [], numField: number[] = [];
+  let w = 0;
+  for (const t of tokens) {
+    if (t.kind === 'lit') {
+      for (let k = 0; k < t.text.length; k++) {
+        litPos.push(w++);
+        litCode.push(t.text.charCodeAt(k));
+      }
+    } else if (t.kind === 'Z') {
+      litPos.push(w++);
+      litCode.push(90);
+    } else if (t.kind === 'num' && t.padded) {
+      numPos.push(w);
+      numWidth.push(t.width);
+      numField.push(FIELD_INDEX[t.field]);
+      w += t.width;
+    } else return undefined;
+  }
+  const v = [1970, 1, 1, 0, 0, 0, 0];
+  return (text, start, end) => {
+    if (end - start !== w) return NaN;
+    for (let k = 0; k < litPos.length; k++) if (text.charCodeAt(start + litPos[k]) !== litCode[k]) return NaN;
+    v[0] = 1970;
+    v[1] = v[2] = 1;
+    v[3] = v[4] = v[5] = v[6] = 0;
+    for (let k = 0; k < numPos.length; k++) {
+      let x = 0;
+      for (let p = start + numPos[k], e = p + numWidth[k]; p < e; p++) {
+        const c = text.charCodeAt(p) - 48;
+        if (c < 0 || c > 9) return NaN;
+        x = x * 10 + c;
+      }
+      v[numField[k]] = x;
+    }
+    const Y = v[0], M = v[1], D = v[2], H = v[3], m = v[4], s = v[5];
+    if (M < 1 || M > 12 || D < 1 || D > daysIn(Y, M) || H > 23 || m > 59 || s > 59) return NaN;
+    return (((daysFromCivil(Y, M, D) * 24 + H) * 60 + m) * 60 + s) * 1000 + v[6];
+  };
 }
 
 /** Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's days_from_civil), without a Date. */

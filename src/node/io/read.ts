@@ -1,11 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import Papa from 'papaparse';
 import { SynthopsError, throwIfAborted } from '../../core/errors.js';
 import { TableBuilder } from '../../core/table/infer-builder.js';
 import type { Schema } from '../../core/table/schema.js';
 import type { Table } from '../../core/table/table.js';
+import { CsvParser } from './csv-parser.js';
 import { formatOf, type TableFormat } from './format.js';
 import { readJsonLines } from './jsonl.js';
 import { readParquet } from './parquet.js';
@@ -82,12 +81,13 @@ async function sniffFile(path: string, shown: string, size: number, format: Tabl
 }
 
 /**
- * The file's text as a stream of strings: strict UTF-8 (invalid bytes are an error naming the line), BOM removed.
+ * The file's text as a stream of strings (`chunkBytes` bytes at a time, default 64 KiB): strict UTF-8 (invalid
+ * bytes are an error naming the line), BOM removed.
  */
-export async function* decodedText(path: string, shown = path): AsyncGenerator<string> {
+export async function* decodedText(path: string, shown = path, chunkBytes = 1 << 16): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   let offset = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: chunkBytes })) {
     const bytes = chunk as Buffer;
     let text: string;
     try {
@@ -171,67 +171,23 @@ export function checkHeader(names: readonly string[], file: string): void {
 }
 
 async function readDelimited(path: string, shown: string, delimiter: string | undefined, signal?: AbortSignal): Promise<TableBuilder> {
-  const text = decodedText(path, shown);
+  const text = decodedText(path, shown, 1 << 20);
   const first = await text.next();
   if (first.done || first.value.trim() === '') throw new SynthopsError('invalid_input', 'invalid file: it is empty.', { file: shown });
   const head = first.value;
-  const delim = delimiter ?? detectDelimiter(head.slice(0, 65536));
-  async function* all(): AsyncGenerator<string> {
-    yield head;
-    yield* text;
-  }
-  const stream = Readable.from(all(), { objectMode: false, encoding: 'utf8' });
-  let builder: TableBuilder | null = null;
-  let width = 0;
-  let row = 0;
-  let failure: unknown = null;
-  await new Promise<void>((resolve, reject) => {
-    Papa.parse<string[]>(stream as unknown as NodeJS.ReadableStream, {
-      delimiter: delim,
-      header: false,
-      skipEmptyLines: true,
-      chunk: (results, parser) => {
-        try {
-          throwIfAborted(signal);
-          const errs = results.errors.filter((e) => e.type === 'Quotes');
-          if (errs.length)
-            throw new SynthopsError('invalid_input', 'invalid quoting: a quoted field is not closed or a quote is misplaced. Check the quotes near this row.', {
-              file: shown,
-              row: Math.max(0, row + (errs[0].row ?? 1) - (builder ? 0 : 1)),
-            });
-          const rows = results.data;
-          let start = 0;
-          if (!builder) {
-            const names = rows[0] ?? [];
-            checkHeader(names, shown);
-            builder = new TableBuilder(names);
-            width = names.length;
-            start = 1;
-          }
-          const b: TableBuilder = builder;
-          for (let r = start; r < rows.length; r++) {
-            const f = rows[r];
-            if (f.length !== width)
-              throw new SynthopsError('invalid_input', `invalid row: it has ${f.length} fields but the header has ${width}. Check delimiters and quotes.`, {
-                file: shown,
-                row,
-              });
-            b.pushRow(f);
-            row++;
-          }
-        } catch (e) {
-          failure = e;
-          parser.abort();
-        }
-      },
-      complete: () => (failure ? reject(failure) : resolve()),
-      error: (e: Error) => reject(failure ?? e),
-    });
-  }).catch((e: unknown) => {
-    stream.destroy();
-    if (e instanceof SynthopsError) throw e;
-    throw new SynthopsError('invalid_input', `invalid CSV: ${(e as Error).message}`, { file: shown });
+  const parser = new CsvParser({
+    delimiter: delimiter ?? detectDelimiter(head.slice(0, 65536)),
+    newline: !head.includes('\n') && head.includes('\r') ? '\r' : '\n',
+    file: shown,
+    start: (names) => {
+      checkHeader(names, shown);
+      return new TableBuilder(names);
+    },
   });
-  if (!builder) throw new SynthopsError('invalid_input', 'invalid file: it is empty.', { file: shown });
-  return builder;
+  parser.write(head);
+  for await (const chunk of text) {
+    throwIfAborted(signal);
+    parser.write(chunk);
+  }
+  return parser.end();
 }
