@@ -43,15 +43,21 @@ export class Adam {
     this.t++;
     const { b1, b2, eps, wd } = this;
     const c1 = 1 - b1 ** this.t, c2 = 1 - b2 ** this.t;
-    const lr = this.lr;
-    this.params.forEach((p, k) => {
-      const m = this.m[k], v = this.v[k], w = p.data, g = p.grad;
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i] + wd * w[i];
-        const mi = (m[i] = b1 * m[i] + (1 - b1) * gi);
-        const vi = (v[i] = b2 * v[i] + (1 - b2) * gi * gi);
-        w[i] -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
-      }
-    });
+    const a1 = 1 - b1, a2 = 1 - b2, stepSize = this.lr / c1, invC2 = 1 / c2;
+    for (let k = 0; k < this.params.length; k++) adamUpdate(this.params[k].data, this.params[k].grad, this.m[k], this.v[k], b1, a1, b2, a2, stepSize, invC2, eps, wd);
+  }
+}
+
+/** One Adam update over a parameter tensor (a plain monomorphic loop, kept small so the JIT optimises it well). */
+function adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, b1: number, a1: number, b2: number, a2: number, stepSize: number, invC2: number, eps: number, wd: number): void {
+  const len = w.length;
+  for (let i = 0; i < len; i++) {
+    const wi = w[i];
+    const gi = g[i] + wd * wi;
+    const mi = b1 * m[i] + a1 * gi;
+    const vi = b2 * v[i] + a2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    w[i] = wi - (stepSize * mi) / (Math.sqrt(vi * invC2) + eps);
   }
 }

@@ -58,6 +58,21 @@ export class CondVector {
     return { span, category, row: rows[rng.int(rows.length)] };
   }
 
+  /**
+   * `count` draws as `draw` makes them (same random stream use, same results), written into typed arrays instead
+   * of one object per row: for the training loop's hot path.
+   */
+  drawInto(rng: Rng, count: number, span: Int32Array, category: Int32Array, row: Int32Array): void {
+    for (let i = 0; i < count; i++) {
+      const s = rng.int(this.spans.length);
+      const c = this.catTables[s].sample(rng);
+      const rows = this.rowsByCat[s][c];
+      span[i] = s;
+      category[i] = c;
+      row[i] = rows[rng.int(rows.length)];
+    }
+  }
+
   /** A real row with the given category (uniform among them). */
   rowWith(span: number, category: number, rng: Rng): number {
     const rows = this.rowsByCat[span][category];

@@ -40,7 +40,7 @@ describe('Critic', () => {
     const loss = () => d.forward(x, m, createRng(3)).reduce((s, v) => s + v, 0);
     for (const p of d.params) p.grad.fill(0);
     d.forward(x, m, createRng(3));
-    const dx = d.backward(new Float32Array(m).fill(1), m).slice();
+    const dx = d.backward(new Float32Array(m).fill(1), m)!.slice();
     expect(checkGradients(d.params, loss, 4)).toBe(d.params.length * 3);
     for (const i of [0, 7, 29]) {
       const keep = x[i];

@@ -17,9 +17,12 @@ export class Generator {
   readonly fcs: Linear[] = [];
   readonly bns: BatchNorm[] = [];
   readonly out: Linear;
-  private inputs: Float32Array[] = [];
   private acts: Float32Array[] = [];
   private widths: number[] = [];
+  /** Scratch buffers reused across batches (no per-batch allocation in training). */
+  private nexts: Float32Array[] = [];
+  private dAs: Float32Array[] = [];
+  private dXs: Float32Array[] = [];
 
   constructor(readonly inDim: number, dims: number[], readonly outDim: number, rng: Rng) {
     let d = inDim;
@@ -35,26 +38,27 @@ export class Generator {
     return [...this.fcs.flatMap((l, i) => [...l.params, ...this.bns[i].params]), ...this.out.params];
   }
 
-  /** Raw outputs (n × outDim) for inputs (n × inDim: noise then conditional vector). */
+  /**
+   * Raw outputs (n × outDim) for inputs (n × inDim: noise then conditional vector). The returned buffer, and the
+   * activations kept for `backward`, are reused by the next call.
+   */
   forward(input: Float32Array, n: number): Float32Array {
     let x = input, d = this.inDim;
-    this.inputs = [];
-    this.acts = [];
-    this.widths = [];
-    this.fcs.forEach((fc, i) => {
-      const h = fc.outDim;
-      const a = reluForward(this.bns[i].forward(fc.forward(x, n), n), n * h);
-      const next = new Float32Array(n * (h + d));
+    for (let i = 0; i < this.fcs.length; i++) {
+      const h = this.fcs[i].outDim;
+      const a = reluForward(this.bns[i].forward(this.fcs[i].forward(x, n), n), n * h);
+      const len = n * (h + d);
+      if (!this.nexts[i] || this.nexts[i].length < len) this.nexts[i] = new Float32Array(len);
+      const next = this.nexts[i].subarray(0, len);
       for (let r = 0; r < n; r++) {
         next.set(a.subarray(r * h, r * h + h), r * (h + d));
         next.set(x.subarray(r * d, r * d + d), r * (h + d) + h);
       }
-      this.inputs.push(x);
-      this.acts.push(a.slice());
-      this.widths.push(d);
+      this.acts[i] = a; // the batch norm's output buffer, untouched until the next forward
+      this.widths[i] = d;
       x = next;
       d += h;
-    });
+    }
     return this.out.forward(x, n);
   }
 
@@ -63,7 +67,9 @@ export class Generator {
     let g = this.out.backward(dRaw, n)!;
     for (let i = this.fcs.length - 1; i >= 0; i--) {
       const h = this.fcs[i].outDim, d = this.widths[i];
-      const dA = new Float32Array(n * h), dX = new Float32Array(n * d);
+      if (!this.dAs[i] || this.dAs[i].length < n * h) this.dAs[i] = new Float32Array(n * h);
+      if (!this.dXs[i] || this.dXs[i].length < n * d) this.dXs[i] = new Float32Array(n * d);
+      const dA = this.dAs[i].subarray(0, n * h), dX = this.dXs[i].subarray(0, n * d);
       for (let r = 0; r < n; r++) {
         dA.set(g.subarray(r * (h + d), r * (h + d) + h), r * h);
         dX.set(g.subarray(r * (h + d) + h, (r + 1) * (h + d)), r * d);
@@ -78,10 +84,11 @@ export class Generator {
 
 /**
  * Applies CTGAN's output activations to raw generator rows in place of a copy: tanh on scalar slots, Gumbel-softmax
- * with temperature `tau` on one-hot blocks (noise from `rng`). Returns the activated rows.
+ * with temperature `tau` on one-hot blocks (noise from `rng`). Returns the activated rows (in `out` when given,
+ * which must hold n × dim values).
  */
-export function activate(raw: Float32Array, n: number, dim: number, spans: readonly Span[], tau: number, rng: Rng): Float32Array {
-  const y = new Float32Array(n * dim);
+export function activate(raw: Float32Array, n: number, dim: number, spans: readonly Span[], tau: number, rng: Rng, out?: Float32Array): Float32Array {
+  const y = out ? out.subarray(0, n * dim) : new Float32Array(n * dim);
   for (let r = 0; r < n; r++) {
     const o = r * dim;
     for (const s of spans) {
@@ -148,35 +155,55 @@ export class Critic {
     return this.layers.flatMap((l) => l.params);
   }
 
-  /** Scores (m values) for m packed rows; dropout masks drawn from `rng`. */
+  /**
+   * Scores (m values) for m packed rows; dropout masks drawn from `rng`. The returned buffer is reused by the next
+   * call (copy the scores you keep).
+   */
   forward(x: Float32Array, m: number, rng: Rng): Float32Array {
     let h = x;
-    this.factors = [];
-    const keep = 1 - this.dropout, scale = 1 / keep;
+    const keep = 1 - this.dropout, scale = 1 / keep, slope = this.slope;
     for (let i = 0; i < this.layers.length - 1; i++) {
       const pre = this.layers[i].forward(h, m);
-      const f = new Float32Array(pre.length);
-      for (let k = 0; k < pre.length; k++) {
+      const len = pre.length;
+      if (!this.factors[i] || this.factors[i].length < len) this.factors[i] = new Float32Array(len);
+      const f = this.factors[i];
+      for (let k = 0; k < len; k++) {
         const drop = rng.next() < keep ? scale : 0;
-        const s = pre[k] > 0 ? 1 : this.slope;
-        f[k] = drop * s;
-        pre[k] *= f[k];
+        const fk = (f[k] = pre[k] > 0 ? drop : drop * slope);
+        pre[k] *= fk;
       }
-      this.factors.push(f);
       h = pre;
     }
     return this.layers[this.layers.length - 1].forward(h, m);
   }
 
-  /** From dScores (m) accumulates weight gradients and returns dx (m × inDim). */
-  backward(dScore: Float32Array, m: number): Float32Array {
-    let g = this.layers[this.layers.length - 1].backward(dScore, m)!;
-    for (let i = this.layers.length - 2; i >= 0; i--) {
-      const f = this.factors[i];
-      for (let k = 0; k < m * this.layers[i].outDim; k++) g[k] *= f[k];
-      g = this.layers[i].backward(g, m)!;
+  /**
+   * From dScores (m) back through the last forward: accumulates weight gradients (unless `weights` is false, as
+   * in the generator's step, where only dx is needed) and returns dx (m × inDim) (null when `input` is false, as
+   * in the critic's own step, which skips the widest product).
+   */
+  backward(dScore: Float32Array, m: number, opts: { weights?: boolean; input?: boolean } = {}): Float32Array | null {
+    const weights = opts.weights ?? true, input = opts.input ?? true;
+    const back = (l: Linear, g: Float32Array, needDx: boolean) => (weights ? l.backward(g, m, needDx) : needDx ? l.backwardInput(g, m) : null);
+    const last = this.layers.length - 1;
+    let g = back(this.layers[last], dScore, true)!;
+    for (let i = last - 1; i >= 0; i--) {
+      const f = this.factors[i], len = m * this.layers[i].outDim;
+      for (let k = 0; k < len; k++) g[k] *= f[k];
+      const needDx = i > 0 || input;
+      const next = back(this.layers[i], g, needDx);
+      if (!needDx) return null;
+      g = next!;
     }
     return g;
+  }
+
+  private scratch = new Map<string, Float32Array>();
+  /** A reusable scratch buffer of at least `len` floats (contents undefined). */
+  private buf(name: string, len: number): Float32Array {
+    let b = this.scratch.get(name);
+    if (!b || b.length < len) this.scratch.set(name, (b = new Float32Array(len)));
+    return b.subarray(0, len);
   }
 
   /**
@@ -192,14 +219,14 @@ export class Critic {
     const H1 = l1.outDim, H2 = l2.outDim, Din = this.inDim;
     const [f1, f2] = this.factors;
     const w3 = l3.w.data;
-    const e2 = new Float32Array(m * H2);
+    const e2 = this.buf('e2', m * H2);
     for (let r = 0; r < m; r++) for (let j = 0; j < H2; j++) e2[r * H2 + j] = f2[r * H2 + j] * w3[j];
-    const d1 = new Float32Array(m * H1);
-    gemm(m, H2, H1, e2, transpose(H1, H2, l2.w.data, new Float32Array(H1 * H2)), d1, false);
-    const e1 = new Float32Array(m * H1);
+    const d1 = this.buf('d1', m * H1);
+    gemm(m, H2, H1, e2, transpose(H1, H2, l2.w.data, this.buf('w2T', H1 * H2)), d1, false);
+    const e1 = this.buf('e1', m * H1);
     for (let k = 0; k < m * H1; k++) e1[k] = f1[k] * d1[k];
-    const g = new Float32Array(m * Din);
-    gemm(m, H1, Din, e1, transpose(Din, H1, l1.w.data, new Float32Array(Din * H1)), g, false);
+    const g = this.buf('g', m * Din);
+    gemm(m, H1, Din, e1, transpose(Din, H1, l1.w.data, this.buf('w1T', Din * H1)), g, false);
     let gp = 0;
     const u = g; // reuse: u_r = λ·2(‖g_r‖ − 1)/m · g_r/‖g_r‖
     for (let r = 0; r < m; r++) {
@@ -211,12 +238,12 @@ export class Critic {
       for (let k = 0; k < Din; k++) u[r * Din + k] *= c;
     }
     // W1 grad += uᵀ·e1; de1 = u·W1; dd1 = de1 ⊙ f1; W2 grad += dd1ᵀ·e2; de2 = dd1·W2; w3 grad += Σ_r de2 ⊙ f2.
-    gemm(Din, m, H1, transpose(m, Din, u, new Float32Array(m * Din)), e1, l1.w.grad, true);
-    const dd1 = new Float32Array(m * H1);
+    gemm(Din, m, H1, transpose(m, Din, u, this.buf('uT', m * Din)), e1, l1.w.grad, true);
+    const dd1 = this.buf('dd1', m * H1);
     gemm(m, Din, H1, u, l1.w.data, dd1, false);
     for (let k = 0; k < m * H1; k++) dd1[k] *= f1[k];
-    gemm(H1, m, H2, transpose(m, H1, dd1, new Float32Array(m * H1)), e2, l2.w.grad, true);
-    const de2 = new Float32Array(m * H2);
+    gemm(H1, m, H2, transpose(m, H1, dd1, this.buf('dd1T', m * H1)), e2, l2.w.grad, true);
+    const de2 = this.buf('de2', m * H2);
     gemm(m, H1, H2, dd1, l2.w.data, de2, false);
     for (let r = 0; r < m; r++) for (let j = 0; j < H2; j++) l3.w.grad[j] += de2[r * H2 + j] * f2[r * H2 + j];
     return (lambda * gp) / m;

@@ -57,6 +57,15 @@ export class Linear {
       for (let j = 0; j < o; j++) db[j] += dy[off + j];
     }
     if (!needInputGrad) return null;
+    return this.backwardInput(dy, n);
+  }
+
+  /**
+   * dx = dy·Wᵀ (n × inDim) only, without touching the weight gradients — for a pass that trains another network
+   * through this one (CTGAN's generator step through the critic). The returned buffer is reused by the next call.
+   */
+  backwardInput(dy: Float32Array, n: number): Float32Array {
+    const i = this.inDim, o = this.outDim;
     if (this.wT.length < i * o) this.wT = new Float32Array(i * o);
     if (this.dx.length < n * i) this.dx = new Float32Array(n * i);
     const dx = this.dx.subarray(0, n * i);

@@ -43,6 +43,23 @@ describe('ctgan', () => {
     );
   });
 
+  it('early stopping on the validation TV signal stops after `patience` epochs without improvement and keeps the best generator', async () => {
+    const data = await adultSubset(600);
+    const params = { ...small, epochs: 60, batchSize: 100, patience: 2 };
+    const figures: number[] = [];
+    const fitted = await ctgan.create(params).fit(data, { seed: 1, onProgress: (p) => figures.push(p.figures!.validation) });
+    expect(figures.length).toBeLessThan(60);
+    expect(figures.every((v) => v >= 0 && v <= 1)).toBe(true);
+    const state = (fitted.save().payload.state as { engine: { epochsTrained: number; bestEpoch: number; weights: unknown } }).engine;
+    expect(state.epochsTrained).toBe(figures.length);
+    // Best = first epoch within 1e-4 of the minimum; training stopped `patience` epochs after the last improvement.
+    expect(figures[state.bestEpoch - 1]).toBeCloseTo(Math.min(...figures), 3);
+    expect(state.epochsTrained).toBe(state.bestEpoch + 2);
+    // The kept generator is the one of the best epoch: training only up to that epoch gives the same weights.
+    const upTo = await ctgan.create({ ...params, epochs: state.bestEpoch }).fit(data, { seed: 1 });
+    expect((upTo.save().payload.state as { engine: { weights: unknown } }).engine.weights).toEqual(state.weights);
+  });
+
   it('an abort signal stops training with code aborted', async () => {
     const ctl = new AbortController();
     const run = ctgan.create({ ...small, epochs: 20 }).fit(await adultSubset(300), {

@@ -5,6 +5,7 @@ import { Adam } from '../neural/adam.js';
 import { CondVector } from '../neural/condVector.js';
 import { Critic, Generator, activate, activateBackward } from '../neural/ctganNet.js';
 import { DataTransformer, type TransformerState } from '../neural/dataTransformer.js';
+import { encodedTvDistance } from '../neural/fidelitySignal.js';
 import { NeuralEngine, workingTable } from '../neural/tabularEngine.js';
 import { packWeights, unpackWeights, type PackedWeights } from '../neural/weights.js';
 import { createRng, type Rng } from '../random.js';
@@ -41,6 +42,14 @@ export interface CtganParams {
   tau: number;
   /** WGAN-GP penalty weight. Default 10. */
   gpLambda: number;
+  /**
+   * Early stopping: after each epoch the generator draws a small sample, compared with held-out rows by
+   * `encodedTvDistance` (marginal and pair TV distance); training stops after this many epochs without
+   * improvement and keeps the best generator. 0 (default) turns it off and trains every epoch on all rows.
+   */
+  patience: number;
+  /** Share of rows held out for the validation signal when `patience` > 0. Default 0.1. */
+  validationFraction: number;
   /** Privacy: categories with fewer than k rows are merged, extremes clipped to the k-th value. Default 5. */
   k: number;
 }
@@ -60,6 +69,8 @@ export const CTGAN_DEFAULTS: Readonly<CtganParams> = Object.freeze({
   pac: 10,
   tau: 0.2,
   gpLambda: 10,
+  patience: 0,
+  validationFraction: 0.1,
   k: 5,
 });
 
@@ -74,6 +85,10 @@ interface CtganState {
   frequencies: number[][];
   /** Schema of the working table the network models (modelled columns only). */
   workingSchema: Schema;
+  /** Epochs actually trained (fewer than `epochs` after early stopping). */
+  epochsTrained?: number;
+  /** With early stopping, the epoch (1-based) whose generator was kept. */
+  bestEpoch?: number;
 }
 
 function validate(params: Partial<CtganParams>): CtganParams {
@@ -93,6 +108,9 @@ function validate(params: Partial<CtganParams>): CtganParams {
   int('discriminatorSteps', 1);
   int('pac', 1);
   int('k', 1);
+  int('patience', 0);
+  if (!(p.validationFraction > 0 && p.validationFraction < 0.5))
+    issues.push({ path: 'validationFraction', message: `invalid validationFraction: ${JSON.stringify(p.validationFraction)}. Use a number in (0, 0.5).` });
   for (const k of ['generatorLr', 'discriminatorLr', 'generatorDecay', 'discriminatorDecay', 'gpLambda'] as const) pos(k);
   if (!(p.tau > 0)) issues.push({ path: 'tau', message: `invalid tau: ${JSON.stringify(p.tau)}. Use a number > 0.` });
   if (!Array.isArray(p.generatorDims) || !p.generatorDims.every((d) => Number.isInteger(d) && d >= 1))
@@ -109,15 +127,24 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** Row-major [a | b] of n rows. */
-function concatRows(a: Float32Array, da: number, b: Float32Array, db: number, n: number): Float32Array {
-  const out = new Float32Array(n * (da + db));
+/** Writes rows of a (n × da) and b (n × db) side by side into out, starting at row `at` of out (width da + db). */
+function packRows(a: Float32Array, da: number, b: Float32Array, db: number, n: number, out: Float32Array, at = 0): void {
+  const w = da + db;
   for (let r = 0; r < n; r++) {
-    out.set(a.subarray(r * da, r * da + da), r * (da + db));
-    if (db) out.set(b.subarray(r * db, r * db + db), r * (da + db) + da);
+    out.set(a.subarray(r * da, r * da + da), (at + r) * w);
+    if (db) out.set(b.subarray(r * db, r * db + db), (at + r) * w + da);
   }
+}
+
+/** Rows `rows` of x (row-major, width dim) as a new array. */
+function gatherRows(x: Float32Array, dim: number, rows: Int32Array): Float32Array {
+  const out = new Float32Array(rows.length * dim);
+  for (let i = 0; i < rows.length; i++) out.set(x.subarray(rows[i] * dim, rows[i] * dim + dim), i * dim);
   return out;
 }
+
+/** Rows of the generator's sample compared with the held-out rows at each epoch (early stopping). */
+const VALIDATION_SAMPLE = 2000;
 
 class CtganSynthesizer implements Synthesizer<CtganParams> {
   readonly kind = KIND;
@@ -131,8 +158,16 @@ class CtganSynthesizer implements Synthesizer<CtganParams> {
     const work = workingTable(data, models);
     const rng = createRng(seed, KIND);
     const tf = DataTransformer.fit(work, rng.split('transformer'));
-    const n = work.numRows, D = tf.dim;
-    const x = tf.transform(work, rng.split('encode'));
+    const D = tf.dim;
+    const all = tf.transform(work, rng.split('encode'));
+    let x = all, n = work.numRows, xValid: Float32Array | null = null, nValid = 0;
+    if (p.patience > 0) {
+      const perm = rng.split('holdout').permutation(n);
+      nValid = Math.max(1, Math.round(n * p.validationFraction));
+      xValid = gatherRows(all, D, perm.slice(n - nValid));
+      x = gatherRows(all, D, perm.slice(0, n - nValid));
+      n -= nValid;
+    }
     const cv = new CondVector(x, n, D, tf.spans);
     const C = cv.dim, E = p.embeddingDim;
     const B = Math.max(p.pac, Math.min(p.batchSize, Math.floor(n / p.pac) * p.pac));
@@ -142,30 +177,33 @@ class CtganSynthesizer implements Synthesizer<CtganParams> {
     const optG = new Adam(gen.params, { lr: p.generatorLr, beta1: 0.5, beta2: 0.9, weightDecay: p.generatorDecay });
     const optD = new Adam(critic.params, { lr: p.discriminatorLr, beta1: 0.5, beta2: 0.9, weightDecay: p.discriminatorDecay });
     const steps = Math.max(1, Math.floor(n / B));
+    const R = D + C, W = p.pac * R;
+    // Every buffer of the training step is allocated once here and reused by every batch.
     const spanOf = new Int32Array(B), catOf = new Int32Array(B), rowOf = new Int32Array(B);
+    const cond = new Float32Array(B * C), z = new Float32Array(B * E), genIn = new Float32Array(B * (E + C));
+    const act = new Float32Array(B * D), dAct = new Float32Array(B * D), dRaw = new Float32Array(B * D);
+    const both = new Float32Array(2 * B * R); // m packs of real rows, then m packs of generated rows
+    const inter = new Float32Array(m * W), fakeIn = new Float32Array(B * R);
+    const dBoth = new Float32Array(2 * m).fill(-1 / m, 0, m).fill(1 / m, m), dG = new Float32Array(m).fill(-1 / m);
 
-    const drawCond = (r: Rng): Float32Array => {
-      const c = new Float32Array(B * C);
-      for (let i = 0; i < B; i++) {
-        if (C === 0) {
-          spanOf[i] = -1;
-          rowOf[i] = r.int(n);
-          continue;
-        }
-        const d = cv.draw(r);
-        spanOf[i] = d.span;
-        catOf[i] = d.category;
-        rowOf[i] = d.row;
-        c[i * C + cv.offsets[d.span] + d.category] = 1;
+    /** Training-by-sampling conditions for one batch into cond / spanOf / catOf / rowOf. */
+    const drawCond = (r: Rng): void => {
+      if (C === 0) {
+        for (let i = 0; i < B; i++) rowOf[i] = r.int(n);
+        return;
       }
-      return c;
+      cond.fill(0);
+      cv.drawInto(r, B, spanOf, catOf, rowOf);
+      for (let i = 0; i < B; i++) cond[i * C + cv.offsets[spanOf[i]] + catOf[i]] = 1;
     };
-    const noise = (r: Rng): Float32Array => {
-      const z = new Float32Array(B * E);
+    /** Generator input [noise | cond] for the current cond. */
+    const generatorInput = (r: Rng): Float32Array => {
       r.fillNormal(z);
-      return z;
+      packRows(z, E, cond, C, B, genIn);
+      return genIn;
     };
-    const fill = (v: number) => new Float32Array(m).fill(v);
+    const frequencies = cv.freq.map((f) => Array.from(f));
+    let best = Infinity, bestWeights: Float32Array[] | null = null, sinceBest = 0, bestEpoch = 0, epochsTrained = 0;
 
     for (let epoch = 0; epoch < p.epochs; epoch++) {
       let lossD = 0, lossG = 0;
@@ -174,72 +212,107 @@ class CtganSynthesizer implements Synthesizer<CtganParams> {
         const r = rng.split(`step:${epoch}:${step}`);
         for (let k = 0; k < p.discriminatorSteps; k++) {
           const rd = r.split(`d${k}`);
-          const c1 = drawCond(rd);
+          drawCond(rd);
           const perm = rd.permutation(B);
-          const real = new Float32Array(B * (D + C));
           for (let i = 0; i < B; i++) {
             const j = perm[i];
-            real.set(x.subarray(rowOf[j] * D, rowOf[j] * D + D), i * (D + C));
-            if (C) real.set(c1.subarray(j * C, j * C + C), i * (D + C) + D);
+            both.set(x.subarray(rowOf[j] * D, rowOf[j] * D + D), i * R);
+            if (C) both.set(cond.subarray(j * C, j * C + C), i * R + D);
           }
-          const raw = gen.forward(concatRows(noise(rd), E, c1, C, B), B);
-          const fake = concatRows(activate(raw, B, D, tf.spans, p.tau, rd), D, c1, C, B);
+          const raw = gen.forward(generatorInput(rd), B);
+          packRows(activate(raw, B, D, tf.spans, p.tau, rd, act), D, cond, C, B, both, B);
+          // Real and generated packs go through the critic together: one pass, scores −1/m and +1/m.
           optD.zeroGrad();
-          const yReal = critic.forward(real, m, rd.split('real'));
-          critic.backward(fill(-1 / m), m);
-          const yFake = critic.forward(fake, m, rd.split('fake'));
-          critic.backward(fill(1 / m), m);
-          const W = p.pac * (D + C);
-          const inter = new Float32Array(m * W);
+          const y = critic.forward(both, 2 * m, rd.split('critic'));
+          let s = 0;
+          for (let q = 0; q < m; q++) s += y[m + q] - y[q];
+          critic.backward(dBoth, 2 * m, { input: false });
           for (let q = 0; q < m; q++) {
-            const a = rd.next();
-            for (let j = q * W; j < q * W + W; j++) inter[j] = a * real[j] + (1 - a) * fake[j];
+            const a = rd.next(), real = q * W, fake = (m + q) * W;
+            for (let j = 0; j < W; j++) inter[q * W + j] = a * both[real + j] + (1 - a) * both[fake + j];
           }
           const gp = critic.gradientPenalty(inter, m, p.gpLambda, rd.split('gp'));
           optD.step();
-          let s = 0;
-          for (let q = 0; q < m; q++) s += yFake[q] - yReal[q];
           lossD += s / m + gp;
         }
         const rg = r.split('g');
-        const c1 = drawCond(rg);
-        const raw = gen.forward(concatRows(noise(rg), E, c1, C, B), B);
-        const act = activate(raw, B, D, tf.spans, p.tau, rg);
-        const y = critic.forward(concatRows(act, D, c1, C, B), m, rg.split('critic'));
+        drawCond(rg);
+        const raw = gen.forward(generatorInput(rg), B);
+        activate(raw, B, D, tf.spans, p.tau, rg, act);
+        packRows(act, D, cond, C, B, fakeIn);
+        const y = critic.forward(fakeIn, m, rg.split('critic'));
+        let s = 0;
+        for (let q = 0; q < m; q++) s -= y[q];
         optG.zeroGrad();
-        const dx = critic.backward(fill(-1 / m), m);
-        const dAct = new Float32Array(B * D);
-        for (let i = 0; i < B; i++) dAct.set(dx.subarray(i * (D + C), i * (D + C) + D), i * D);
-        const dRaw = new Float32Array(B * D);
+        const dx = critic.backward(dG, m, { weights: false })!;
+        for (let i = 0; i < B; i++) dAct.set(dx.subarray(i * R, i * R + D), i * D);
+        dRaw.fill(0);
         activateBackward(dAct, act, B, D, tf.spans, p.tau, dRaw);
         let ce = 0;
         for (let i = 0; i < B && C; i++) {
-          const s = cv.spans[spanOf[i]], o = i * D + s.start;
+          const sp = cv.spans[spanOf[i]], o = i * D + sp.start;
           let max = -Infinity;
-          for (let k = 0; k < s.size; k++) if (raw[o + k] > max) max = raw[o + k];
+          for (let k = 0; k < sp.size; k++) if (raw[o + k] > max) max = raw[o + k];
           let sum = 0;
-          for (let k = 0; k < s.size; k++) sum += Math.exp(raw[o + k] - max);
+          for (let k = 0; k < sp.size; k++) sum += Math.exp(raw[o + k] - max);
           ce += Math.log(sum) + max - raw[o + catOf[i]];
-          for (let k = 0; k < s.size; k++) dRaw[o + k] += (Math.exp(raw[o + k] - max) / sum - (k === catOf[i] ? 1 : 0)) / B;
+          for (let k = 0; k < sp.size; k++) dRaw[o + k] += (Math.exp(raw[o + k] - max) / sum - (k === catOf[i] ? 1 : 0)) / B;
         }
         gen.backward(dRaw, B);
         optG.step();
-        let s = 0;
-        for (let q = 0; q < m; q++) s -= y[q];
         lossG += s / m + ce / B;
+      }
+      epochsTrained = epoch + 1;
+      const figures: Record<string, number> = { generator: lossG / steps, critic: lossD / (steps * p.discriminatorSteps) };
+      let stop = false;
+      if (xValid) {
+        const ns = Math.min(VALIDATION_SAMPLE, nValid);
+        const fake = encodedSample(gen, p, tf, C, frequencies, cv.offsets, ns, rng.split(`valid:${epoch}`));
+        figures.validation = encodedTvDistance(fake, ns, xValid, nValid, D, tf.spans);
+        if (figures.validation < best - 1e-4) {
+          best = figures.validation;
+          bestWeights = gen.params.map((q) => q.data.slice());
+          bestEpoch = epoch + 1;
+          sinceBest = 0;
+        } else if (++sinceBest >= p.patience) stop = true;
       }
       opts.onProgress?.({
         stage: 'epoch',
         done: epoch + 1,
         total: p.epochs,
-        message: `epoch ${epoch + 1}/${p.epochs} · generator ${(lossG / steps).toFixed(3)} · critic ${(lossD / (steps * p.discriminatorSteps)).toFixed(3)}`,
-        figures: { generator: lossG / steps, critic: lossD / (steps * p.discriminatorSteps) },
+        message: `epoch ${epoch + 1}/${p.epochs} · generator ${figures.generator.toFixed(3)} · critic ${figures.critic.toFixed(3)}${figures.validation !== undefined ? ` · validation TV ${figures.validation.toFixed(4)}` : ''}`,
+        figures,
       });
+      if (stop) break;
       await yieldToEventLoop();
     }
-    const sampler = new CtganSampler(p, work.schema, tf, gen, cv.freq.map((f) => Array.from(f)));
+    if (bestWeights) gen.params.forEach((q, i) => q.data.set(bestWeights![i]));
+    const sampler = new CtganSampler(p, work.schema, tf, gen, frequencies, { epochsTrained, ...(bestWeights ? { bestEpoch } : {}) });
     return new FittedTabular(KIND, KIND_VERSION, p, data.schema, models, sampler.engine(models), { rows: n, columns: data.numColumns, seed });
   }
+}
+
+/**
+ * `count` encoded rows from the generator with unconditional conditional vectors (a discrete column uniformly, its
+ * category by training frequency), as the sampler draws them: the early-stopping signal compares these with
+ * held-out rows.
+ */
+function encodedSample(gen: Generator, p: CtganParams, tf: DataTransformer, C: number, frequencies: number[][], offsets: number[], count: number, rng: Rng): Float32Array {
+  const D = tf.dim, E = p.embeddingDim, B = p.batchSize;
+  const out = new Float32Array(count * D), z = new Float32Array(B * E), c = new Float32Array(B * C), input = new Float32Array(B * (E + C));
+  for (let at = 0, chunk = 0; at < count; at += B, chunk++) {
+    const r = rng.split(chunk);
+    r.fillNormal(z);
+    c.fill(0);
+    if (C) for (let i = 0; i < B; i++) {
+      const s = r.int(frequencies.length);
+      c[i * C + offsets[s] + r.weighted(frequencies[s])] = 1;
+    }
+    packRows(z, E, c, C, B, input);
+    const act = activate(gen.forward(input, B), B, D, tf.spans, p.tau, r.split('gumbel'));
+    out.set(act.subarray(0, Math.min(B, count - at) * D), at * D);
+  }
+  return out;
 }
 
 /** Draws working-table rows from a trained generator. */
@@ -253,6 +326,7 @@ class CtganSampler {
     private readonly tf: DataTransformer,
     private readonly gen: Generator,
     private readonly frequencies: number[][],
+    private readonly trained: { epochsTrained?: number; bestEpoch?: number } = {},
   ) {
     let at = 0;
     this.discrete = tf.spans
@@ -307,7 +381,7 @@ class CtganSampler {
 
   engine(models: ColumnModel[]): NeuralEngine {
     const state = (): JsonValue =>
-      ({ transformer: this.tf.state(), weights: packWeights(this.gen.params), frequencies: this.frequencies, workingSchema: this.schema }) as unknown as JsonValue;
+      ({ transformer: this.tf.state(), weights: packWeights(this.gen.params), frequencies: this.frequencies, workingSchema: this.schema, ...this.trained }) as unknown as JsonValue;
     return new NeuralEngine(models, (n, rng, equals) => this.draw(n, rng, equals), state);
   }
 }
@@ -342,7 +416,7 @@ export const ctgan: SynthesizerKind<CtganParams> = {
     const condDim = tf.spans.filter((s) => s.discrete).reduce((s, q) => s + q.size, 0);
     const gen = new Generator(p.embeddingDim + condDim, p.generatorDims, tf.dim, createRng(0));
     unpackWeights(state.weights, gen.params);
-    const sampler = new CtganSampler(p, state.workingSchema, tf, gen, state.frequencies);
+    const sampler = new CtganSampler(p, state.workingSchema, tf, gen, state.frequencies, { ...(state.epochsTrained !== undefined ? { epochsTrained: state.epochsTrained } : {}), ...(state.bestEpoch !== undefined ? { bestEpoch: state.bestEpoch } : {}) });
     return new FittedTabular(KIND, KIND_VERSION, p, a.payload.schema, models, sampler.engine(models), a.payload.training);
   },
 };
