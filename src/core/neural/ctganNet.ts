@@ -89,9 +89,11 @@ export class Generator {
  */
 export function activate(raw: Float32Array, n: number, dim: number, spans: readonly Span[], tau: number, rng: Rng, out?: Float32Array): Float32Array {
   const y = out ? out.subarray(0, n * dim) : new Float32Array(n * dim);
+  const invTau = 1 / tau;
   for (let r = 0; r < n; r++) {
     const o = r * dim;
-    for (const s of spans) {
+    for (let si = 0; si < spans.length; si++) {
+      const s = spans[si];
       const a = o + s.start;
       if (s.activation === 'tanh') {
         y[a] = Math.tanh(raw[a]);
@@ -99,9 +101,9 @@ export function activate(raw: Float32Array, n: number, dim: number, spans: reado
       }
       let max = -Infinity;
       for (let k = 0; k < s.size; k++) {
-        let u = rng.next();
-        if (u < 1e-20) u = 1e-20;
-        const v = (raw[a + k] - Math.log(-Math.log(u))) / tau;
+        // Gumbel noise −log(−log u) with u = (x + ½)/2³² strictly inside (0, 1): one 32-bit draw per slot.
+        const u = (rng.nextUint32() + 0.5) * 2.3283064365386963e-10;
+        const v = (raw[a + k] - Math.log(-Math.log(u))) * invTau;
         y[a + k] = v;
         if (v > max) max = v;
       }
@@ -162,13 +164,15 @@ export class Critic {
   forward(x: Float32Array, m: number, rng: Rng): Float32Array {
     let h = x;
     const keep = 1 - this.dropout, scale = 1 / keep, slope = this.slope;
+    // One 32-bit draw per unit: kept when below keep · 2³² (exact for keep = 0.5).
+    const threshold = keep * 4294967296;
     for (let i = 0; i < this.layers.length - 1; i++) {
       const pre = this.layers[i].forward(h, m);
       const len = pre.length;
       if (!this.factors[i] || this.factors[i].length < len) this.factors[i] = new Float32Array(len);
       const f = this.factors[i];
       for (let k = 0; k < len; k++) {
-        const drop = rng.next() < keep ? scale : 0;
+        const drop = rng.nextUint32() < threshold ? scale : 0;
         const fk = (f[k] = pre[k] > 0 ? drop : drop * slope);
         pre[k] *= fk;
       }
