@@ -25,7 +25,7 @@ export interface ArfParams {
   maxIterations: number;
   /** Stop when the forest's out-of-bag accuracy (real vs synthetic) is ≤ 0.5 + delta. Default 0. */
   delta: number;
-  /** Stop early when a round does not lower the out-of-bag accuracy (the last forest is kept). Default true. */
+  /** Stop early when a round does not lower the out-of-bag accuracy. Either way the forest with the lowest accuracy is kept. Default true. */
   earlyStop: boolean;
   /** Fewest rows (real + synthetic, bootstrap repeats counted) per leaf while growing the adversarial trees. Default 5. */
   growLeaf: number;
@@ -115,9 +115,11 @@ export function fitArfTrees(xb: BinnedMatrix, y: Int32Array, spec: ArfTreeSpec, 
 }
 
 /**
- * The leaves of a tree's density: nodes reached by real rows where descending further would leave a child
- * with 1 ≤ real rows < minLeaf (children with no real row carry no mass and are skipped). Returns, per real
- * row, its density leaf as a compact index, and the number of leaves.
+ * The leaves of a tree's density, each holding ≥ minLeaf real rows. Bottom-up: a tree leaf with ≥ minLeaf real
+ * rows is a density leaf; smaller ones stay pending and pool upwards — at the first ancestor where the pending
+ * rows of its subtree reach minLeaf, they become one density leaf (a union of neighbouring tree leaves under that
+ * ancestor, not necessarily a box; the density never needs the bounds). Rows still pending at the root join the
+ * last density leaf. Returns, per real row, its density leaf (compact index) and the number of leaves.
  */
 function densityLeaves(tree: Tree, realBins: BinnedMatrix, minLeaf: number): { leafOf: Int32Array; numLeaves: number } {
   const n = realBins.numRows;
@@ -125,30 +127,37 @@ function densityLeaves(tree: Tree, realBins: BinnedMatrix, minLeaf: number): { l
   const leaves = applyTree(tree, realBins);
   const real = new Float64Array(nn);
   for (let i = 0; i < n; i++) real[leaves[i]]++;
-  // Children always come after their parent in the node arrays: accumulate counts upwards in reverse order.
-  for (let node = nn - 1; node >= 0; node--)
-    if (tree.feature[node] >= 0) real[node] = real[tree.left[node]] + real[tree.right[node]];
-  const feature = Int32Array.from(tree.feature);
-  const stack = [0];
-  while (stack.length) {
-    const node = stack.pop()!;
-    if (feature[node] < 0) continue;
-    const l = real[tree.left[node]], r = real[tree.right[node]];
-    if ((l > 0 && l < minLeaf) || (r > 0 && r < minLeaf)) feature[node] = -1;
-    else {
-      stack.push(tree.left[node]);
-      stack.push(tree.right[node]);
-    }
-  }
-  const pruned = applyTree({ ...tree, feature }, realBins);
-  const index = new Int32Array(nn).fill(-1);
+  const leafId = new Int32Array(nn).fill(-1);
+  const pending: (number[] | null)[] = new Array(nn).fill(null);
+  const pendingRows = new Float64Array(nn);
   let numLeaves = 0;
-  const leafOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const node = pruned[i];
-    if (index[node] < 0) index[node] = numLeaves++;
-    leafOf[i] = index[node];
+  // Children always come after their parent in the node arrays: reverse index order visits children first.
+  for (let node = nn - 1; node >= 0; node--) {
+    let list: number[];
+    if (tree.feature[node] < 0) {
+      if (real[node] === 0) continue;
+      if (real[node] >= minLeaf) {
+        leafId[node] = numLeaves++;
+        continue;
+      }
+      list = [node];
+      pendingRows[node] = real[node];
+    } else {
+      const l = tree.left[node], r = tree.right[node];
+      list = (pending[l] ?? []).concat(pending[r] ?? []);
+      pendingRows[node] = pendingRows[l] + pendingRows[r];
+      pending[l] = pending[r] = null;
+      if (!list.length) continue;
+    }
+    if (pendingRows[node] >= minLeaf || (node === 0 && numLeaves === 0)) {
+      const id = numLeaves++;
+      for (const leaf of list) leafId[leaf] = id;
+      pendingRows[node] = 0;
+    } else if (node === 0) for (const leaf of list) leafId[leaf] = numLeaves - 1;
+    else pending[node] = list;
   }
+  const leafOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) leafOf[i] = leafId[leaves[i]];
   return { leafOf, numLeaves };
 }
 
@@ -568,9 +577,10 @@ export const arf: SynthesizerKind<ArfParams> = {
             const chunks = opts.parallel
               ? await opts.parallel<ArfTreeChunk>('synth/arf', 'fitArfTrees', calls)
               : calls.map((c) => fitArfTrees(xb, y, spec, c[3] as number, c[4] as number));
-            trees = chunks.flatMap((c) => c.trees);
             const accuracy = oobAccuracy(chunks, y);
             opts.onProgress?.({ stage: 'fit', done: round + 1, total: p.maxIterations + 1, message: `round ${round + 1}: out-of-bag accuracy ${accuracy.toFixed(3)}`, figures: { accuracy } });
+            // The forest kept is the one its successor found hardest to beat (lowest out-of-bag accuracy so far).
+            if (accuracy < previous || !trees.length) trees = chunks.flatMap((c) => c.trees);
             if (accuracy <= 0.5 + p.delta || round >= p.maxIterations || (p.earlyStop && accuracy >= previous)) break;
             previous = accuracy;
             synth = drawFromForest(trees, real, p.minLeaf, n, rng.split(`round-${round}`));
