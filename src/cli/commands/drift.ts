@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { alignToReference } from '../../core/drift/align.js';
 import { evaluatePolicy, parsePolicy, type Policy } from '../../core/drift/policy.js';
 import type { Calibration } from '../../core/drift/performance.js';
 import { buildDriftReport, DRIFT_REPORT_VERSION } from '../../core/drift/report.js';
@@ -10,11 +9,9 @@ import { getDriftTest } from '../../core/drift/registry.js';
 import { baselineFromJson, parseWindow } from '../../core/drift/windows.js';
 import { makeArtifact } from '../../core/artifact.js';
 import { SynthopsError } from '../../core/errors.js';
-import { profileTable } from '../../core/profile/profile.js';
 import { renderDriftHtml } from '../../core/render/drift-html.js';
 import { renderDriftText } from '../../core/render/drift-text.js';
 import { writeFileAtomic } from '../../node/io/atomic.js';
-import { readTable } from '../../node/io/read.js';
 import { nodeDocument } from '../../node/render/document.js';
 import { EXIT } from '../exit.js';
 import type { CliIO } from '../context.js';
@@ -103,7 +100,10 @@ export const registerDrift: RegisterCommand = (program: Command, io: CliIO, setS
       const policy = o.policy ? await loadPolicy(o.policy, io) : undefined;
       if (isProfilePath(curPath) && (o.window || o.proba)) throw new SynthopsError('invalid_argument', 'invalid current: windows and --proba need the current rows, not a profile.', { file: curPath });
 
-      const ref = await loadInput(refPath, io, io.signal);
+      // Windows and performance estimates need every row; otherwise both files are streamed chunk by chunk into
+      // profiles, keeping only a uniform row sample of each side for the multivariate tests.
+      const keepRows = Boolean(o.window || o.proba);
+      const ref = await loadInput(refPath, io, io.signal, { keepRows });
       let currentTable;
       let currentProfile;
       if (isProfilePath(curPath)) {
@@ -111,8 +111,9 @@ export const registerDrift: RegisterCommand = (program: Command, io: CliIO, setS
         currentProfile = c.profile;
         currentTable = undefined;
       } else {
-        currentTable = alignToReference(await readTable(resolve(io.cwd, curPath), { signal: io.signal }), ref.profile);
-        currentProfile = profileTable(currentTable);
+        const c = await loadInput(curPath, io, io.signal, { keepRows, align: ref.profile });
+        currentTable = c.table;
+        currentProfile = c.profile;
       }
       // --target may be absent from the current data when probabilities are given: labels have not arrived yet.
       for (const [flag, col] of [['--time-column', o.timeColumn], ['--target', o.proba ? undefined : o.target], ['--prediction', o.prediction]] as const)

@@ -6,9 +6,11 @@ import type { JsonValue } from '../../core/json.js';
 import { fitCalibration, scoreRows } from '../../core/drift/performance.js';
 import { learnWindowBaseline, parseWindow } from '../../core/drift/windows.js';
 import { mergeProfiles, profileFromArtifact, profileTable, profileToArtifact, type DataProfile } from '../../core/profile/profile.js';
+import { alignToReference } from '../../core/drift/align.js';
+import { RowReservoir } from '../../core/table/row-reservoir.js';
 import type { Table } from '../../core/table/table.js';
 import { writeFileAtomic } from '../../node/io/atomic.js';
-import { readTable } from '../../node/io/read.js';
+import { readTable, readTableChunks } from '../../node/io/read.js';
 import type { CliIO } from '../context.js';
 import type { RegisterCommand } from './index.js';
 
@@ -17,17 +19,38 @@ export function isProfilePath(p: string): boolean {
   return /\.json$/i.test(p) && !/\.jsonl$/i.test(p);
 }
 
-/** A reference or current input: a profile always, the table too when it was read from data. */
+/**
+ * A reference or current input: a profile always; for a data file also rows: all of them with `keepRows`, else
+ * a uniform sample (`sampled`) kept while the file was streamed.
+ */
 export interface LoadedInput {
   name: string;
   profile: DataProfile;
   table?: Table;
+  /** `table` is a uniform random sample of the rows (the file was streamed), not every row. */
+  sampled?: boolean;
   windows?: JsonValue;
   calibration?: JsonValue;
 }
 
-/** Reads a data file (profiled) or a profile artifact. Errors name the file. */
-export async function loadInput(path: string, io: CliIO, signal?: AbortSignal): Promise<LoadedInput> {
+/** Options for `loadInput`. */
+export interface LoadInputOptions {
+  /** Keep every row (window thresholds, calibration and performance need them). Default false: stream. */
+  keepRows?: boolean;
+  /** Re-type columns like this reference profile (see `alignToReference`). Default: as inferred. */
+  align?: DataProfile;
+  /** Rows in the sample kept while streaming (for multivariate drift). Default 20,000. */
+  sampleRows?: number;
+  /** Rows per streamed chunk (see `readTableChunks`). Default 200,000. */
+  rowsPerChunk?: number;
+}
+
+/**
+ * Reads a data file or a profile artifact. A data file is streamed chunk by chunk (`readTableChunks`): each chunk
+ * is profiled and merged into the profile, then dropped, so memory holds one chunk plus a row sample, whatever
+ * the file's size; with `keepRows` the whole table is read instead. Errors name the file.
+ */
+export async function loadInput(path: string, io: CliIO, signal?: AbortSignal, opts: LoadInputOptions = {}): Promise<LoadedInput> {
   const full = resolve(io.cwd, path);
   if (isProfilePath(path)) {
     let text: string;
@@ -45,8 +68,20 @@ export async function loadInput(path: string, io: CliIO, signal?: AbortSignal): 
     const p = profileFromArtifact(json, path);
     return { name: path, profile: p.profile, windows: p.windows, calibration: p.calibration };
   }
-  const table = await readTable(full, { signal });
-  return { name: path, profile: profileTable(table), table };
+  if (opts.keepRows) {
+    const read = await readTable(full, { signal });
+    const table = opts.align ? alignToReference(read, opts.align) : read;
+    return { name: path, profile: profileTable(table), table };
+  }
+  let profile: DataProfile | undefined;
+  const sample = new RowReservoir({ size: opts.sampleRows ?? 20_000, seed: 0 });
+  for await (const chunk of readTableChunks(full, { signal, rowsPerChunk: opts.rowsPerChunk })) {
+    const t = opts.align ? alignToReference(chunk, opts.align) : chunk;
+    const p = profileTable(t);
+    profile = profile ? mergeProfiles(profile, p) : p;
+    sample.add(t);
+  }
+  return { name: path, profile: profile!, table: sample.table ?? undefined, sampled: sample.rows > sample.size };
 }
 
 function list(v: string): string[] {
@@ -76,7 +111,8 @@ export const registerProfile: RegisterCommand = (program: Command, io: CliIO) =>
       let calibration: JsonValue | undefined;
       const tables: Table[] = [];
       for (const path of inputs) {
-        const inp = await loadInput(path, io, io.signal);
+        // Window thresholds and calibration need every row; a plain profile streams the file.
+        const inp = await loadInput(path, io, io.signal, { keepRows: Boolean(o.timeColumn || o.proba) });
         try {
           merged = merged ? mergeProfiles(merged, inp.profile) : inp.profile;
         } catch (e) {

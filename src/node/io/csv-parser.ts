@@ -11,6 +11,13 @@ export interface CsvParserOptions {
   file?: string;
   /** Row separator: `\n` (LF or CRLF; the default) or `\r` (old Mac files). */
   newline?: '\n' | '\r';
+  /**
+   * Chunked reading: after this many data rows in one builder, `full` is called with it and the rows go on into a
+   * new builder with the same columns (from `start`). Default: one builder for the whole text.
+   */
+  rowsPerBuilder?: number;
+  /** Receives each builder that reached `rowsPerBuilder` rows. */
+  full?: (builder: TableBuilder) => void;
 }
 
 const QUOTE = 34, LF = 10, CR = 13;
@@ -44,6 +51,9 @@ export class CsvParser {
   private width = 0;
   /** Data rows pushed so far. */
   private row = 0;
+  /** Data rows in the current builder. */
+  private inBuilder = 0;
+  private names: string[] = [];
   private readonly fields: string[] = [];
 
   constructor(opts: CsvParserOptions) {
@@ -77,14 +87,13 @@ export class CsvParser {
     return this.builder;
   }
 
-  /**
-   * Hands the builder over and starts a new one with the same columns from `next` (for chunked reading): the
-   * rows parsed so far stay in the returned builder.
-   */
-  swap(next: TableBuilder): TableBuilder | null {
-    const b = this.builder;
-    if (b) this.builder = next;
-    return b;
+  private rowDone(): void {
+    this.row++;
+    if (++this.inBuilder === this.opts.rowsPerBuilder) {
+      this.opts.full?.(this.builder!);
+      this.builder = this.opts.start(this.names);
+      this.inBuilder = 0;
+    }
   }
 
   private parse(text: string, final: boolean): void {
@@ -123,6 +132,7 @@ export class CsvParser {
   }
 
   private header(names: string[]): void {
+    this.names = names;
     this.builder = this.opts.start(names);
     this.width = names.length;
   }
@@ -139,7 +149,7 @@ export class CsvParser {
     }
     if (j !== w - 1) throw this.raggedError(j + 1);
     cols[j].pushField(text, s, e);
-    this.row++;
+    this.rowDone();
   }
 
   /** Parses one row that holds a quote, from p. Returns the index after its end, or -1 when the text ends first. */
@@ -215,7 +225,7 @@ export class CsvParser {
       if (f.length !== this.width) throw this.raggedError(f.length);
       const cols = this.builder.columns;
       for (let j = 0; j < f.length; j++) cols[j].push(f[j]);
-      this.row++;
+      this.rowDone();
     }
     return Math.min(i, L);
   }

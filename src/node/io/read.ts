@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { SynthopsError, throwIfAborted } from '../../core/errors.js';
+import { SynthopsError, ValidationError, throwIfAborted } from '../../core/errors.js';
 import { TableBuilder } from '../../core/table/infer-builder.js';
 import type { Schema } from '../../core/table/schema.js';
 import type { Table } from '../../core/table/table.js';
-import { CsvParser } from './csv-parser.js';
+import { CsvParser, type CsvParserOptions } from './csv-parser.js';
 import { formatOf, type TableFormat } from './format.js';
 import { readJsonLines } from './jsonl.js';
 import { readParquet } from './parquet.js';
@@ -49,6 +49,67 @@ export async function readTable(path: string, opts: ReadOptions = {}): Promise<T
   if (builder.numRows === 0) throw new SynthopsError('invalid_input', 'invalid file: it has a header but no data rows.', { file: shown });
   throwIfAborted(opts.signal);
   return builder.finish({ schema: opts.schema, file: shown });
+}
+
+/** Options for `readTableChunks`. */
+export interface ChunkReadOptions extends ReadOptions {
+  /** Rows per chunk (the last one may be shorter). Default 200,000. */
+  rowsPerChunk?: number;
+}
+
+/**
+ * Reads a table file as a sequence of Tables of about `rowsPerChunk` rows each, so a file larger than memory can
+ * be summarised (e.g. profiled) chunk by chunk: memory holds one chunk, never the whole file. Every chunk has
+ * the same schema: the one given, else the one inferred from the first chunk (so choose chunks large enough for
+ * inference to see the data's forms). A later value that does not fit that schema is an error naming the file,
+ * the row (counted over the whole file) and the column, with a hint to pass a schema.
+ * CSV/TSV are streamed; JSON lines and Parquet are read whole and come as one chunk.
+ *
+ * @example
+ * for await (const chunk of readTableChunks('big.csv')) profile = merge(profile, profileTable(chunk));
+ */
+export async function* readTableChunks(path: string, opts: ChunkReadOptions = {}): AsyncGenerator<Table> {
+  const shown = opts.displayPath ?? path;
+  const size = await statFile(path, shown);
+  const format = formatOf(shown, opts.format);
+  if (format === 'parquet' || format === 'jsonl') {
+    yield await readTable(path, opts);
+    return;
+  }
+  await sniffFile(path, shown, size, format);
+  const per = Math.max(1, opts.rowsPerChunk ?? 200_000);
+  let schema = opts.schema;
+  let offset = 0;
+  const finish = (b: TableBuilder): Table => {
+    let t: Table;
+    try {
+      t = b.finish({ schema, file: shown });
+    } catch (e) {
+      if (!(e instanceof ValidationError) || schema === opts.schema) throw e;
+      const issues = e.issues.map((i) => ({
+        ...i,
+        ...(i.row !== undefined ? { row: i.row + offset } : {}),
+        message: `${i.message} (The column's type was inferred from the first ${offset} rows; pass a schema to set it.)`,
+      }));
+      throw new ValidationError(issues);
+    }
+    if (!schema || schema === opts.schema) schema = t.schema;
+    offset += t.numRows;
+    return t;
+  };
+  const full: TableBuilder[] = [];
+  const { parser, text } = await delimitedParser(path, shown, format === 'tsv' ? '\t' : opts.delimiter, { rowsPerBuilder: per, full: (b) => full.push(b) });
+  for (;;) {
+    while (full.length) yield finish(full.shift()!);
+    const next = await text.next();
+    if (next.done) break;
+    throwIfAborted(opts.signal);
+    parser.write(next.value);
+  }
+  const last = parser.end();
+  while (full.length) yield finish(full.shift()!);
+  if (last.numRows === 0 && offset === 0) throw new SynthopsError('invalid_input', 'invalid file: it has a header but no data rows.', { file: shown });
+  if (last.numRows > 0) yield finish(last);
 }
 
 /** The file's size; errors for a missing path, a directory or an unreadable file. */
@@ -170,7 +231,13 @@ export function checkHeader(names: readonly string[], file: string): void {
   });
 }
 
-async function readDelimited(path: string, shown: string, delimiter: string | undefined, signal?: AbortSignal): Promise<TableBuilder> {
+/** A CSV parser fed with the file's first chunk (delimiter and line ends detected from it), and the rest of the text. */
+async function delimitedParser(
+  path: string,
+  shown: string,
+  delimiter: string | undefined,
+  chunking: Pick<CsvParserOptions, 'rowsPerBuilder' | 'full'> = {},
+): Promise<{ parser: CsvParser; text: AsyncGenerator<string> }> {
   const text = decodedText(path, shown, 1 << 20);
   const first = await text.next();
   if (first.done || first.value.trim() === '') throw new SynthopsError('invalid_input', 'invalid file: it is empty.', { file: shown });
@@ -179,12 +246,18 @@ async function readDelimited(path: string, shown: string, delimiter: string | un
     delimiter: delimiter ?? detectDelimiter(head.slice(0, 65536)),
     newline: !head.includes('\n') && head.includes('\r') ? '\r' : '\n',
     file: shown,
+    ...chunking,
     start: (names) => {
       checkHeader(names, shown);
       return new TableBuilder(names);
     },
   });
   parser.write(head);
+  return { parser, text };
+}
+
+async function readDelimited(path: string, shown: string, delimiter: string | undefined, signal?: AbortSignal): Promise<TableBuilder> {
+  const { parser, text } = await delimitedParser(path, shown, delimiter);
   for await (const chunk of text) {
     throwIfAborted(signal);
     parser.write(chunk);
