@@ -51,8 +51,9 @@ export class Generator {
       if (!this.nexts[i] || this.nexts[i].length < len) this.nexts[i] = new Float32Array(len);
       const next = this.nexts[i].subarray(0, len);
       for (let r = 0; r < n; r++) {
-        next.set(a.subarray(r * h, r * h + h), r * (h + d));
-        next.set(x.subarray(r * d, r * d + d), r * (h + d) + h);
+        const o = r * (h + d);
+        for (let k = 0; k < h; k++) next[o + k] = a[r * h + k];
+        for (let k = 0; k < d; k++) next[o + h + k] = x[r * d + k];
       }
       this.acts[i] = a; // the batch norm's output buffer, untouched until the next forward
       this.widths[i] = d;
@@ -71,8 +72,9 @@ export class Generator {
       if (!this.dXs[i] || this.dXs[i].length < n * d) this.dXs[i] = new Float32Array(n * d);
       const dA = this.dAs[i].subarray(0, n * h), dX = this.dXs[i].subarray(0, n * d);
       for (let r = 0; r < n; r++) {
-        dA.set(g.subarray(r * (h + d), r * (h + d) + h), r * h);
-        dX.set(g.subarray(r * (h + d) + h, (r + 1) * (h + d)), r * d);
+        const o = r * (h + d);
+        for (let k = 0; k < h; k++) dA[r * h + k] = g[o + k];
+        for (let k = 0; k < d; k++) dX[r * d + k] = g[o + h + k];
       }
       reluBackward(dA, this.acts[i], n * h);
       const dIn = this.fcs[i].backward(this.bns[i].backward(dA, n), n, i > 0);

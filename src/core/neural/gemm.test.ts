@@ -64,4 +64,11 @@ describe('gemm', () => {
     expect(t[1 * 6 + 2]).toBe(a[2 * 5 + 1]);
     expect(Array.from(transpose(5, 6, t, new Float32Array(30)))).toEqual(Array.from(a));
   });
+
+  it('transpose of shapes spanning several 32 × 32 tiles puts every element at (j, i)', () => {
+    for (const [rows, cols] of [[70, 45], [33, 100], [1, 65]]) {
+      const a = rand(rows * cols, rows + cols), t = transpose(rows, cols, a, new Float32Array(rows * cols));
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) expect(t[j * rows + i]).toBe(a[i * cols + j]);
+    }
+  });
 });

@@ -77,11 +77,18 @@ function align(x: number): number {
   return (x + 63) & ~63;
 }
 
-/** out[cols×rows] = transpose of a[rows×cols]. */
+/** out[cols×rows] = transpose of a[rows×cols], in 32 × 32 tiles so both sides stay in cache for wide matrices. */
 export function transpose(rows: number, cols: number, a: Float32Array, out: Float32Array): Float32Array {
-  for (let i = 0; i < rows; i++) {
-    const r = i * cols;
-    for (let j = 0; j < cols; j++) out[j * rows + i] = a[r + j];
+  const T = 32;
+  for (let i0 = 0; i0 < rows; i0 += T) {
+    const i1 = Math.min(rows, i0 + T);
+    for (let j0 = 0; j0 < cols; j0 += T) {
+      const j1 = Math.min(cols, j0 + T);
+      for (let i = i0; i < i1; i++) {
+        const r = i * cols;
+        for (let j = j0; j < j1; j++) out[j * rows + i] = a[r + j];
+      }
+    }
   }
   return out;
 }
