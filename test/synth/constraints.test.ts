@@ -34,7 +34,7 @@ const rules = {
   ],
 };
 
-for (const kind of ['independent', 'gaussian-copula', 'cart']) {
+for (const kind of ['independent', 'gaussian-copula', 'cart', 'arf']) {
   describe(`constraints with ${kind}`, () => {
     let fitted: FittedSynthesizer;
     beforeAll(async () => {
