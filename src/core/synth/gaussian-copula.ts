@@ -18,7 +18,7 @@ import {
 import { fillUint32 } from './transforms/fast-random.js';
 import { CategoricalMarginal } from './transforms/categorical-marginal.js';
 import type { NumericMarginal } from './transforms/numeric-marginal.js';
-import { normalCdf, normalFromUint32, normalQuantile } from './transforms/normal.js';
+import { normalCdf, normalQuantile } from './transforms/normal.js';
 import { validateRows } from './validate.js';
 
 /**
@@ -103,6 +103,10 @@ export class CopulaEngine implements JointEngine {
   private readonly chol: Float64Array;
   /** For each modelled column, its null-indicator variable or −1. */
   private readonly nullVar: Int32Array;
+  /** For each modelled column, its decoder (lookup tables over the normal score). */
+  private readonly decoders: Decoder[];
+  /** Φ⁻¹ lookup table, built on the first unconditional sample. */
+  private normals: Float64Array | null = null;
 
   constructor(vars: CopulaVar[], corr: Float64Array, models: ColumnModel[]) {
     this.vars = vars;
@@ -111,6 +115,7 @@ export class CopulaEngine implements JointEngine {
     this.chol = cholesky(corr, vars.length);
     this.nullVar = new Int32Array(this.models.length).fill(-1);
     for (let v = 0; v < vars.length; v++) if (vars[v].type === 'null') this.nullVar[vars[v].modelled] = v;
+    this.decoders = this.models.map((m) => (m.kind === 'numeric' ? numericDecoder(m.marginal) : categoricalDecoder((m as { marginal: CategoricalMarginal }).marginal)));
   }
 
   toJSON(): JsonValue {
@@ -140,8 +145,12 @@ export class CopulaEngine implements JointEngine {
     return out;
   }
 
-  /** Unconditional rows written to `out` (arrays of this copula's modelled columns). */
-  sampleFree(n: number, rng: Rng, out: ModelledValues, signal?: AbortSignal): void {
+  /**
+   * Unconditional rows written to `out` (arrays of this copula's modelled columns): row i goes to position
+   * `rows[i]` (or i), and categorical label indices through `maps[j]` when given (mixture components).
+   */
+  sampleFree(n: number, rng: Rng, out: ModelledValues, signal?: AbortSignal, rows: Int32Array | null = null, maps: readonly (Int32Array | null)[] | null = null): void {
+    const nt = this.normals ?? (this.normals = buildNormalTable());
     const d = this.vars.length;
     const L = this.chol;
     const e = Array.from({ length: d }, () => new Float64Array(CHUNK));
@@ -153,7 +162,13 @@ export class CopulaEngine implements JointEngine {
       for (let v = 0; v < d; v++) {
         const ev = e[v];
         fillUint32(rng, bits, b);
-        for (let i = 0; i < b; i++) ev[i] = normalFromUint32(bits[i]);
+        // Φ⁻¹ by the 65,537-entry table with linear interpolation (the same numbers as normalFromUint32).
+        for (let i = 0; i < b; i++) {
+          const x = bits[i];
+          const k = x >>> 16;
+          const a = nt[k];
+          ev[i] = a + (x & 0xffff) * (1 / 65536) * (nt[k + 1] - a);
+        }
       }
       for (let v = 0; v < d; v++) {
         const zv = z[v];
@@ -169,28 +184,24 @@ export class CopulaEngine implements JointEngine {
         }
         if (first) zv.fill(0, 0, b);
       }
-      this.decode(z, start, b, out);
+      this.decode(z, start, b, out, rows, maps);
     }
   }
 
-  /** Maps scores z[v][0..b) to output rows start..start+b. */
-  private decode(z: Float64Array[], start: number, b: number, out: ModelledValues): void {
+  /** Maps scores z[v][0..b) to output rows start..start+b (through `rows` and `maps` when given). */
+  private decode(z: Float64Array[], start: number, b: number, out: ModelledValues, rows: Int32Array | null = null, maps: readonly (Int32Array | null)[] | null = null): void {
     const d = this.vars.length;
     for (let v = 0; v < d; v++) {
       const info = this.vars[v];
       if (info.type !== 'value') continue;
-      const m = this.models[info.modelled];
+      const j = info.modelled;
+      const dec = this.decoders[j];
       const zv = z[v];
-      const nv = this.nullVar[info.modelled];
-      if (m.kind === 'numeric') decodeNumeric(m.marginal, zv, b, out[info.modelled] as Float64Array, start);
-      else if (m.kind === 'categorical') decodeCategorical(m.marginal, zv, b, out[info.modelled] as Int32Array, start);
-      if (nv >= 0) {
-        const zn = z[nv];
-        const edge = normalQuantile(this.vars[nv].p!);
-        const o = out[info.modelled];
-        const missing = m.kind === 'numeric' ? NaN : -1;
-        for (let i = 0; i < b; i++) if (zn[i] < edge) o[start + i] = missing;
-      }
+      const nv = this.nullVar[j];
+      const zn = nv >= 0 ? z[nv] : null;
+      const edge = nv >= 0 ? normalQuantile(this.vars[nv].p!) : -Infinity;
+      if (dec.kind === 'numeric') decodeNumeric(dec, zv, b, out[j] as Float64Array, start, rows, zn, edge);
+      else decodeCategorical(dec, zv, b, out[j] as Int32Array, start, rows, maps ? maps[j] : null, zn, edge);
     }
   }
 
@@ -294,12 +305,114 @@ function scoreSlope(m: NumericMarginal, v: number, z: number): number {
   return phi > 0 ? slope / phi : 0;
 }
 
-function decodeNumeric(m: NumericMarginal, z: Float64Array, b: number, o: Float64Array, start: number): void {
-  for (let i = 0; i < b; i++) o[start + i] = m.inverseZ(z[i]);
+const ZMAX = 8;
+const ZCELLS = 4096;
+const ZSCALE = ZCELLS / (2 * ZMAX);
+
+/** Lookup tables of a numeric marginal over normal scores (the same arithmetic as NumericMarginal.inverseZ). */
+interface NumericDecoder {
+  kind: 'numeric';
+  m: NumericMarginal;
+  zs: Float64Array;
+  xs: Float64Array;
+  /** For each of ZCELLS cells of z in [−ZMAX, ZMAX], the last knot with z-knot ≤ the cell's left edge. */
+  zStart: Int32Array;
+  step: number;
+  scale: number;
+  lo: number;
+  hi: number;
 }
 
-function decodeCategorical(m: CategoricalMarginal, z: Float64Array, b: number, o: Int32Array, start: number): void {
-  for (let i = 0; i < b; i++) o[start + i] = m.inverseZ(z[i]);
+/** Lookup table of a categorical marginal over normal scores: the first candidate label of each z cell. */
+interface CategoricalDecoder {
+  kind: 'categorical';
+  m: CategoricalMarginal;
+  edges: Float64Array;
+  cell: Int32Array;
+}
+
+type Decoder = NumericDecoder | CategoricalDecoder;
+
+function numericDecoder(m: NumericMarginal): NumericDecoder {
+  const zs = m.z;
+  const zStart = new Int32Array(ZCELLS + 1);
+  let k = 0;
+  for (let c = 0; c <= ZCELLS; c++) {
+    const left = -ZMAX + (c * 2 * ZMAX) / ZCELLS;
+    while (k + 1 < zs.length && zs[k + 1] <= left) k++;
+    zStart[c] = k;
+  }
+  const step = m.step !== undefined && m.step > 0 ? m.step : 0;
+  const scale = m.decimals !== undefined ? Math.pow(10, m.decimals) : 0;
+  return { kind: 'numeric', m, zs, xs: m.x, zStart, step, scale, lo: m.x[0], hi: m.x[m.x.length - 1] };
+}
+
+function categoricalDecoder(m: CategoricalMarginal): CategoricalDecoder {
+  const edges = m.zEdges;
+  const cell = new Int32Array(ZCELLS + 1);
+  let k = 0;
+  for (let c = 0; c <= ZCELLS; c++) {
+    const left = -ZMAX + (c * 2 * ZMAX) / ZCELLS;
+    while (k < edges.length - 1 && !(left < edges[k])) k++;
+    cell[c] = k;
+  }
+  return { kind: 'categorical', m, edges, cell };
+}
+
+/**
+ * Q(Φ(z)) for a chunk of scores, written to o[rows[start+i]] (or o[start+i]); missing where the null
+ * indicator zn is below `edge`. Inlines NumericMarginal.inverseZ and finish (same results, no calls).
+ */
+function decodeNumeric(dec: NumericDecoder, z: Float64Array, b: number, o: Float64Array, start: number, rows: Int32Array | null, zn: Float64Array | null, edge: number): void {
+  const { zs, xs, zStart, step, scale, lo: vmin, hi: vmax, m } = dec;
+  const n = zs.length;
+  const z0 = zs[0], zn1 = zs[n - 1];
+  for (let i = 0; i < b; i++) {
+    const t = z[i];
+    let v: number;
+    if (zn !== null && zn[i] < edge) v = NaN;
+    else if (!(t > z0) || t >= zn1 || t <= -ZMAX || t >= ZMAX) v = m.inverseZ(t);
+    else {
+      let lo = zStart[((t + ZMAX) * ZSCALE) | 0];
+      while (lo + 1 < n && zs[lo + 1] <= t) lo++;
+      const hi = lo + 1;
+      const d = zs[hi] - zs[lo];
+      if (d === Infinity) v = zs[lo] === -Infinity ? xs[hi] : xs[lo];
+      else v = d > 0 ? xs[lo] + ((t - zs[lo]) / d) * (xs[hi] - xs[lo]) : xs[hi];
+      if (step > 0) v = Math.round(v / step) * step;
+      else if (scale > 0 && Math.abs(v) < 1e15) v = Math.round(v * scale) / scale;
+      v = v < vmin ? vmin : v > vmax ? vmax : v;
+    }
+    o[rows === null ? start + i : rows[start + i]] = v;
+  }
+}
+
+/** Label index of each score (first label whose upper z-edge exceeds it), mapped through `map`; −1 where missing. */
+function decodeCategorical(dec: CategoricalDecoder, z: Float64Array, b: number, o: Int32Array, start: number, rows: Int32Array | null, map: Int32Array | null, zn: Float64Array | null, edge: number): void {
+  const { edges, cell, m } = dec;
+  const last = edges.length - 1;
+  for (let i = 0; i < b; i++) {
+    const t = z[i];
+    let k: number;
+    if (zn !== null && zn[i] < edge) k = -1;
+    else if (t > -ZMAX && t < ZMAX) {
+      k = cell[((t + ZMAX) * ZSCALE) | 0];
+      while (k > 0 && t < edges[k - 1]) k--;
+      while (k < last && !(t < edges[k])) k++;
+      if (map !== null) k = map[k];
+    } else {
+      k = m.inverseZ(t);
+      if (map !== null) k = map[k];
+    }
+    o[rows === null ? start + i : rows[start + i]] = k;
+  }
+}
+
+/** Φ⁻¹ at i / 65536 (ends at 2⁻³³ and 1 − 2⁻³³): the same table, and so the same numbers, as normalFromUint32. */
+function buildNormalTable(): Float64Array {
+  const t = new Float64Array(65537);
+  for (let i = 0; i <= 65536; i++) t[i] = normalQuantile(i === 0 ? Math.pow(2, -33) : i === 65536 ? 1 - Math.pow(2, -33) : i / 65536);
+  return t;
 }
 
 /** One mixture component: its weight, copula and the map from its columns to the synthesizer's. */
@@ -407,9 +520,22 @@ export class MixtureEngine implements JointEngine {
   /** Samples m rows of component c and writes them to `out` at `rows` (or 0..m when null). */
   private fill(c: number, m: number, rows: Int32Array | null, rng: Rng, out: ModelledValues, signal?: AbortSignal): void {
     const comp = this.components[c];
-    const vals = comp.engine.models.map((x) => (x.kind === 'numeric' ? new Float64Array(m) : new Int32Array(m)));
-    comp.engine.sampleFree(m, rng, vals, signal);
-    this.scatter(comp, vals, 0, m, rows, out);
+    // The component's copula decodes straight into the output arrays at `rows`, labels mapped on the way.
+    const local: ModelledValues = [];
+    const maps: (Int32Array | null)[] = [];
+    for (let j = 0; j < this.models.length; j++) {
+      const s = comp.slot[j];
+      if (s >= 0) {
+        local[s] = out[j];
+        maps[s] = comp.labelMap[j];
+        continue;
+      }
+      const missing = this.models[j].kind === 'numeric' ? NaN : -1;
+      const o = out[j];
+      if (rows) for (let i = 0; i < m; i++) o[rows[i]] = missing;
+      else o.fill(missing, 0, m);
+    }
+    comp.engine.sampleFree(m, rng, local, signal, rows, maps);
   }
 
   private scatter(comp: Component, vals: ModelledValues, from: number, m: number, rows: Int32Array | null, out: ModelledValues): void {
@@ -845,7 +971,7 @@ function mutualInformation(a: { codes: Int32Array; count: number }, b: { codes: 
 /**
  * Chooses the stratifying column: the named one, none, or (auto) the categorical column (2–64 categories, at
  * least two of them with `minStratum` rows) sharing the most information with the other categorical columns
- * (sum of mutual information; numbers only break ties, numbers in 10 quantile bins). Category–category
+ * (sum of mutual information; with no other categorical column, with the numbers in 10 quantile bins). Category–category
  * relations are what a single Gaussian copula cannot carry; number–category ones it carries through the
  * category order. Measured on adult: relationship (related pair trends 0.947) beats income (0.908), the
  * column with the largest summed Cramér's V. Returns its index in `models`, or −1. O(columns² · n).
@@ -858,23 +984,31 @@ function chooseStrata(table: Table, models: ColumnModel[], stratify: string, min
       throw new SynthopsError('invalid_argument', `invalid stratify: "${stratify}". Name a categorical column of the data, or use "auto" or "none".`);
     return j;
   }
-  const lv = models.map((m, j) => (isModelled(m) ? levels(table, m, j) : null));
-  let best = -1, bestScore = 0;
+  const candidates: number[] = [];
   models.forEach((m, j) => {
     if (m.kind !== 'categorical' || m.marginal.labels.length < 2 || m.marginal.labels.length > 64) return;
     let big = 0;
     for (const p of m.marginal.probs) if (p * table.numRows >= minStratum) big++;
-    if (big < 2) return;
-    let score = 0;
-    lv.forEach((o, q) => {
-      if (o && q !== j) score += mutualInformation(lv[j]!, o) * (models[q].kind === 'categorical' ? 1 : 1e-3);
-    });
-    if (score > bestScore) {
-      bestScore = score;
-      best = j;
-    }
+    if (big >= 2) candidates.push(j);
   });
-  return best;
+  const pick = (partners: (m: ColumnModel) => boolean): number => {
+    const lv = models.map((m, j) => (partners(m) || candidates.includes(j) ? levels(table, m, j) : null));
+    let best = -1, bestScore = 0;
+    for (const j of candidates) {
+      let score = 0;
+      lv.forEach((o, q) => {
+        if (o && q !== j && partners(models[q])) score += mutualInformation(lv[j]!, o);
+      });
+      if (score > bestScore) {
+        bestScore = score;
+        best = j;
+      }
+    }
+    return best;
+  };
+  const best = pick((m) => m.kind === 'categorical');
+  // A lone categorical column: the one most informative about the numbers.
+  return best >= 0 || candidates.length === 0 ? best : pick((m) => m.kind === 'numeric');
 }
 
 const KNOWN = { 'gaussian-copula': ['k', 'gridSize', 'stratify', 'minStratum'], independent: ['k', 'gridSize'] } as const;
