@@ -42,8 +42,17 @@ async function speed(name: string, table: Table, kind: string): Promise<void> {
     peak_mb: Math.round(peakRssMb()),
   });
   if (kind === 'gaussian-copula') {
+    const cpu1 = process.cpuUsage();
     const m = await timed(() => fit.value.sample(1_000_000, { seed: 3 }));
-    report(`synth speed ${kind} sample 1M`, { dataset: name, rows: 1_000_000, seconds: m.seconds, rows_per_s: Math.round(1_000_000 / m.seconds), peak_mb: Math.round(peakRssMb()) });
+    report(`synth speed ${kind} sample 1M`, {
+      dataset: name,
+      rows: 1_000_000,
+      seconds: m.seconds,
+      rows_per_s: Math.round(1_000_000 / m.seconds),
+      cpu_s: cpuSeconds(cpu1),
+      load1: Number(loadavg()[0].toFixed(2)),
+      peak_mb: Math.round(peakRssMb()),
+    });
   }
 }
 
