@@ -2,11 +2,11 @@
 // 1,000,000 × 20 mixed-type CSV (written to a temp folder and deleted afterwards); CSV and Parquet writes of adult.
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRng } from '../src/core/random.js';
 import { compileDatetimeFormat } from '../src/core/table/datetime.js';
-import { readTable } from '../src/node/io/read.js';
+import { readTable, readTableChunks } from '../src/node/io/read.js';
 import { writeTable } from '../src/node/io/write.js';
 import { peakRssMb, report, timed } from './util.js';
 
@@ -24,11 +24,29 @@ async function readFigure(label: string, path: string): Promise<number> {
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   // CPU seconds beside wall seconds: on a shared machine the wall time includes waiting for a core.
+  // The load average says how many other processes competed for the 2 cores meanwhile.
   report(label, {
     rows: t.numRows, cols: t.numColumns, MB: mb, seconds, 'MB/s': mb / seconds, 'rows/s': Math.round(t.numRows / seconds),
-    cpuSeconds, 'MB/cpu-s': mb / cpuSeconds, peakRssMB: peakRssMb(),
+    cpuSeconds, 'MB/cpu-s': mb / cpuSeconds, 'rows/cpu-s': Math.round(t.numRows / cpuSeconds), peakRssMB: peakRssMb(), load1m: loadavg()[0],
   });
   return t.numRows;
+}
+
+/** Streams the file in chunks of 200k rows (what `synthops profile` does): rows/s and the peak memory of streaming. */
+async function chunkFigure(label: string, path: string): Promise<void> {
+  gc();
+  const mb = statSync(path).size / 1048576;
+  const cpu0 = process.cpuUsage();
+  let rows = 0, chunks = 0;
+  const { seconds } = await timed(async () => {
+    for await (const t of readTableChunks(path)) {
+      rows += t.numRows;
+      chunks++;
+    }
+  });
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  report(label, { rows, chunks, MB: mb, seconds, 'MB/s': mb / seconds, 'rows/s': Math.round(rows / seconds), cpuSeconds, 'MB/cpu-s': mb / cpuSeconds, peakRssMB: peakRssMb(), load1m: loadavg()[0] });
 }
 
 /** Writes a seeded 1M × 20 mixed CSV: integers, decimals, categories, codes, a boolean, two datetimes, an id; ~2 % missing in four columns. */
@@ -85,6 +103,8 @@ try {
     const { seconds: gs } = await timed(() => generate(big, rows));
     report(`generate csv: ${rows} × 20 mixed`, { rows, MB: statSync(big).size / 1048576, seconds: gs, peakRssMB: peakRssMb() });
   }
+  // Streaming first: peak RSS only grows, so this shows the memory of a chunked read before the whole-table one.
+  await chunkFigure(`stream csv (200k-row chunks): ${rows} × 20`, big);
   await readFigure(`read csv: ${rows} × 20 mixed`, big);
   const m = process.memoryUsage();
   report('  memory after the 1M read', { rssMB: m.rss / 1048576, heapTotalMB: m.heapTotal / 1048576, heapUsedMB: m.heapUsed / 1048576, arrayBuffersMB: m.arrayBuffers / 1048576 });

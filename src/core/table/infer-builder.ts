@@ -73,7 +73,9 @@ export class ColumnBuilder {
   private minDec = 99;
   private lo = Infinity;
   private hi = -Infinity;
-  private small: Set<number> | null = new Set();
+  /** The distinct values while there are at most SMALL_DISTINCT_CAP (a linear scan beats a Set at this size). */
+  private small: Float64Array | null = new Float64Array(SMALL_DISTINCT_CAP);
+  private smallN = 0;
   /** Some value was written in exponent form or with more digits than `decimals` can describe. */
   private shortest = false;
   /** Text of RAW rows (row → text as written); rare, so a map. */
@@ -169,9 +171,15 @@ export class ColumnBuilder {
     if (d > 0 && this.integer && !Number.isInteger(x)) this.integer = false;
     if (x < this.lo) this.lo = x;
     if (x > this.hi) this.hi = x;
-    if (this.small) {
-      this.small.add(x);
-      if (this.small.size > SMALL_DISTINCT_CAP) this.small = null;
+    const small = this.small;
+    if (small) {
+      let k = 0;
+      const m = this.smallN;
+      while (k < m && small[k] !== x) k++;
+      if (k === m) {
+        if (m === SMALL_DISTINCT_CAP) this.small = null;
+        else small[this.smallN++] = x;
+      }
     }
     this.n++;
   }
@@ -339,7 +347,7 @@ export class ColumnBuilder {
         minDecimals: Math.min(this.minDec, this.maxDec),
         min: this.lo,
         max: this.hi,
-        smallDistinct: this.small ? [...this.small].sort((a, b) => a - b) : null,
+        smallDistinct: this.small ? Array.from(this.small.subarray(0, this.smallN)).sort((a, b) => a - b) : null,
         allDistinct: KEY_LIKE_NAME.test(this.name) ? this.allDistinctNumbers() : false,
         samples,
         missingToken: this.missingToken(),

@@ -238,7 +238,7 @@ async function delimitedParser(
   delimiter: string | undefined,
   chunking: Pick<CsvParserOptions, 'rowsPerBuilder' | 'full'> = {},
 ): Promise<{ parser: CsvParser; text: AsyncGenerator<string> }> {
-  const text = decodedText(path, shown, 1 << 20);
+  const text = decodedText(path, shown);
   const first = await text.next();
   if (first.done || first.value.trim() === '') throw new SynthopsError('invalid_input', 'invalid file: it is empty.', { file: shown });
   const head = first.value;
