@@ -60,10 +60,11 @@ describe('arf', () => {
     const xb = applyBinning(xm, fitBinning(xm));
     const y = new Int32Array(800);
     for (let i = 0; i < 400; i++) y[i] = 1;
-    const spec = { seed: 9, round: 2, growLeaf: 5, maxFeatures: 1 };
+    const spec = { seed: 9, round: 2, growLeaf: 5, maxFeatures: 1, numReal: 400, minLeaf: 10 };
     const whole = fitArfTrees(xb, y, spec, 0, 4);
     const parts = [fitArfTrees(xb, y, spec, 2, 4), fitArfTrees(xb, y, spec, 0, 2)];
-    expect([...parts[1].trees, ...parts[0].trees]).toEqual(whole.trees);
+    expect([...parts[1].leaves, ...parts[0].leaves]).toEqual(whole.leaves);
+    for (const l of whole.leaves) expect(new Set(l.leafOf).size).toBe(l.numLeaves);
     const sum = parts[0].oobSum.map((v, i) => v + parts[1].oobSum[i]);
     for (let i = 0; i < 800; i++) expect(sum[i]).toBeCloseTo(whole.oobSum[i], 12);
     // A runner that runs the calls in reverse order (another schedule) gives the same model as no runner.

@@ -70,11 +70,16 @@ export interface ArfTreeSpec {
   growLeaf: number;
   /** Features tried per split (resolved count). */
   maxFeatures: number;
+  /** The first `numReal` rows are the real ones (their density leaves are returned). */
+  numReal: number;
+  /** Fewest real rows per density leaf. */
+  minLeaf: number;
 }
 
-/** Trees [from, to) of one adversarial forest, with their out-of-bag votes. */
+/** Trees [from, to) of one adversarial forest as density leaves of the real rows, with their out-of-bag votes. */
 export interface ArfTreeChunk {
-  trees: Tree[];
+  /** Per tree: the density leaf of every real row (see `densityLeaves`) and the number of leaves. */
+  leaves: { leafOf: Int32Array; numLeaves: number }[];
   /** Per row: sum over this chunk's trees where the row was out of bag of P(real) at its leaf. */
   oobSum: Float64Array;
   /** Per row: number of this chunk's trees where the row was out of bag. */
@@ -91,7 +96,7 @@ export function fitArfTrees(xb: BinnedMatrix, y: Int32Array, spec: ArfTreeSpec, 
   const N = xb.numRows;
   const oobSum = new Float64Array(N);
   const oobCount = new Uint16Array(N);
-  const trees: Tree[] = [];
+  const out: ArfTreeChunk['leaves'] = [];
   const inBag = new Uint8Array(N);
   for (let t = from; t < to; t++) {
     const rng = createRng(spec.seed, 'arf-forest', spec.round).split(t);
@@ -109,9 +114,9 @@ export function fitArfTrees(xb: BinnedMatrix, y: Int32Array, spec: ArfTreeSpec, 
         oobSum[i] += tree.value[leaves[i] * 2 + 1];
         oobCount[i]++;
       }
-    trees.push(tree);
+    out.push(densityLeaves(tree, leaves, spec.numReal, spec.minLeaf));
   }
-  return { trees, oobSum, oobCount };
+  return { leaves: out, oobSum, oobCount };
 }
 
 /**
@@ -121,10 +126,8 @@ export function fitArfTrees(xb: BinnedMatrix, y: Int32Array, spec: ArfTreeSpec, 
  * ancestor, not necessarily a box; the density never needs the bounds). Rows still pending at the root join the
  * last density leaf. Returns, per real row, its density leaf (compact index) and the number of leaves.
  */
-function densityLeaves(tree: Tree, realBins: BinnedMatrix, minLeaf: number): { leafOf: Int32Array; numLeaves: number } {
-  const n = realBins.numRows;
+function densityLeaves(tree: Tree, leaves: Int32Array, n: number, minLeaf: number): { leafOf: Int32Array; numLeaves: number } {
   const nn = tree.numNodes;
-  const leaves = applyTree(tree, realBins);
   const real = new Float64Array(nn);
   for (let i = 0; i < n; i++) real[leaves[i]]++;
   const leafId = new Int32Array(nn).fill(-1);
@@ -567,12 +570,12 @@ export const arf: SynthesizerKind<ArfParams> = {
             for (let i = 0; i < n; i++) s[i] = b[r.int(n)];
             return s;
           });
-          let trees: Tree[] = [];
+          let trees: ArfTreeChunk['leaves'] = [];
           let previous = Infinity;
           for (let round = 0; ; round++) {
             throwIfAborted(opts.signal);
             const xb: BinnedMatrix = { numRows: 2 * n, bins: real.bins.map((b, j) => concatBins(b, synth[j])), numBins: real.numBins, categorical: real.categorical };
-            const spec: ArfTreeSpec = { seed, round, growLeaf: p.growLeaf, maxFeatures: mtry };
+            const spec: ArfTreeSpec = { seed, round, growLeaf: p.growLeaf, maxFeatures: mtry, numReal: n, minLeaf: p.minLeaf };
             const calls = Array.from({ length: p.trees }, (_, t) => [xb, y, spec, t, t + 1]);
             const chunks = opts.parallel
               ? await opts.parallel<ArfTreeChunk>('synth/arf', 'fitArfTrees', calls)
@@ -580,13 +583,12 @@ export const arf: SynthesizerKind<ArfParams> = {
             const accuracy = oobAccuracy(chunks, y);
             opts.onProgress?.({ stage: 'fit', done: round + 1, total: p.maxIterations + 1, message: `round ${round + 1}: out-of-bag accuracy ${accuracy.toFixed(3)}`, figures: { accuracy } });
             // The forest kept is the one its successor found hardest to beat (lowest out-of-bag accuracy so far).
-            if (accuracy < previous || !trees.length) trees = chunks.flatMap((c) => c.trees);
+            if (accuracy < previous || !trees.length) trees = chunks.flatMap((c) => c.leaves);
             if (accuracy <= 0.5 + p.delta || round >= p.maxIterations || (p.earlyStop && accuracy >= previous)) break;
             previous = accuracy;
-            synth = drawFromForest(trees, real, p.minLeaf, n, rng.split(`round-${round}`));
+            synth = drawFromForest(chunks.flatMap((c) => c.leaves), real, n, rng.split(`round-${round}`));
           }
-          forest = trees.map((tree) => {
-            const { leafOf, numLeaves } = densityLeaves(tree, real, p.minLeaf);
+          forest = trees.map(({ leafOf, numLeaves }) => {
             return summariseTree(groupByLeaf(leafOf, numLeaves), numLeaves, modelled, work, ranks, p.leafQuantiles, p.smoothing);
           });
         }
@@ -632,13 +634,10 @@ function oobAccuracy(chunks: ArfTreeChunk[], y: Int32Array): number {
 }
 
 /** New synthetic rows (bins) from a forest: a tree at random, a leaf ∝ real rows, each feature from a random real row of that leaf. */
-function drawFromForest(trees: Tree[], real: BinnedMatrix, minLeaf: number, n: number, rng: Rng): Uint8Array[] {
+function drawFromForest(trees: ArfTreeChunk['leaves'], real: BinnedMatrix, n: number, rng: Rng): Uint8Array[] {
   const P = real.bins.length;
   const out = real.bins.map(() => new Uint8Array(n));
-  const parts = trees.map((tree) => {
-    const { leafOf, numLeaves } = densityLeaves(tree, real, minLeaf);
-    return { leafOf, ...groupByLeaf(leafOf, numLeaves) };
-  });
+  const parts = trees.map(({ leafOf, numLeaves }) => ({ leafOf, ...groupByLeaf(leafOf, numLeaves) }));
   const N = real.numRows;
   for (let i = 0; i < n; i++) {
     const part = parts[rng.int(parts.length)];
