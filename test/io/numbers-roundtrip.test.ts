@@ -40,11 +40,11 @@ function expectSame(a: Table, b: Table): void {
 }
 
 describe('numbers round-trip write → read value-for-value and type-for-type', () => {
-  it('random numeric columns (tiny, huge, -0, missing) through CSV, TSV and JSON lines (property)', async () => {
+  it('random numeric columns (tiny, huge, -0, missing) through CSV, TSV, JSON lines and Parquet (property)', async () => {
     // At least 9 distinct non-integers per column, so the low-cardinality rule (codes → categorical) cannot apply.
     const column = fc.array(cell, { minLength: 1, maxLength: 40 }).map((c) => [0.5, 1.25, 2.125, 3.0625, -4.5, 5.75, 6.5, 7.25, 8.5, ...c]);
     await fc.assert(
-      fc.asyncProperty(fc.array(column, { minLength: 1, maxLength: 3 }), fc.constantFrom('csv', 'tsv', 'jsonl'), async (cols, ext) => {
+      fc.asyncProperty(fc.array(column, { minLength: 1, maxLength: 3 }), fc.constantFrom('csv', 'tsv', 'jsonl', 'parquet'), async (cols, ext) => {
         const n = Math.min(...cols.map((c) => c.length));
         const t = numericTable(cols.map((c) => c.slice(0, n)), cols.map(() => ({ type: 'numerical' as const, nullable: true })));
         const p = join(dir, `r${seq++}.${ext}`);

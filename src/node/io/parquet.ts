@@ -64,7 +64,7 @@ function toText(v: unknown): string {
     case 'string':
       return v;
     case 'number':
-      return Number.isFinite(v) ? String(v) : '';
+      return Number.isFinite(v) ? (v === 0 && 1 / v < 0 ? '-0' : String(v)) : '';
     case 'bigint':
     case 'boolean':
       return String(v);
