@@ -23,6 +23,11 @@ export interface TwoSampleResult {
   aucInterval: [number, number];
   /** Propensity mean squared error: mean of (p − ½)² over the out-of-fold scores; 0 = indistinguishable, ¼ = perfect. */
   pmse: number;
+  /**
+   * Out-of-fold score of every stacked row (the chosen real rows, then the chosen rows of table `other`), kept so
+   * intervals (pMSE's bootstrap) resample these cached per-row contributions instead of refitting detectors.
+   */
+  scores: Float64Array;
 }
 
 /**
@@ -70,7 +75,7 @@ export function twoSampleAuc(cols: readonly AlignedColumn[], other: number, fit:
   let pm = 0;
   for (let i = 0; i < 2 * n; i++) pm += (score[i] - 0.5) ** 2;
   const se = hanleyMcNeilSe(auc, n, n);
-  return { auc, rowsPerSide: n, folds, sampled: n < Math.min(nr, ns), aucInterval: [Math.max(0, auc - 1.96 * se), Math.min(1, auc + 1.96 * se)], pmse: pm / (2 * n) };
+  return { auc, rowsPerSide: n, folds, sampled: n < Math.min(nr, ns), aucInterval: [Math.max(0, auc - 1.96 * se), Math.min(1, auc + 1.96 * se)], pmse: pm / (2 * n), scores: score };
 }
 
 /**
