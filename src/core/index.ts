@@ -104,6 +104,8 @@ export { scorecard, type Scorecard, type ScorecardOptions } from './metrics/scor
 export { SYNTHESIZERS, DEFAULT_SYNTHESIZER, synthesizerKind, loadSynthesizer } from './synth/registry.js';
 export { gaussianCopula, independent, type CopulaParams } from './synth/gaussian-copula.js';
 export { cart, type CartParams } from './synth/cart.js';
+export { arf, fitArfTrees, type ArfParams } from './synth/arf.js';
+export type { ParallelRunner } from './parallel.js';
 // Neural synthesizers and their engine (issue 5).
 export { tvae, TVAE_DEFAULTS, type TvaeParams } from './synth/tvae.js';
 export { ctgan, CTGAN_DEFAULTS, type CtganParams } from './synth/ctgan.js';
@@ -117,7 +119,8 @@ export { fakePii, fitPiiFormat, type PiiFormat } from './synth/privacy/pii.js';
 export { fitIdFormat, generateIds, type IdFormat } from './synth/privacy/ids.js';
 export type { Synthesizer, FittedSynthesizer, SynthesizerKind, SynthesizerPayload, Condition, SampleOptions, FitOptions, SampleReport } from './synth/synthesizer.js';
 // Privacy metrics and mixed-type nearest neighbours (issue 4).
-export { MixedSpace, MixedTree, bruteForceKnn, type EncodedRows, type MixedSpaceOptions, type KnnOptions, type KnnResult, type MixedTreeOptions } from './neighbors/index.js';
+export { MixedSpace, MixedTree, bruteForceKnn, inThreadKnn, type EncodedRows, type MixedSpaceOptions, type KnnOptions, type KnnResult, type MixedTreeOptions, type KnnProvider, type KnnRequest } from './neighbors/index.js';
+export { prdcPrecision, prdcRecall, prdcDensity, prdcCoverage, prdcRows, type PrdcRows } from './metrics/diversity/prdc.js';
 export {
   identicalMatch,
   dcr,
@@ -131,6 +134,8 @@ export {
   sizeCorrectedShare,
   privacyContext,
   PrivacyContext,
+  hoeffding95,
+  type PrivacyContextOptions,
 } from './metrics/privacy/index.js';
 // Model evaluation and model cards (issue 6).
 export { evaluatePredictions, type ModelEvalOptions, type ModelEvalResult, type SliceResult, type SliceGroupResult, type FairnessResult } from './model-eval/evaluate.js';

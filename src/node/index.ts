@@ -7,7 +7,9 @@ export { decodedText, detectDelimiter } from './io/read.js';
 // Worker pool and parallel learners.
 export { WorkerPool, coreModule, type PoolTask, type WorkerPoolOptions } from './workers/pool.js';
 export { fitRandomForestInPool, fitLearnersInPool, type LearnerJob } from './workers/parallel-learners.js';
-export { parallelKnn, type ParallelKnnOptions } from './workers/neighbors.js';
+export { poolRunner } from './workers/parallel-runner.js';
+export { parallelKnn, workerKnnProvider, type ParallelKnnOptions } from './workers/neighbors.js';
+export { evaluateInPool } from './workers/evaluate-in-pool.js';
 // Models behind HTTP endpoints, and what serving them costs.
 export { endpointModel, type EndpointOptions } from './endpoint/client.js';
 export { measureInferenceCost, type InferenceCostOptions } from './endpoint/inference-cost.js';

@@ -6,7 +6,8 @@ import { SynthopsError } from '../../core/errors.js';
 import { renderEvaluationHtml } from '../../core/render/evaluation-html.js';
 import { renderEvaluationMarkdown } from '../../core/render/evaluation-markdown.js';
 import { renderEvaluationText } from '../../core/render/evaluation-text.js';
-import { evaluate, type EvaluationReport } from '../../core/reports/evaluation.js';
+import type { EvaluationReport } from '../../core/reports/evaluation.js';
+import { evaluateInPool } from '../../node/workers/evaluate-in-pool.js';
 import { checkPolicy, DEFAULT_POLICY, parseGatePolicy, type Policy } from '../../core/reports/policy.js';
 import type { Table } from '../../core/table/table.js';
 import { writeFileAtomic } from '../../node/io/atomic.js';
@@ -61,7 +62,8 @@ export async function runEvaluation(io: CliIO, realPath: string, synthPath: stri
   const resamples = o.resamples === undefined ? undefined : Number(o.resamples);
   if (resamples !== undefined && !(Number.isInteger(resamples) && resamples >= 0)) throw new SynthopsError('invalid_argument', `invalid --resamples: ${JSON.stringify(o.resamples)}. Use a whole number ≥ 0.`);
   const tables = await readEvaluationTables(io, realPath, synthPath, o.holdout);
-  return evaluate(tables, {
+  // Neighbour searches (privacy, diversity) run on worker threads; the report is the same as in one thread.
+  return evaluateInPool(tables, {
     seed,
     ...(o.target ? { target: o.target } : {}),
     ...(o.sensitive ? { sensitive: list(o.sensitive) } : {}),

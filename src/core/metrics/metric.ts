@@ -28,6 +28,11 @@ export interface MetricInfo {
    * leaves it out).
    */
   reference?: 'holdout' | 'self';
+  /**
+   * True when the metric uses the shared neighbour searches of the privacy context (the report runs them first,
+   * on worker threads when given a provider). Privacy metrics are assumed to.
+   */
+  neighbours?: boolean;
 }
 
 export interface MetricInput {

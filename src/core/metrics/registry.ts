@@ -1,6 +1,7 @@
 import { SynthopsError } from '../errors.js';
 import type { Metric, MetricCategory } from './metric.js';
 import { categoryCoverage, rangeCoverage } from './diversity/coverage.js';
+import { prdcCoverage, prdcDensity, prdcPrecision, prdcRecall } from './diversity/prdc.js';
 import { detectionLogistic, detectionTree, pmse } from './detection/detection-metrics.js';
 import { ksComplement } from './fidelity/ks-complement.js';
 import { missingShare } from './fidelity/missing-share.js';
@@ -39,6 +40,10 @@ export const METRICS: Metric[] = [
   // diversity
   categoryCoverage,
   rangeCoverage,
+  prdcPrecision,
+  prdcRecall,
+  prdcDensity,
+  prdcCoverage,
   // privacy (src/core/metrics/privacy/)
   identicalMatch,
   dcr,

@@ -20,7 +20,7 @@ export function bruteForceKnn(space: MixedSpace, data: EncodedRows, queries: Enc
   for (let q = start; q < end; q++) {
     let m = 0;
     for (let i = 0; i < data.numRows; i++) {
-      if (opts.excludeSelf && i === q) continue;
+      if (opts.excludeSelf && i === (opts.selfRows ? opts.selfRows[q] : q)) continue;
       all[m] = space.distance(queries, q, data, i);
       order[m++] = i;
     }

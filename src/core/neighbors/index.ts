@@ -3,3 +3,4 @@ export { MixedSpace, numericTerm, type EncodedRows, type MixedSpaceOptions } fro
 export { MixedTree, type KnnOptions, type KnnResult, type MixedTreeOptions } from './mixed-tree.js';
 export { bruteForceKnn } from './brute-force.js';
 export { knnChunk } from './knn-chunk.js';
+export { inThreadKnn, knnBatch, toBatch, type KnnProvider, type KnnRequest, type KnnBatchSearch } from './knn-provider.js';

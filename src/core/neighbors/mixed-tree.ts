@@ -22,6 +22,11 @@ export interface KnnOptions {
   k?: number;
   /** Skip data row i for query row i (the queries are the indexed table itself: leave-one-out). Default false. */
   excludeSelf?: boolean;
+  /**
+   * With `excludeSelf`: the data row that query row i is (when the queries are a sample of the indexed rows, e.g.
+   * `selfRows[i]` = the sampled row's index). Default: query i is data row i.
+   */
+  selfRows?: Int32Array;
   /** First query row (for chunking across workers). Default 0. */
   start?: number;
   /** One past the last query row. Default `queries.numRows`. */
@@ -221,6 +226,104 @@ export class MixedTree {
   }
 
   /**
+   * Ball counts: for each query row q, the number of data rows i with distance(q, x_i) ≤ `radii[i]` (radii indexed by
+   * data row, in distance units, e.g. each row's k-th-neighbour distance). Exact: a node is skipped only when its lower
+   * bound exceeds the largest radius inside it. With `stopAtOne` a query stops at its first covering row (count 0/1).
+   * Used by precision / recall / density (Naeem et al. 2020).
+   * @example tree.countWithin(space.encode(synthetic), radii) // Int32Array, one count per synthetic row
+   */
+  countWithin(queries: EncodedRows, radii: Float64Array, opts: { stopAtOne?: boolean; signal?: AbortSignal } = {}): Int32Array {
+    const { p, nNum, nCat, perm, rowNum, rowCat, nodeStart, nodeEnd, nodeLeft, nodeRight, nodeMin, nodeMax, nodeNumFlags,
+      presence, levelOffset, totalLevels, levels } = this;
+    if (queries.num.length !== nNum || queries.cat.length !== nCat)
+      throw new SynthopsError('internal', 'invalid queries: they were not encoded in the space of this index.');
+    if (radii.length !== this.numRows) throw new SynthopsError('internal', 'invalid radii: one per data row is needed.');
+    const nq = queries.numRows;
+    const out = new Int32Array(nq);
+    if (this.numRows === 0 || nq === 0) return out;
+    // Largest radius (as a distance sum over columns) per node; children always have larger ids than their parent.
+    const rowR = new Float64Array(this.numRows);
+    for (let r = 0; r < this.numRows; r++) rowR[r] = radii[perm[r]];
+    const maxR = new Float64Array(this.numNodes);
+    for (let node = this.numNodes - 1; node >= 0; node--) {
+      const L = nodeLeft[node];
+      if (L >= 0) maxR[node] = Math.max(maxR[L], maxR[nodeRight[node]]);
+      else {
+        let m = -Infinity;
+        for (let r = nodeStart[node]; r < nodeEnd[node]; r++) if (rowR[r] > m) m = rowR[r];
+        maxR[node] = m;
+      }
+    }
+    const qn = new Float64Array(nNum), qc = new Int32Array(nCat), qPresIdx = new Int32Array(nCat);
+    const stack = new Int32Array(this.numNodes + 1);
+    const lowerBound = (node: number): number => {
+      let lb = 0;
+      const nb = node * nNum;
+      for (let j = 0; j < nNum; j++) {
+        const q = qn[j];
+        const fl = nodeNumFlags[nb + j];
+        if (q !== q) { if (!(fl & 1)) lb += 1; }
+        else if (!(fl & 2)) lb += 1;
+        else {
+          const lo = nodeMin[nb + j], hi = nodeMax[nb + j];
+          if (q < lo) { const g = lo - q; lb += g > 1 ? 1 : g; }
+          else if (q > hi) { const g = q - hi; lb += g > 1 ? 1 : g; }
+        }
+      }
+      const pb = node * totalLevels;
+      for (let j = 0; j < nCat; j++) {
+        const off = levelOffset[j];
+        if (off < 0) continue;
+        const li = qPresIdx[j];
+        if (li < 0 || presence[pb + off + li] === 0) lb += 1;
+      }
+      return lb / p;
+    };
+    const stopAtOne = opts.stopAtOne ?? false;
+    for (let qi = 0; qi < nq; qi++) {
+      if ((qi & 1023) === 0) throwIfAborted(opts.signal);
+      for (let j = 0; j < nNum; j++) qn[j] = queries.num[j][qi];
+      for (let j = 0; j < nCat; j++) {
+        const c = queries.cat[j][qi];
+        qc[j] = c;
+        qPresIdx[j] = c + 1 < levels[j] ? c + 1 : -1;
+      }
+      let count = 0, sp = 0;
+      stack[sp++] = 0;
+      search: while (sp > 0) {
+        const node = stack[--sp];
+        // lowerBound ≤ true distance up to rounding; the 1e-12 slack keeps the skip safe.
+        if (lowerBound(node) > maxR[node] + 1e-12) continue;
+        const L = nodeLeft[node];
+        if (L >= 0) { stack[sp++] = nodeRight[node]; stack[sp++] = L; continue; }
+        for (let r = nodeStart[node]; r < nodeEnd[node]; r++) {
+          const lim = rowR[r] * p + 1e-9;
+          let s = 0;
+          const nb = r * nNum;
+          for (let j = 0; j < nNum; j++) {
+            const a = rowNum[nb + j], b = qn[j];
+            let d = a - b;
+            if (d < 0) d = -d;
+            if (d !== d) d = a !== a && b !== b ? 0 : 1;
+            else if (d > 1) d = 1;
+            s += d;
+          }
+          if (s > lim) continue;
+          const cb = r * nCat;
+          for (let j = 0; j < nCat; j++) if (rowCat[cb + j] !== qc[j]) s += 1;
+          // The same sum and division as knn(), so a radius taken from knn() compares exactly.
+          if (s / p <= rowR[r]) {
+            count++;
+            if (stopAtOne) break search;
+          }
+        }
+      }
+      out[qi] = count;
+    }
+    return out;
+  }
+
+  /**
    * Exact k nearest neighbours (Gower distance) of query rows `start..end` of `queries` (encoded in the same space).
    * Equal distances may be returned in any order among themselves; distances are exact.
    */
@@ -229,6 +332,7 @@ export class MixedTree {
     const start = opts.start ?? 0;
     const end = opts.end ?? queries.numRows;
     const excludeSelf = opts.excludeSelf ?? false;
+    const selfRows = opts.selfRows;
     const { p, nNum, nCat, perm, rowNum, rowCat, nodeStart, nodeEnd, nodeLeft, nodeRight, nodeMin, nodeMax, nodeNumFlags,
       presence, levels, levelOffset, totalLevels } = this;
     if (queries.num.length !== nNum || queries.cat.length !== nCat)
@@ -274,6 +378,7 @@ export class MixedTree {
 
     let scanned = 0;
     for (let qi = start; qi < end; qi++) {
+      const self = selfRows ? selfRows[qi] : qi;
       if (((qi - start) & 1023) === 0) throwIfAborted(opts.signal);
       for (let j = 0; j < nNum; j++) qn[j] = queries.num[j][qi];
       for (let j = 0; j < nCat; j++) {
@@ -294,7 +399,7 @@ export class MixedTree {
           scanned += be - blocks.start[b];
           for (let t = blocks.start[b]; t < be; t++) {
             const r = blocks.pos[t];
-            if (excludeSelf && perm[r] === qi) continue;
+            if (excludeSelf && perm[r] === self) continue;
             let s = 0;
             const nb = r * nNum;
             for (let j = 0; j < nNum; j++) {
@@ -337,7 +442,7 @@ export class MixedTree {
         const e = nodeEnd[node];
         scanned += e - nodeStart[node];
         for (let r = nodeStart[node]; r < e; r++) {
-          if (excludeSelf && perm[r] === qi) continue;
+          if (excludeSelf && perm[r] === self) continue;
           if (qBlock >= 0 && blockOf![r] === qBlock) continue; // already scanned
           let s = 0;
           const nb = r * nNum;

@@ -5,6 +5,8 @@ import type { Metric, MetricCategory, MetricResult } from '../metrics/metric.js'
 import { METRICS, getMetric } from '../metrics/registry.js';
 import { pairTrends } from '../metrics/fidelity/pair-trends.js';
 import { discretise } from '../metrics/fidelity/discretise.js';
+import type { KnnProvider } from '../neighbors/knn-provider.js';
+import { DIVERSITY_SEARCHES, PRIVACY_SEARCHES, privacyContext, type PrivacyContextOptions } from '../metrics/privacy/privacy-context.js';
 import { createRng } from '../random.js';
 import type { Table } from '../table/table.js';
 import { bootstrapRows } from './bootstrap-rows.js';
@@ -44,6 +46,18 @@ export interface EvaluationSpec {
   /** Most rows per table in one bootstrap resample; default 5000 (see bootstrapRows). */
   bootstrapMaxRows?: number;
   signal?: AbortSignal;
+  /**
+   * Runs the shared nearest-neighbour searches of the privacy (and diversity) metrics. Default: in this thread, when a
+   * metric first needs them. A Node caller passes `workerKnnProvider(pool)` (src/node/workers/neighbors.ts): the
+   * searches then start on worker threads at once and overlap the other metrics. Results are identical.
+   */
+  knn?: KnnProvider;
+  /**
+   * When privacy searches stop being exact over every query row (see PrivacyContextOptions): default exact up to
+   * 1e10 row pairs per search (e.g. 100k × 100k); beyond, a seeded sample of 20,000 query rows per table, stated in
+   * the affected metrics' warnings with its error bound.
+   */
+  neighbours?: Omit<PrivacyContextOptions, 'seed'>;
   /** Called after each metric with its id (for progress bars). */
   onMetric?: (id: string, done: number, total: number) => void;
 }
@@ -101,10 +115,27 @@ export async function evaluate(input: EvaluationInput, spec: EvaluationSpec): Pr
   const metrics: Metric[] = spec.metrics ? spec.metrics.map((id) => getMetric(id)) : METRICS;
   const base = { schema: training.schema, seed: spec.seed, ...(spec.target ? { target: spec.target } : {}), ...(spec.sensitive ? { sensitive: spec.sensitive } : {}), ...(spec.signal ? { signal: spec.signal } : {}) };
   const results: ReportMetric[] = [];
+  // The shared neighbour searches: created here with the report's options and seed (metrics get the same context);
+  // with a provider they start now (worker threads) and are awaited before the first metric that needs them.
+  const needsNeighbours = (m: Metric) => m.info.category === 'privacy' || m.info.neighbours === true;
+  let prefetch: Promise<unknown> | null = null;
+  if (metrics.some(needsNeighbours) && training.numRows > 0 && input.synthetic.numRows > 0) {
+    try {
+      const ctx = privacyContext(training, input.synthetic, holdout, { ...spec.neighbours, seed: spec.seed });
+      const searches = [...(metrics.some((m) => m.info.category === 'privacy') ? PRIVACY_SEARCHES : []), ...(metrics.some((m) => m.info.neighbours) ? DIVERSITY_SEARCHES : [])];
+      if (spec.knn) prefetch = ctx.prefetch(spec.knn, searches, spec.signal).catch((e: unknown) => e); // a failure resurfaces in the metrics
+    } catch {
+      // unusable tables: each metric reports its own error
+    }
+  }
   let done = 0;
   for (const m of metrics) {
     throwIfAborted(spec.signal);
     const info = m.info;
+    if (prefetch && needsNeighbours(m)) {
+      await prefetch;
+      prefetch = null;
+    }
     const input1 = { ...base, real: training, synthetic: input.synthetic, holdout };
     let r: MetricResult;
     try {

@@ -3,7 +3,8 @@ import { MixedSpace } from '../../core/neighbors/mixed-space.js';
 import { MixedTree } from '../../core/neighbors/mixed-tree.js';
 import { createRng } from '../../core/random.js';
 import { hasShared, loadShared } from '../../../test/helpers/datasets.js';
-import { parallelKnn } from './neighbors.js';
+import { inThreadKnn } from '../../core/neighbors/knn-provider.js';
+import { parallelKnn, workerKnnProvider } from './neighbors.js';
 import { WorkerPool } from './pool.js';
 
 const pool = new WorkerPool({ size: 2 });
@@ -22,5 +23,28 @@ describe.runIf(hasShared)('parallelKnn', () => {
     expect(Array.from(par.indices)).toEqual(Array.from(single.indices));
     const self = await parallelKnn(pool, E, E, { k: 1, excludeSelf: true, chunks: 3 });
     expect(Array.from(self.distances)).toEqual(Array.from(MixedTree.build(space, E).knn(E, { k: 1, excludeSelf: true }).distances));
+  });
+
+  it('workerKnnProvider gives exactly the in-thread batch (shared data, leave-one-out on a sample)', async () => {
+    const adult = await loadShared('adult');
+    const perm = createRng(6).permutation(adult.numRows);
+    const train = adult.take(perm.subarray(0, 2000)), other = adult.take(perm.subarray(2000, 2700));
+    const space = MixedSpace.fromTable(train);
+    const E = space.encode(train), Q = space.encode(other);
+    const sample = Int32Array.from({ length: 300 }, (_, i) => i * 6);
+    const S = { numRows: sample.length, num: E.num.map((c) => Float64Array.from(sample, (i) => c[i])), cat: E.cat.map((c) => Int32Array.from(sample, (i) => c[i])) };
+    const requests = [
+      { data: E, queries: Q, k: 2, excludeSelf: false },
+      { data: Q, queries: E, k: 1, excludeSelf: false },
+      { data: E, queries: S, k: 3, excludeSelf: true, selfRows: sample },
+    ];
+    const want = await inThreadKnn(requests);
+    const got = await workerKnnProvider(pool)(requests);
+    got.forEach((g, i) => {
+      expect(Array.from(g.distances)).toEqual(Array.from(want[i].distances));
+      expect(Array.from(g.indices)).toEqual(Array.from(want[i].indices));
+    });
+    // Leave-one-out on a sample really skips the sampled row itself.
+    for (let i = 0; i < sample.length; i++) expect(got[2].indices.subarray(3 * i, 3 * i + 3)).not.toContain(sample[i]);
   });
 });

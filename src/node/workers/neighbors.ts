@@ -1,3 +1,4 @@
+import { toBatch, type KnnProvider } from '../../core/neighbors/knn-provider.js';
 import type { EncodedRows } from '../../core/neighbors/mixed-space.js';
 import type { KnnResult } from '../../core/neighbors/mixed-tree.js';
 import { coreModule, type WorkerPool } from './pool.js';
@@ -6,17 +7,24 @@ import { coreModule, type WorkerPool } from './pool.js';
 export interface ParallelKnnOptions {
   /** Neighbours per query. Default 1. */
   k?: number;
-  /** Leave-one-out when the queries are the indexed rows themselves. Default false. */
+  /** Leave-one-out when the queries are the indexed rows themselves (or a sample of them: see `selfRows`). Default false. */
   excludeSelf?: boolean;
+  /** With `excludeSelf`: the data row of query i (default i). */
+  selfRows?: Int32Array;
   /** Query chunks; default 2 per worker (so a slow chunk does not leave a worker idle). */
   chunks?: number;
+}
+
+/** Rows [from, to) of encoded rows, as views (structured clone copies only the viewed bytes). */
+function sliceRows(rows: EncodedRows, from: number, to: number): EncodedRows {
+  return { numRows: to - from, num: rows.num.map((c) => c.slice(from, to)), cat: rows.cat.map((c) => c.slice(from, to)) };
 }
 
 /**
  * Exact k nearest neighbours with the query rows split into chunks over a worker pool; each worker builds the
  * (deterministic) index over `data` and searches its chunk, so the result equals a single-thread
- * `MixedTree.knn` exactly. Arguments are copied to each worker (about (8·numeric + 4·categorical columns) bytes per
- * row of `data` and `queries` per task).
+ * `MixedTree.knn` exactly. Each task receives all of `data` and only its chunk of `queries` (copied: about
+ * (8·numeric + 4·categorical columns) bytes per row).
  *
  * @example
  * const pool = new WorkerPool();
@@ -27,19 +35,66 @@ export async function parallelKnn(pool: WorkerPool, data: EncodedRows, queries: 
   const nq = queries.numRows;
   const chunks = Math.max(1, Math.min(nq, opts.chunks ?? pool.size * 2));
   const bounds = Array.from({ length: chunks + 1 }, (_, c) => Math.round((c * nq) / chunks));
+  const excludeSelf = opts.excludeSelf ?? false;
   const parts = await pool.runAll<KnnResult>(
-    bounds.slice(0, -1).map((start, c) => ({
-      module: coreModule('neighbors/knn-chunk'),
-      name: 'knnChunk',
-      args: [data, queries, { k, excludeSelf: opts.excludeSelf ?? false, start, end: bounds[c + 1] }],
-    })),
+    bounds.slice(0, -1).map((start, c) => {
+      const end = bounds[c + 1];
+      // Leave-one-out needs each chunk's query → data row map (query i of the chunk is data row start + i by default).
+      const selfRows = excludeSelf ? (opts.selfRows ? opts.selfRows.slice(start, end) : Int32Array.from({ length: end - start }, (_, i) => start + i)) : undefined;
+      return {
+        module: coreModule('neighbors/knn-chunk'),
+        name: 'knnChunk',
+        args: [data, sliceRows(queries, start, end), { k, excludeSelf, ...(selfRows ? { selfRows } : {}) }],
+      };
+    }),
   );
   const distances = new Float64Array(nq * k), indices = new Int32Array(nq * k);
   let rowsScanned = 0;
-  for (const p of parts) {
-    distances.set(p.distances, p.start * k);
-    indices.set(p.indices, p.start * k);
+  parts.forEach((p, c) => {
+    distances.set(p.distances, bounds[c] * k);
+    indices.set(p.indices, bounds[c] * k);
     rowsScanned += p.rowsScanned;
-  }
+  });
   return { k, start: 0, numQueries: nq, distances, indices, rowsScanned };
+}
+
+/**
+ * A {@link KnnProvider} for the core report (`evaluate(..., { knn })`) that runs a batch of searches on the pool's
+ * worker threads: each worker gets one task with every data table and its share (1 / pool size) of every search's
+ * query rows, builds each table's index once and runs its shares in turn (`knnBatch`), so the workers keep busy
+ * while the main thread computes other metrics. Results are exactly the in-thread ones.
+ * @example const report = await evaluate({ real, synthetic, holdout }, { seed: 1, knn: workerKnnProvider(pool) });
+ */
+export function workerKnnProvider(pool: WorkerPool): KnnProvider {
+  return async (requests) => {
+    const { data, searches } = toBatch(requests);
+    const w = pool.size;
+    const bounds = searches.map((s) => Array.from({ length: w + 1 }, (_, c) => Math.round((c * s.queries.numRows) / w)));
+    const parts = await pool.runAll<KnnResult[]>(
+      Array.from({ length: w }, (_, c) => ({
+        module: coreModule('neighbors/knn-provider'),
+        name: 'knnBatch',
+        args: [
+          data,
+          searches.map((s, i) => {
+            const from = bounds[i][c], to = bounds[i][c + 1];
+            const selfRows = s.excludeSelf ? (s.selfRows ? s.selfRows.slice(from, to) : Int32Array.from({ length: to - from }, (_, j) => from + j)) : undefined;
+            return { data: s.data, queries: sliceRows(s.queries, from, to), k: s.k, excludeSelf: s.excludeSelf, ...(selfRows ? { selfRows } : {}) };
+          }),
+        ],
+      })),
+    );
+    return searches.map((s, i) => {
+      const nq = s.queries.numRows;
+      const distances = new Float64Array(nq * s.k), indices = new Int32Array(nq * s.k);
+      let rowsScanned = 0;
+      for (let c = 0; c < w; c++) {
+        const p = parts[c][i];
+        distances.set(p.distances, bounds[i][c] * s.k);
+        indices.set(p.indices, bounds[i][c] * s.k);
+        rowsScanned += p.rowsScanned;
+      }
+      return { k: s.k, start: 0, numQueries: nq, distances, indices, rowsScanned };
+    });
+  };
 }

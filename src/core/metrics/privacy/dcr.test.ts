@@ -63,3 +63,27 @@ describe.runIf(hasShared)('dcr on adult', async () => {
     expect(s.status).toBe('skipped');
   });
 });
+
+describe.runIf(hasShared)('dcr with sampled queries (the large-data approximation)', async () => {
+  const { train, holdout, fresh } = await adultSplit();
+  it('states the sample and its bound, and stays within the bound of the exact share', async () => {
+    const { PrivacyContext } = await import('./privacy-context.js');
+    const exact = await dcr.compute({ real: train, holdout, synthetic: fresh, schema: train.schema, seed: 1 });
+    // A context that samples: 400 query rows per table (forced by a tiny pair limit).
+    const ctx = new PrivacyContext(train, fresh, holdout, { maxExactPairs: 1, sampleRows: 400, seed: 2 });
+    const approx = ctx.approximation();
+    expect(approx?.sampledRows.synthetic).toEqual({ sampled: 400, of: 1000, hoeffding95: expect.any(Number) as number });
+    const raw = (ctx: InstanceType<typeof PrivacyContext>) => {
+      const st = ctx.synthToTrain(), sh = ctx.synthToHold();
+      let s = 0;
+      for (let i = 0; i < st.numQueries; i++) s += st.distances[2 * i] < sh.distances[i] ? 1 : st.distances[2 * i] === sh.distances[i] ? 0.5 : 0;
+      return s / st.numQueries;
+    };
+    expect(Math.abs(raw(ctx) - (exact.details as { dcrShareRaw: number }).dcrShareRaw)).toBeLessThan(approx!.sampledRows.synthetic.hoeffding95);
+    // Every sampled query's neighbours are exact over the full training data.
+    const full = new PrivacyContext(train, fresh, holdout).synthToTrain();
+    const sample = ctx.querySample('synth')!;
+    const st = ctx.synthToTrain();
+    for (let i = 0; i < sample.length; i++) expect(st.distances[2 * i]).toBe(full.distances[2 * sample[i]]);
+  });
+});

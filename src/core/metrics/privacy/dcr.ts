@@ -66,15 +66,17 @@ export const dcr: Metric = {
       const nT = ctx.train.numRows, nH = ctx.hold!.numRows;
       const st = ctx.synthToTrain(input.signal), sh = ctx.synthToHold(input.signal);
       const ht = ctx.holdToTrain(input.signal), hh = ctx.holdToHold(input.signal);
-      const nS = ctx.synth.numRows;
+      // Query rows: every synthetic / holdout row, or the context's seeded sample of them (see approximation()).
+      const nS = st.numQueries, nHq = ht.numQueries;
+      const approx = ctx.approximation();
       const sDcr = new Float64Array(nS), sCloser = new Float64Array(nS);
       for (let i = 0; i < nS; i++) {
         const dt = st.distances[2 * i], dh = sh.distances[i];
         sDcr[i] = dt;
         sCloser[i] = dt < dh ? 1 : dt === dh ? 0.5 : 0;
       }
-      const hDcr = new Float64Array(nH), hCloser = new Float64Array(nH);
-      for (let i = 0; i < nH; i++) {
+      const hDcr = new Float64Array(nHq), hCloser = new Float64Array(nHq);
+      for (let i = 0; i < nHq; i++) {
         const dt = ht.distances[2 * i], dh = hh.distances[i];
         hDcr[i] = dt;
         hCloser[i] = dt < dh ? 1 : dt === dh ? 0.5 : 0;
@@ -106,9 +108,10 @@ export const dcr: Metric = {
           histogram: { edges, synthetic: histogram(sDcr, edges), holdout: histogram(hDcr, edges), note: 'counts above the last edge (top 1%) are left out' },
           trainingRows: nT,
           holdoutRows: nH,
-          syntheticRows: nS,
+          syntheticRows: ctx.synth.numRows,
+          ...(approx ? { approximation: approx.sampledRows } : {}),
         },
-        warnings: [],
+        warnings: approx ? [approx.note] : [],
       };
     }),
 };

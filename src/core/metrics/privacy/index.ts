@@ -5,7 +5,7 @@ export { nndr, nndrRatios } from './nndr.js';
 export { rareRecordReproduction, quasiIdentifiers, RARE_COUNT } from './rare-records.js';
 export { membershipInference, MIA_AUC_GATE, miaScore } from './membership-inference.js';
 export { attributeInference, inferenceAdvantage } from './attribute-inference.js';
-export { PrivacyContext, privacyContext } from './privacy-context.js';
+export { PrivacyContext, privacyContext, hoeffding95, PRDC_K, type PrivacyContextOptions } from './privacy-context.js';
 export { RowHashIndex, type KeyColumn } from './row-hash.js';
 
 import { attributeInference } from './attribute-inference.js';

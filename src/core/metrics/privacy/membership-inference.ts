@@ -54,9 +54,11 @@ export const membershipInference: Metric = {
       if (!input.holdout || input.holdout.numRows < 4) return skipped(ID, 'Membership inference needs a holdout of at least 4 real rows the synthesizer never saw.');
       if (input.real.numRows === 0 || input.synthetic.numRows === 0) return skipped(ID, 'Membership inference needs training and synthetic rows.');
       const ctx = privacyContext(input.real, input.synthetic, input.holdout);
-      const nT = ctx.train.numRows, nH = ctx.hold!.numRows, n = nT + nH;
       const ts = ctx.trainToSynth(input.signal), hs = ctx.holdToSynth(input.signal);
       const th = ctx.trainToHold(input.signal), hh = ctx.holdToHold(input.signal);
+      // Candidates: every training / holdout row, or the context's seeded sample of them (see approximation()).
+      const nT = ts.numQueries, nH = hs.numQueries, n = nT + nH;
+      const approx = ctx.approximation();
       const label = new Uint8Array(n);
       label.fill(1, 0, nT);
       const dist = new Float64Array(n), dens = new Float64Array(n);
@@ -72,7 +74,7 @@ export const membershipInference: Metric = {
       const aDist = auc(dist, label, oDist), aDens = auc(dens, label, oDens);
       const best = Math.max(aDist, aDens);
       const interval = bootstrapInterval(n, createRng(input.seed, ID), (w) => miaScore(Math.max(auc(dist, label, oDist, w), auc(dens, label, oDens, w))));
-      const refAuc = referenceAuc(ctx.space, ctx.train, ctx.hold!, input.seed, input.signal);
+      const refAuc = referenceAuc(ctx.space, ctx.queries('train'), ctx.hold!, input.seed, ctx.querySample('hold') ? ctx.queries('hold').numRows : Infinity, input.signal);
       return {
         metric: ID,
         status: 'ok',
@@ -88,14 +90,15 @@ export const membershipInference: Metric = {
           passed: best <= MIA_AUC_GATE,
           members: nT,
           nonMembers: nH,
+          ...(approx ? { approximation: approx.sampledRows, aucBound95: round(Math.sqrt(Math.log(2 / 0.05) / (2 * Math.min(nT, nH)))) } : {}),
         },
-        warnings: [],
+        warnings: approx ? [`${approx.note} The AUC over sampled candidates is within ±${round(Math.sqrt(Math.log(2 / 0.05) / (2 * Math.min(nT, nH))))} of the full-data AUC with 95% probability (Hoeffding bound for two-sample U-statistics).`] : [],
       };
     }),
 };
 
 /** Distance attack with half the holdout released as if it were synthetic data. */
-function referenceAuc(space: MixedSpace, train: EncodedRows, hold: EncodedRows, seed: number, signal?: AbortSignal): number {
+function referenceAuc(space: MixedSpace, train: EncodedRows, hold: EncodedRows, seed: number, maxOutside: number, signal?: AbortSignal): number {
   const perm = createRng(seed, ID, 'reference-split').permutation(hold.numRows);
   const half = hold.numRows >> 1;
   const pick = (idx: Int32Array): EncodedRows => ({
@@ -103,7 +106,7 @@ function referenceAuc(space: MixedSpace, train: EncodedRows, hold: EncodedRows, 
     num: hold.num.map((c) => Float64Array.from(idx, (i) => c[i])),
     cat: hold.cat.map((c) => Int32Array.from(idx, (i) => c[i])),
   });
-  const released = pick(perm.subarray(0, half)), outside = pick(perm.subarray(half));
+  const released = pick(perm.subarray(0, half)), outside = pick(perm.subarray(half, Math.min(hold.numRows, half + maxOutside)));
   const tree = MixedTree.build(space, released);
   const a = tree.knn(train, signal ? { signal } : {}), b = tree.knn(outside, signal ? { signal } : {});
   const n = train.numRows + outside.numRows;

@@ -53,6 +53,7 @@ export const nndr: Metric = {
       const low = (v: Float64Array) => weightedMean(Array.from(v, (x) => (x < 0.5 ? 1 : 0)));
       const interval = bootstrapInterval(s.length, createRng(input.seed, ID), (w) => weightedMean(s, w));
       const mean = weightedMean(s);
+      const approx = ctx.approximation();
       return {
         metric: ID,
         status: 'ok',
@@ -66,8 +67,9 @@ export const nndr: Metric = {
           holdout: h ? summarize(h) : null,
           lowNndrShare: round(low(s)),
           holdoutLowNndrShare: h ? round(low(h)) : null,
+          ...(approx ? { approximation: approx.sampledRows } : {}),
         },
-        warnings: h ? [] : ['No holdout given: no "as good as real" reference for NNDR.'],
+        warnings: [...(h ? [] : ['No holdout given: no "as good as real" reference for NNDR.']), ...(approx ? [approx.note] : [])],
       };
     }),
 };

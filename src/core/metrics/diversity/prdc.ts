@@ -1,0 +1,151 @@
+import { createRng } from '../../random.js';
+import type { KnnResult } from '../../neighbors/mixed-tree.js';
+import type { JsonValue } from '../../json.js';
+import type { Metric, MetricInput, MetricResult } from '../metric.js';
+import { guarded, skipped } from '../privacy/guard.js';
+import { PRDC_K, privacyContext, type PrivacyContext } from '../privacy/privacy-context.js';
+import { bootstrapInterval, round, weightedMean } from '../privacy/stats.js';
+
+/**
+ * Per-row contributions of precision / recall / density / coverage (Naeem et al., 2020) between the real (training)
+ * rows R and another table O (synthetic, or the holdout for the reference), in the Gower space of the privacy
+ * metrics. r(x) = distance from a row to its k-th nearest other row of the same table (k = 5). Then
+ * - precision = share of O rows inside at least one real ball B(x, r(x));
+ * - density = (1 / k) · mean over O rows of the number of real balls containing the row (≈ 1 for a second sample of
+ *   the same distribution; above 1 when O crowds into dense real regions, below when it strays);
+ * - recall = share of real rows inside at least one ball of O (its rows with their own k-NN radii);
+ * - coverage = share of real rows whose own ball contains at least one O row (their nearest O row is within r(x)).
+ * All exact: ball counts come from MixedTree.countWithin, radii and nearest rows from the shared k-NN searches.
+ */
+export interface PrdcRows {
+  /** Per O row: number of real balls containing it. */
+  densityCounts: Int32Array;
+  /** Per real row: 1 when inside some ball of O. */
+  recallRows: Float64Array;
+  /** Per real row: 1 when its ball holds an O row. */
+  coverageRows: Float64Array;
+  realRows: number;
+  otherRows: number;
+}
+
+const cache = new WeakMap<PrivacyContext, Map<string, PrdcRows>>();
+
+function kthRadius(nn: KnnResult): Float64Array {
+  const k = nn.k, out = new Float64Array(nn.numQueries);
+  for (let i = 0; i < out.length; i++) out[i] = nn.distances[k * i + k - 1];
+  return out;
+}
+
+/**
+ * The per-row contributions for (training, `other`) of a privacy context, computed once per context and cached (the
+ * four metrics share them; 'hold' gives the holdout reference).
+ * @example prdcRows(privacyContext(train, synthetic, holdout), 'synth').densityCounts
+ */
+export function prdcRows(ctx: PrivacyContext, other: 'synth' | 'hold', signal?: AbortSignal): PrdcRows {
+  let m = cache.get(ctx);
+  if (!m) cache.set(ctx, (m = new Map()));
+  const hit = m.get(other);
+  if (hit) return hit;
+  const R = ctx.queries('train'), O = ctx.queries(other);
+  const rR = kthRadius(ctx.search('tq→tq', signal));
+  const rO = kthRadius(ctx.search(other === 'synth' ? 'sq→sq' : 'hq→hq', signal));
+  const dens = ctx.tree('trainQ').countWithin(O, rR, signal ? { signal } : {});
+  const rec = ctx.tree(other === 'synth' ? 'synthQ' : 'holdQ').countWithin(R, rO, { stopAtOne: true, ...(signal ? { signal } : {}) });
+  const nn = ctx.search(other === 'synth' ? 'tq→sq' : 'tq→hq', signal);
+  const recallRows = new Float64Array(R.numRows), coverageRows = new Float64Array(R.numRows);
+  for (let i = 0; i < R.numRows; i++) {
+    recallRows[i] = rec[i] > 0 ? 1 : 0;
+    coverageRows[i] = nn.distances[i] <= rR[i] ? 1 : 0;
+  }
+  const out = { densityCounts: dens, recallRows, coverageRows, realRows: R.numRows, otherRows: O.numRows };
+  m.set(other, out);
+  return out;
+}
+
+type Part = 'precision' | 'recall' | 'density' | 'coverage';
+
+/** The figure of one part from per-row contributions, with optional bootstrap counts (over O rows or real rows). */
+function figure(part: Part, rows: PrdcRows, w?: Int32Array): number {
+  if (part === 'recall') return weightedMean(rows.recallRows, w);
+  if (part === 'coverage') return weightedMean(rows.coverageRows, w);
+  const c = rows.densityCounts;
+  let s = 0, n = 0;
+  for (let i = 0; i < c.length; i++) {
+    const wi = w ? w[i] : 1;
+    s += wi * (part === 'precision' ? (c[i] > 0 ? 1 : 0) : c[i] / PRDC_K);
+    n += wi;
+  }
+  return n > 0 ? s / n : NaN;
+}
+
+/**
+ * Density score: min(1, d). 1 at d ≥ 1 (rows where real rows are, as densely as a second real sample or more; a copy
+ * of the real rows gives d = (k + 1) / k), falling to 0 as rows stray from the real data. Over-density (rows crowding
+ * into dense regions) is left to recall and coverage, which drop when modes are missed.
+ */
+export function densityScore(d: number): number {
+  return d > 0 ? Math.min(1, d) : 0;
+}
+
+function prdcMetric(part: Part, name: string, description: string): Metric {
+  const id = `prdc-${part}@1`;
+  return {
+    info: { id, name, category: 'diversity', goal: 'maximize', range: [0, 1], appliesTo: [], description, reference: 'self', neighbours: true },
+    compute: (input: MetricInput): MetricResult =>
+      guarded(id, () => {
+        if (input.real.numRows <= PRDC_K || input.synthetic.numRows <= PRDC_K)
+          return skipped(id, `Precision / recall / density / coverage need more than ${PRDC_K} training and synthetic rows.`);
+        const ctx = privacyContext(input.real, input.synthetic, input.holdout);
+        const rows = prdcRows(ctx, 'synth', input.signal);
+        const ref = ctx.hold && ctx.hold.numRows > PRDC_K ? prdcRows(ctx, 'hold', input.signal) : null;
+        const toScore = (x: number) => (part === 'density' ? densityScore(x) : x);
+        const raw = figure(part, rows);
+        const n = part === 'recall' || part === 'coverage' ? rows.realRows : rows.otherRows;
+        const interval = bootstrapInterval(n, createRng(input.seed, id), (w) => toScore(figure(part, rows, w)));
+        const approx = ctx.approximation();
+        const details: Record<string, JsonValue> = {
+          [part]: round(raw),
+          holdout: ref ? round(figure(part, ref)) : null,
+          k: PRDC_K,
+          realRows: rows.realRows,
+          syntheticRows: rows.otherRows,
+          holdoutRows: ref ? ref.otherRows : null,
+          ...(approx ? { approximation: approx.sampledRows } : {}),
+        };
+        const warnings: string[] = [];
+        if (!ref) warnings.push('No holdout given: no "as good as real" reference for this diversity metric.');
+        if (approx) warnings.push(`Approximation: computed on seeded samples of the rows (${Object.entries(approx.sampledRows).map(([k, v]) => `${v.sampled} of ${v.of} ${k}`).join(', ')}); the k-NN radii depend on the sample size.`);
+        return { metric: id, status: 'ok', score: toScore(raw), ...(ref ? { reference: toScore(figure(part, ref)) } : {}), ...(interval ? { interval } : {}), details, warnings };
+      }),
+  };
+}
+
+/**
+ * Precision (Naeem et al. 2020): share of synthetic rows inside the real data's k-NN balls (k = 5, Gower distance,
+ * exact). 1 = every synthetic row lies where real rows are; low = many rows off the real data. Reference: the holdout.
+ * Interval: 200 bootstrap resamples of the per-row indicators (radii held fixed).
+ * @example prdcPrecision.compute({ real: train, synthetic, holdout, schema: train.schema, seed: 1 }).score
+ */
+export const prdcPrecision = prdcMetric('precision', 'Precision (k-NN)', 'Share of synthetic rows that lie within the real data (inside a real row\'s 5-nearest-neighbour ball): 1 = all do; low = many implausible rows.');
+
+/**
+ * Recall (Naeem et al. 2020): share of real rows inside the synthetic data's k-NN balls. 1 = the synthetic data reach
+ * every part of the real data; low = parts (modes) are missing. Sensitive to the synthetic set's size.
+ * @example prdcRecall.compute({ real: train, synthetic, holdout, schema: train.schema, seed: 1 }).score
+ */
+export const prdcRecall = prdcMetric('recall', 'Recall (k-NN)', 'Share of real rows that the synthetic data reach (inside a synthetic row\'s 5-nearest-neighbour ball): 1 = all; low = parts of the real data are never generated.');
+
+/**
+ * Density (Naeem et al. 2020): mean number of real k-NN balls holding a synthetic row, divided by k; ≈ 1 for data
+ * like the real data, above 1 when synthetic rows crowd into dense regions, below when they stray. Score = min(1, d)
+ * (raw d in details).
+ * @example prdcDensity.compute({ real: train, synthetic, holdout, schema: train.schema, seed: 1 }).details
+ */
+export const prdcDensity = prdcMetric('density', 'Density (k-NN)', 'How many real neighbourhoods each synthetic row falls in, relative to real data: 1 = as many as real rows do (or more); lower = rows stray from the real data.');
+
+/**
+ * Coverage (Naeem et al. 2020): share of real rows whose k-NN ball holds at least one synthetic row. 1 = every real
+ * neighbourhood is represented; low = mode dropping. Robust to outliers in the synthetic data.
+ * @example prdcCoverage.compute({ real: train, synthetic, holdout, schema: train.schema, seed: 1 }).score
+ */
+export const prdcCoverage = prdcMetric('coverage', 'Coverage (k-NN)', 'Share of real rows with a synthetic row in their neighbourhood (5-nearest-neighbour ball): 1 = every part of the real data is represented; low = modes dropped.');
