@@ -4,12 +4,14 @@
 //      epochs after the first, which also fits the data transformer; wall and CPU), total fit time (wall and CPU),
 //      epochs trained (early stopping may stop sooner), peak memory; then sampling speed, the scorecard of a
 //      32,561-row sample against adult, and how many categories with a share ≥ 1 % are missing from it.
-// Environment: NEURAL_BENCH_EPOCHS=N trains N epochs instead of the default (for a quick look; the label says so),
+// The fits use two threads for large matrix products (as the CLI does); NEURAL_BENCH_THREADS=1 uses one.
+// CPU seconds then count both threads. Environment: NEURAL_BENCH_EPOCHS=N trains N epochs instead of the default (for a quick look; the label says so),
 // NEURAL_BENCH_ONLY=tvae|ctgan runs one, NEURAL_BENCH_SCORE=0 skips the scorecard, NEURAL_BENCH_GEMM=0 skips (1).
 // Load average is printed beside every figure: wall seconds are inflated on a shared machine, CPU seconds less so.
 import os from 'node:os';
 import { readTable } from '../src/node/io/read.js';
-import { gemm, useKernel } from '../src/core/neural/gemm.js';
+import { gemm, useGemmHelper, useKernel } from '../src/core/neural/gemm.js';
+import { startGemmHelper } from '../src/node/workers/gemm-helper.js';
 import { ctgan } from '../src/core/synth/ctgan.js';
 import { tvae } from '../src/core/synth/tvae.js';
 import type { SynthesizerKind } from '../src/core/synth/synthesizer.js';
@@ -21,6 +23,8 @@ import { peakRssMb, report, timed } from './util.js';
 const EPOCHS = process.env.NEURAL_BENCH_EPOCHS ? Number(process.env.NEURAL_BENCH_EPOCHS) : undefined;
 const ONLY = process.env.NEURAL_BENCH_ONLY;
 const SCORE = process.env.NEURAL_BENCH_SCORE !== '0';
+/** Threads for the matrix products: 2 (default, as the CLI trains) or 1 (NEURAL_BENCH_THREADS=1). */
+const helper = process.env.NEURAL_BENCH_THREADS === '1' ? null : startGemmHelper();
 
 const cpuSeconds = () => {
   const c = process.cpuUsage();
@@ -34,8 +38,10 @@ const median = (xs: number[]) => {
 
 function gemmBench(): void {
   const shapes: [number, number, number][] = [[500, 160, 128], [500, 488, 256], [50, 2640, 256], [100, 2640, 256]];
-  for (const kernel of [undefined, 'ts'] as const) {
+  for (const [kernel, threads] of [[undefined, 1], [undefined, 2], ['ts', 1]] as const) {
+    if (threads === 2 && !helper) continue;
     useKernel(kernel);
+    useGemmHelper(threads === 2 ? helper!.helper : null);
     for (const [m, k, n] of shapes) {
       const a = new Float32Array(m * k).fill(0.5), b = new Float32Array(k * n).fill(0.25), c = new Float32Array(m * n);
       for (let i = 0; i < 5; i++) gemm(m, k, n, a, b, c, false);
@@ -43,10 +49,11 @@ function gemmBench(): void {
       const t0 = performance.now(), c0 = cpuSeconds();
       for (let i = 0; i < reps; i++) gemm(m, k, n, a, b, c, false);
       const s = (performance.now() - t0) / 1000, cs = cpuSeconds() - c0;
-      report(`gemm ${kernel ?? 'wasm-simd'} ${m}x${k}x${n}`, { seconds: s, 'GFLOP/s (wall)': (2 * m * k * n * reps) / s / 1e9, 'GFLOP/s (cpu)': (2 * m * k * n * reps) / cs / 1e9, load: load() });
+      report(`gemm ${kernel ?? 'wasm-simd'} ${threads}T ${m}x${k}x${n}`, { seconds: s, 'GFLOP/s (wall)': (2 * m * k * n * reps) / s / 1e9, 'GFLOP/s (cpu)': (2 * m * k * n * reps) / cs / 1e9, load: load() });
     }
   }
   useKernel(undefined);
+  useGemmHelper(null);
 }
 
 /** Categories with a share ≥ 1 % in `real` (per categorical column) that never appear in `synth`. */
@@ -90,6 +97,7 @@ async function fitBench(name: string, kind: SynthesizerKind): Promise<void> {
     'first epoch s (incl. transformer)': stamps.length ? (stamps[0].wall - t0) / 1000 : NaN,
     's/epoch (wall, median)': median(wallPer),
     's/epoch (cpu, median)': median(cpuPer),
+    threads: helper ? 2 : 1,
     peakMB: peakRssMb(),
     load: load(),
   });
@@ -104,5 +112,8 @@ async function fitBench(name: string, kind: SynthesizerKind): Promise<void> {
 }
 
 if (process.env.NEURAL_BENCH_GEMM !== '0') gemmBench();
+useGemmHelper(helper ? helper.helper : null);
 if (!ONLY || ONLY === 'tvae') await fitBench('tvae', tvae);
 if (!ONLY || ONLY === 'ctgan') await fitBench('ctgan', ctgan);
+useGemmHelper(null);
+helper?.close();

@@ -6,6 +6,7 @@ import { KERNELS_WASM_BASE64 } from './kernels.wasm.js';
 export type KernelName = 'wasm-simd' | 'ts';
 
 interface WasmKernel {
+  module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   base: number;
   gemm: (m: number, k: number, n: number, a: number, b: number, c: number, acc: number, lda: number) => void;
@@ -20,7 +21,7 @@ function loadWasm(): WasmKernel | null {
     const mod = new WebAssembly.Module(base64ToBytes(KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>);
     const inst = new WebAssembly.Instance(mod, {});
     const ex = inst.exports as unknown as { memory: WebAssembly.Memory; heapBase: () => number; gemm: WasmKernel['gemm'] };
-    wasm = { memory: ex.memory, base: (ex.heapBase() + 63) & ~63, gemm: ex.gemm };
+    wasm = { module: mod, memory: ex.memory, base: (ex.heapBase() + 63) & ~63, gemm: ex.gemm };
   } catch {
     wasm = null; // no WebAssembly SIMD here: the TS kernel gives the same bits, only slower
   }
@@ -53,6 +54,49 @@ export function gemm(m: number, k: number, n: number, a: Float32Array, b: Float3
     gemmTs(m, k, n, a, b, c, accumulate);
     return;
   }
+  if (helper && m >= 16 && m * k * n >= SPLIT_MIN) {
+    // Rows [from, m) on the helper thread, rows [0, from) here: each element of C is summed exactly as before.
+    const from = (m >> 3) << 2;
+    const wait = helper.start(m, k, n, a, b, c, accumulate, from);
+    try {
+      gemmWasm(w, from, k, n, a, b, c, accumulate);
+    } finally {
+      wait();
+    }
+    return;
+  }
+  gemmWasm(w, m, k, n, a, b, c, accumulate);
+}
+
+/**
+ * A second thread that computes the lower rows of large products while the calling thread computes the upper
+ * ones. `start` hands over rows [from, m) of C (+)= A·B (copying what it needs before it returns) and gives back a
+ * function that blocks until those rows are written into `c`. The results are bit-identical to one thread.
+ * Core never creates threads: a Node adapter installs one (`startGemmHelper` in src/node/workers/gemm-helper.ts).
+ */
+export interface GemmHelper {
+  start(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, from: number): () => void;
+}
+
+let helper: GemmHelper | null = null;
+
+/** Products with fewer multiply-adds than this stay on one thread (a hand-over costs tens of microseconds). */
+const SPLIT_MIN = 1 << 21;
+
+/**
+ * Installs (or, with null, removes) the helper thread used by `gemm` for large products.
+ * @example const h = startGemmHelper(); useGemmHelper(h.helper); ... useGemmHelper(null); h.close();
+ */
+export function useGemmHelper(h: GemmHelper | null): void {
+  helper = h;
+}
+
+/** The WebAssembly module of the kernels, for a helper thread to instantiate its own copy. */
+export function kernelModule(): WebAssembly.Module | null {
+  return loadWasm()?.module ?? null;
+}
+
+function gemmWasm(w: WasmKernel, m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void {
   const aBytes = m * k * 4, bBytes = k * n * 4, cBytes = m * n * 4;
   const pa = w.base, pb = align(pa + aBytes), pc = align(pb + bBytes);
   const need = pc + cBytes;
