@@ -7,7 +7,7 @@
 // CSVs go to a temp folder that is deleted afterwards. Runs the CLI in-process, as a user would call it.
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../src/cli/main.js';
 import { detectDrift } from '../src/core/drift/detect.js';
@@ -15,7 +15,7 @@ import { profileFromArtifact } from '../src/core/profile/profile.js';
 import { createRng } from '../src/core/random.js';
 import { renderDriftHtml } from '../src/core/render/drift-html.js';
 import { nodeDocument } from '../src/node/render/document.js';
-import { peakRssMb, report, timed } from './util.js';
+import { peakRssMb, report as print, timed } from './util.js';
 
 const ROWS = Number(process.env.DRIFT_BENCH_ROWS ?? 1_000_000);
 const NUM = 30, CAT = 15, BOOL = 5;
@@ -38,7 +38,7 @@ async function generate(path: string, seed: number, shift: boolean): Promise<voi
         continue;
       }
       const z = rng.normal() + (shift && j === 3 ? 0.5 : 0);
-      // (−0.000 is avoided: the reader keeps such a column as text so that it round-trips.)
+      // (−0.000 is written as 0.000, as in the first published figures; the reader now reads −0.000 as a number too.)
       const s = z.toFixed(3);
       cells[j] = j % 3 === 0 ? (s === '-0.000' ? '0.000' : s) : j % 3 === 1 ? Math.exp(z).toFixed(2) : String(Math.floor(Math.exp(z + 2)));
     }
@@ -60,6 +60,15 @@ async function generate(path: string, seed: number, shift: boolean): Promise<voi
   await once(out, 'finish');
 }
 
+/** CPU seconds since the last figure and the load average go beside every figure: the machine is shared. */
+let cpuMark = process.cpuUsage();
+function report(label: string, figures: Record<string, string | number>): void {
+  const c = process.cpuUsage(cpuMark);
+  print(label, { ...figures, cpuSeconds: (c.user + c.system) / 1e6, load1m: loadavg()[0] });
+  cpuMark = process.cpuUsage();
+}
+const mark = () => void (cpuMark = process.cpuUsage());
+
 async function cli(...argv: string[]): Promise<number> {
   let err = '';
   const code = await run(argv, { stdout: () => undefined, stderr: (t) => void (err += t), cwd: dir, isTTY: false, env: {}, signal: new AbortController().signal });
@@ -74,19 +83,23 @@ try {
   const dataset = `generated ${NUM + CAT + BOOL} cols`;
 
   gc();
+  mark();
   const a = await timed(() => cli('drift', 'ref.csv', 'cur.csv', '--json', 'a.json', '--out', 'a.html'));
   report('drift: CSV vs CSV (read + profile both)', { dataset, rows: 2 * ROWS, MB: mb, seconds: a.seconds, 'rows/s': Math.round((2 * ROWS) / a.seconds), peakRssMB: peakRssMb() });
 
   gc();
+  mark();
   const p = await timed(() => cli('profile', 'ref.csv', '--out', 'ref.profile.json'));
   report('profile: CSV → ref.profile.json', { dataset, rows: ROWS, seconds: p.seconds, 'rows/s': Math.round(ROWS / p.seconds), profileKB: statSync(join(dir, 'ref.profile.json')).size / 1024, peakRssMB: peakRssMb() });
 
   gc();
+  mark();
   const b = await timed(() => cli('drift', 'ref.profile.json', 'cur.csv', '--json', 'b.json', '--out', 'b.html'));
   report('drift: profile vs CSV (read + profile current)', { dataset, rows: ROWS, seconds: b.seconds, 'rows/s': Math.round(ROWS / b.seconds), peakRssMB: peakRssMb() });
 
   await cli('profile', 'cur.csv', '--out', 'cur.profile.json');
   gc();
+  mark();
   const c = await timed(() => {
     const ref = profileFromArtifact(JSON.parse(readFileSync(join(dir, 'ref.profile.json'), 'utf8'))).profile;
     const cur = profileFromArtifact(JSON.parse(readFileSync(join(dir, 'cur.profile.json'), 'utf8'))).profile;
