@@ -10,6 +10,7 @@ export { fitRandomForestInPool, fitLearnersInPool, type LearnerJob } from './wor
 export { poolRunner } from './workers/parallel-runner.js';
 export { parallelKnn, workerKnnProvider, type ParallelKnnOptions } from './workers/neighbors.js';
 export { evaluateInPool } from './workers/evaluate-in-pool.js';
+export { startGemmHelper } from './workers/gemm-helper.js';
 // Models behind HTTP endpoints, and what serving them costs.
 export { endpointModel, type EndpointOptions } from './endpoint/client.js';
 export { measureInferenceCost, type InferenceCostOptions } from './endpoint/inference-cost.js';
