@@ -14,14 +14,18 @@ import { validateRows } from './validate.js';
 
 /**
  * Parameters of the `arf` synthesizer (adversarial random forest).
- * @example { trees: 10, minLeaf: 20, maxIterations: 10, delta: 0 }
+ * @example { trees: 10, minLeaf: 20, maxIterations: 2, delta: 0 }
  */
 export interface ArfParams {
   /** Trees per forest; the density is an equal mixture over the final forest's trees. Default 10. */
   trees: number;
   /** Fewest real training rows in a leaf of the density (smaller leaves are merged into their parent); larger = more privacy, smoother. Default 20. */
   minLeaf: number;
-  /** Adversarial rounds after the first forest (each: resample synthetic data from the forest, refit). Default 10. */
+  /**
+   * Adversarial rounds after the first forest (each: resample synthetic data from the forest, refit). Default 2:
+   * on adult the out-of-bag accuracy goes 0.92, 0.63, 0.61, then rises, so a third round only confirms the second
+   * round's forest (the same model, a third more work). The paper's implementation allows 10.
+   */
   maxIterations: number;
   /** Stop when the forest's out-of-bag accuracy (real vs synthetic) is ≤ 0.5 + delta. Default 0. */
   delta: number;
@@ -47,7 +51,7 @@ export interface ArfParams {
 const DEFAULTS: ArfParams = {
   trees: 10,
   minLeaf: 20,
-  maxIterations: 10,
+  maxIterations: 2,
   delta: 0,
   earlyStop: true,
   growLeaf: 5,
