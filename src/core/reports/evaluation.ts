@@ -3,8 +3,7 @@ import { SynthopsError, throwIfAborted } from '../errors.js';
 import { alignTables } from '../metrics/aligned.js';
 import type { Metric, MetricCategory, MetricResult } from '../metrics/metric.js';
 import { METRICS, getMetric } from '../metrics/registry.js';
-import { pairTrends } from '../metrics/fidelity/pair-trends.js';
-import { discretise } from '../metrics/fidelity/discretise.js';
+import { pairTrendsOf } from '../metrics/fidelity/pair-metrics.js';
 import type { KnnProvider } from '../neighbors/knn-provider.js';
 import { DIVERSITY_SEARCHES, PRIVACY_SEARCHES, privacyContext, type PrivacyContextOptions } from '../metrics/privacy/privacy-context.js';
 import { createRng } from '../random.js';
@@ -170,7 +169,8 @@ export async function evaluate(input: EvaluationInput, spec: EvaluationSpec): Pr
     spec.onMetric?.(info.id, ++done, metrics.length);
   }
   const cols = alignTables([training, input.synthetic]);
-  const pairs = pairTrends(cols, cols.map((c) => discretise(c)), 1).map((p) => ({ a: p.a, b: p.b, score: round(p.score), related: p.related }));
+  // The pair metrics' cached trends (same tables → no second pass over every column pair).
+  const pairs = pairTrendsOf({ real: training, synthetic: input.synthetic }).map((p) => ({ a: p.a, b: p.b, score: round(p.score), related: p.related }));
   const { categories, sentences } = summarise(results);
   const payload: EvaluationPayload = {
     seed: spec.seed,

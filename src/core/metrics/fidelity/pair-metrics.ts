@@ -8,7 +8,16 @@ import { pairTrends, type PairTrend } from './pair-trends.js';
 /** Pair trends of one input, computed once and shared by the pair metrics of a report (keyed by the synthetic table). */
 const cache = new WeakMap<object, WeakMap<object, PairTrend[]>>();
 
-function trendsOf(input: MetricInput): PairTrend[] {
+/**
+ * The pair trends (every column pair, real vs synthetic) of one input, computed once per (real, synthetic) and shared
+ * by the pair metrics and the report's pair chart.
+ * @example pairTrendsOf({ real, synthetic, schema: real.schema, seed: 1 }).filter((p) => p.related)
+ */
+export function pairTrendsOf(input: Pick<MetricInput, 'real' | 'synthetic'>): PairTrend[] {
+  return trendsOf(input);
+}
+
+function trendsOf(input: Pick<MetricInput, 'real' | 'synthetic'>): PairTrend[] {
   let inner = cache.get(input.real);
   if (!inner) cache.set(input.real, (inner = new WeakMap()));
   let t = inner.get(input.synthetic);
