@@ -2,6 +2,7 @@ import { SynthopsError, ValidationError, type ValidationIssue } from '../errors.
 import { CategoricalColumn, NumericColumn, type Column } from './column.js';
 import { compileDatetimeFormat, detectDatetimeFormat, type DatetimeFormat } from './datetime.js';
 import { inferColumnSpec, type ColumnStats } from './infer.js';
+import { LabelIndex, hashText } from './label-index.js';
 import { storageOf, type ColumnSpec, type Schema } from './schema.js';
 import { Table } from './table.js';
 
@@ -28,10 +29,6 @@ const MAX_DIGITS = 15;
 /** Distinct non-missing string values after which a text column is tested for a datetime format. */
 const DATETIME_PROBE = 512;
 const SMALL_DISTINCT_CAP = 16;
-/** Dictionaries up to this size are searched in place by `pushField` (no string made for a known label). */
-const SMALL_DICT = 64;
-const SLOTS = 1024, EMPTY_SLOT = -1, COLLISION = -2;
-const slotOf = (len: number, first: number, last: number): number => (len * 977 + first * 31 + last) & (SLOTS - 1);
 /** Names for which numeric uniqueness is checked (an O(n log n) sort): ids and PII kinds stored as numbers. */
 const KEY_LIKE_NAME = /id|key|uuid|guid|zip|post|phone|tel|mobile|ssn|card|ccn|pan/i;
 
@@ -60,10 +57,11 @@ export class ColumnBuilder {
   private nums = new Float64Array(1024);
   private tok: Uint8Array | null = new Uint8Array(1024);
   private codes: Int32Array | null = null;
-  private dict: string[] = [];
-  private index = new Map<string, number>();
-  /** Lookup table for the first SMALL_DICT labels (see `pushField`): label index, EMPTY_SLOT or COLLISION. */
-  private slots = new Int16Array(SLOTS).fill(EMPTY_SLOT);
+  /** Labels of a text column (code = position), looked up in place by `pushField`. */
+  private index = new LabelIndex();
+  private get dict(): string[] {
+    return this.index.labels;
+  }
   private dt: DatetimeFormat | null = null;
   private dtTried = false;
   private missing = 0;
@@ -104,21 +102,12 @@ export class ColumnBuilder {
     if (i === this.nums.length && this.mode !== 'string') this.growNumeric();
     switch (this.mode) {
       case 'string': {
-        // Few labels (the usual category): find the label in place through a small table keyed by length and
-        // first and last character, without cutting the string out.
-        const dict = this.dict;
-        if (dict.length <= SMALL_DICT && start < end) {
-          const len = end - start;
-          const slot = this.slots[slotOf(len, src.charCodeAt(start), src.charCodeAt(end - 1))];
-          if (slot >= 0) {
-            const l = dict[slot];
-            if (l.length === len && src.startsWith(l, start)) return this.pushCode(i, slot);
-          } else if (slot === COLLISION) {
-            for (let c = 0; c < dict.length; c++) {
-              const l = dict[c];
-              if (l.length === len && src.startsWith(l, start)) return this.pushCode(i, c);
-            }
-          }
+        // A label seen before is found in place: no string is made for it.
+        if (start < end) {
+          const h = hashText(src, start, end);
+          const c = this.index.find(src, start, end, h);
+          if (c >= 0) return this.pushCode(i, c);
+          return this.pushNewLabel(i, src.slice(start, end), h);
         }
         return this.pushString(i, start === 0 && end === src.length ? src : src.slice(start, end));
       }
@@ -215,12 +204,10 @@ export class ColumnBuilder {
       this.missing++;
       this.missCounts[0]++;
     } else {
-      let c = this.index.get(s);
-      if (c === undefined) {
-        c = this.dict.length;
-        this.dict.push(s);
-        this.index.set(s, c);
-        this.addSlot(s, c);
+      const h = hashText(s, 0, s.length);
+      let c = this.index.find(s, 0, s.length, h);
+      if (c < 0) {
+        c = this.index.add(s, h);
         if (c + 1 === DATETIME_PROBE && !this.dtTried) {
           codes[i] = c;
           this.n++;
@@ -233,10 +220,18 @@ export class ColumnBuilder {
     this.n++;
   }
 
-  private addSlot(s: string, c: number): void {
-    if (c >= SMALL_DICT) return;
-    const k = slotOf(s.length, s.charCodeAt(0), s.charCodeAt(s.length - 1));
-    this.slots[k] = this.slots[k] === EMPTY_SLOT ? c : COLLISION;
+  /** Row i is a label not seen before (not empty). */
+  private pushNewLabel(i: number, s: string, h: number): void {
+    let codes = this.codes!;
+    if (i === codes.length) {
+      const next = new Int32Array(codes.length * 2);
+      next.set(codes);
+      this.codes = codes = next;
+    }
+    const c = this.index.add(s, h);
+    codes[i] = c;
+    this.n++;
+    if (c + 1 === DATETIME_PROBE && !this.dtTried) this.tryDatetime();
   }
 
   private growNumeric(): void {
@@ -282,12 +277,7 @@ export class ColumnBuilder {
         continue;
       }
       let c = this.index.get(s);
-      if (c === undefined) {
-        c = this.dict.length;
-        this.dict.push(s);
-        this.index.set(s, c);
-        this.addSlot(s, c);
-      }
+      if (c < 0) c = this.index.add(s);
       codes[i] = c;
     }
     this.codes = codes;
@@ -319,9 +309,7 @@ export class ColumnBuilder {
     this.nums = nums;
     this.tok = tok;
     this.codes = null;
-    this.dict = [];
-    this.index = new Map();
-    this.slots.fill(EMPTY_SLOT);
+    this.index = new LabelIndex();
     this.dt = f;
     this.mode = 'datetime';
   }
