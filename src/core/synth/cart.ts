@@ -195,6 +195,13 @@ function matches(a: Float64Array | Int32Array, i: number, c: ResolvedCondition):
   return (c.min === undefined || v >= c.min) && (c.max === undefined || v <= c.max);
 }
 
+/** b[rows[i]] for every i, in a new array of b's type. */
+function pick(b: Uint8Array, rows: Int32Array): Uint8Array {
+  const out = new Uint8Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = b[rows[i]];
+  return out;
+}
+
 /** Bins one working column with feature `p` of the binning. */
 function binColumn(col: Float64Array | Int32Array, b: Binning, p: number): Uint8Array {
   const one: Binning = { numBins: [b.numBins[p]], edges: [b.edges[p]], categorical: [b.categorical[p]], catBins: [b.catBins[p]], names: [b.names[p]] };
@@ -353,7 +360,11 @@ export const cart: SynthesizerKind<CartParams> = {
             // (uniform within ties), so point masses survive and no leaf stores a real value.
             const yc = randomisedRanks(y, rows, rng.split(`ranks-${pIdx}`));
             step.tree = fitTree(xp, { kind: 'regression', y: yc }, { ...treeOpts, rows });
-            const sub: BinnedMatrix = { numRows: rows.length, bins: xp.bins.map((b) => b.filter((_, i) => y[i] === y[i])), numBins: xp.numBins, categorical: xp.categorical };
+            // The rows where the value is present (all of them when the column has no missing values).
+            const sub: BinnedMatrix =
+              rows.length === n
+                ? xp
+                : { numRows: rows.length, bins: xp.bins.map((b) => pick(b, rows)), numBins: xp.numBins, categorical: xp.categorical };
             const leaves = applyTree(step.tree, sub);
             Object.assign(step, leafQuantiles(step.tree, leaves, rows, yc, p.leafQuantiles));
           }
