@@ -5,7 +5,6 @@ import { createRng } from '../../core/random.js';
 import { renderEvaluationHtml } from '../../core/render/evaluation-html.js';
 import { renderEvaluationMarkdown } from '../../core/render/evaluation-markdown.js';
 import { renderEvaluationText } from '../../core/render/evaluation-text.js';
-import { evaluate } from '../../core/reports/evaluation.js';
 import { checkPolicy, DEFAULT_POLICY } from '../../core/reports/policy.js';
 import { DEFAULT_SYNTHESIZER, SYNTHESIZERS } from '../../core/synth/registry.js';
 import type { Table } from '../../core/table/table.js';
@@ -13,6 +12,7 @@ import { writeFileAtomic } from '../../node/io/atomic.js';
 import { readTable } from '../../node/io/read.js';
 import { writeTable } from '../../node/io/write.js';
 import { nodeDocument } from '../../node/render/document.js';
+import { evaluateInPool } from '../../node/workers/evaluate-in-pool.js';
 import type { CliIO } from '../context.js';
 import { EXIT } from '../exit.js';
 import { loadGatePolicy } from './evaluate.js';
@@ -141,7 +141,8 @@ export const registerGenerate: RegisterCommand = (program: Command, io: CliIO, s
       if (withReport) {
         if (!holdout) io.stderr('note: too few rows for a holdout; the report compares against the training rows only.\n');
         const evalStart = performance.now();
-        const evaluation = await evaluate(
+        // Neighbour searches (privacy, diversity) run on worker threads; the report is the same as in one thread.
+        const evaluation = await evaluateInPool(
           { real: training, synthetic: synth, ...(holdout ? { holdout } : {}) },
           {
             seed,
