@@ -6,6 +6,7 @@ import { detectDrift } from '../../src/core/drift/detect.js';
 import { profileTable } from '../../src/core/profile/profile.js';
 import type { Table } from '../../src/core/table/table.js';
 import { loadInput } from '../../src/cli/commands/profile.js';
+import { run } from '../../src/cli/main.js';
 import { readTable, readTableChunks } from '../../src/node/io/read.js';
 import { datasetPath, hasShared } from '../helpers/datasets.js';
 
@@ -55,4 +56,18 @@ describe('readTableChunks', () => {
     const cur = profileTable(whole.slice(0, 8000));
     expect(detectDrift(streamed.profile, cur)).toEqual(detectDrift(p, cur));
   }, 60_000);
+
+  it('profile and drift take --schema: a column inference calls numerical is profiled as categorical', async () => {
+    const rows = Array.from({ length: 60 }, (_, i) => `${(i * 7) % 23},${i % 2 ? 'x' : 'y'}`);
+    writeFileSync(join(dir, 's.csv'), 'code,g\n' + rows.join('\n') + '\n');
+    writeFileSync(join(dir, 's.schema.json'), JSON.stringify({ specVersion: 1, columns: [{ name: 'code', type: 'categorical', nullable: false }] }));
+    let out = '';
+    const cli = (...argv: string[]) => run(argv, { ...io, stdout: (t: string) => void (out += t) });
+    expect(await cli('profile', 's.csv', '--out', 'a.profile.json', '--json')).toBe(0);
+    expect(JSON.parse(out).columns[0]).toMatchObject({ name: 'code', type: 'numerical' });
+    out = '';
+    expect(await cli('profile', 's.csv', '--out', 'b.profile.json', '--json', '--schema', 's.schema.json')).toBe(0);
+    expect(JSON.parse(out).columns[0]).toMatchObject({ name: 'code', type: 'categorical' });
+    expect(await cli('drift', 'b.profile.json', 's.csv', '--schema', 's.schema.json', '--json', 'd.json')).toBe(0);
+  });
 });

@@ -16,6 +16,7 @@ import { nodeDocument } from '../../node/render/document.js';
 import { EXIT } from '../exit.js';
 import type { CliIO } from '../context.js';
 import type { RegisterCommand } from './index.js';
+import { loadSchemaFlags } from './inspect.js';
 import { isProfilePath, loadInput } from './profile.js';
 
 interface DriftFlags {
@@ -35,6 +36,7 @@ interface DriftFlags {
   all?: boolean;
   multivariate: boolean;
   seed?: string;
+  schema?: string;
 }
 
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -78,6 +80,7 @@ export const registerDrift: RegisterCommand = (program: Command, io: CliIO, setS
     .option('--all', 'list every test in the terminal summary, not only drifted ones')
     .option('--no-multivariate', 'skip the domain classifier (multivariate drift; runs when both sides are data files)')
     .option('--seed <n>', 'seed for the domain classifier (default 0)')
+    .option('--schema <file>', 'synthops schema JSON: column types for data files instead of inferring them from the first 200,000 rows')
     .addHelpText(
       'after',
       '\nExamples:\n  synthops drift ref.csv current.csv --out drift.html\n  synthops drift ref.profile.json current.csv --time-column ts --window 1d --policy retrain.yaml --json drift.json\n  synthops drift real.csv synthetic.csv   # fidelity view\n\nPolicy file (YAML):\n  version: 1\n  triggers:\n    - when: drift-share\n      above: 0.3\n    - when: column-distance\n      column: age\n      test: wasserstein\n      above: 0.2\n    - when: accuracy-drop\n      above: 0.05\n',
@@ -98,12 +101,13 @@ export const registerDrift: RegisterCommand = (program: Command, io: CliIO, setS
       const seed = o.seed === undefined ? 0 : Number(o.seed);
       if (!Number.isFinite(seed)) throw new SynthopsError('invalid_argument', `invalid --seed: ${JSON.stringify(o.seed)}. Use a number.`);
       const policy = o.policy ? await loadPolicy(o.policy, io) : undefined;
+      const schema = await loadSchemaFlags(io, { schema: o.schema });
       if (isProfilePath(curPath) && (o.window || o.proba)) throw new SynthopsError('invalid_argument', 'invalid current: windows and --proba need the current rows, not a profile.', { file: curPath });
 
       // Windows and performance estimates need every row; otherwise both files are streamed chunk by chunk into
       // profiles, keeping only a uniform row sample of each side for the multivariate tests.
       const keepRows = Boolean(o.window || o.proba);
-      const ref = await loadInput(refPath, io, io.signal, { keepRows });
+      const ref = await loadInput(refPath, io, io.signal, { keepRows, schema });
       let currentTable;
       let currentProfile;
       if (isProfilePath(curPath)) {
@@ -111,7 +115,7 @@ export const registerDrift: RegisterCommand = (program: Command, io: CliIO, setS
         currentProfile = c.profile;
         currentTable = undefined;
       } else {
-        const c = await loadInput(curPath, io, io.signal, { keepRows, align: ref.profile });
+        const c = await loadInput(curPath, io, io.signal, { keepRows, align: ref.profile, schema });
         currentTable = c.table;
         currentProfile = c.profile;
       }

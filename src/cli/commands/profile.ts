@@ -8,11 +8,13 @@ import { learnWindowBaseline, parseWindow } from '../../core/drift/windows.js';
 import { mergeProfiles, profileFromArtifact, profileTable, profileToArtifact, type DataProfile } from '../../core/profile/profile.js';
 import { alignToReference } from '../../core/drift/align.js';
 import { RowReservoir } from '../../core/table/row-reservoir.js';
+import type { Schema } from '../../core/table/schema.js';
 import type { Table } from '../../core/table/table.js';
 import { writeFileAtomic } from '../../node/io/atomic.js';
 import { readTable, readTableChunks } from '../../node/io/read.js';
 import type { CliIO } from '../context.js';
 import type { RegisterCommand } from './index.js';
+import { loadSchemaFlags } from './inspect.js';
 
 /** True for a saved profile (`*.profile.json` or any `.json` artifact) rather than a data file. */
 export function isProfilePath(p: string): boolean {
@@ -43,6 +45,8 @@ export interface LoadInputOptions {
   sampleRows?: number;
   /** Rows per streamed chunk (see `readTableChunks`). Default 200,000. */
   rowsPerChunk?: number;
+  /** Column types to use instead of inferring them (`--schema`). Default: inferred (from the first chunk when streaming). */
+  schema?: Schema;
 }
 
 /**
@@ -69,13 +73,13 @@ export async function loadInput(path: string, io: CliIO, signal?: AbortSignal, o
     return { name: path, profile: p.profile, windows: p.windows, calibration: p.calibration };
   }
   if (opts.keepRows) {
-    const read = await readTable(full, { signal });
+    const read = await readTable(full, { signal, schema: opts.schema });
     const table = opts.align ? alignToReference(read, opts.align) : read;
     return { name: path, profile: profileTable(table), table };
   }
   let profile: DataProfile | undefined;
   const sample = new RowReservoir({ size: opts.sampleRows ?? 20_000, seed: 0 });
-  for await (const chunk of readTableChunks(full, { signal, rowsPerChunk: opts.rowsPerChunk })) {
+  for await (const chunk of readTableChunks(full, { signal, rowsPerChunk: opts.rowsPerChunk, schema: opts.schema })) {
     const t = opts.align ? alignToReference(chunk, opts.align) : chunk;
     const p = profileTable(t);
     profile = profile ? mergeProfiles(profile, p) : p;
@@ -100,19 +104,21 @@ export const registerProfile: RegisterCommand = (program: Command, io: CliIO) =>
     .option('--proba <cols>', 'probability column(s) of a classifier, comma-separated (stores a calibration map with --target)')
     .option('--classes <labels>', 'class labels: [negative,positive] for one probability column, else one per column')
     .option('--target <col>', 'true label column (for the calibration map)')
+    .option('--schema <file>', 'synthops schema JSON: column types to use instead of inferring them from the first 200,000 rows')
     .option('--json', 'print a JSON summary on stdout')
     .addHelpText('after', '\nExamples:\n  synthops profile ref.csv --out ref.profile.json\n  synthops profile part1.csv part2.csv --out ref.profile.json --time-column ts --window 1d\n  synthops profile a.profile.json b.profile.json --out all.profile.json\n')
-    .action(async (inputs: string[], o: { out: string; timeColumn?: string; window?: string; proba?: string; classes?: string; target?: string; json?: boolean }) => {
+    .action(async (inputs: string[], o: { out: string; timeColumn?: string; window?: string; proba?: string; classes?: string; target?: string; schema?: string; json?: boolean }) => {
       if (Boolean(o.timeColumn) !== Boolean(o.window)) throw new SynthopsError('invalid_argument', 'invalid options: --time-column and --window go together.');
       if (o.target && !o.proba) throw new SynthopsError('invalid_argument', 'invalid options: --target needs --proba (the calibration map links probabilities to labels).');
       const widthMs = o.window ? parseWindow(o.window) : 0;
+      const schema = await loadSchemaFlags(io, { schema: o.schema });
       let merged: DataProfile | undefined;
       let windows: JsonValue | undefined;
       let calibration: JsonValue | undefined;
       const tables: Table[] = [];
       for (const path of inputs) {
         // Window thresholds and calibration need every row; a plain profile streams the file.
-        const inp = await loadInput(path, io, io.signal, { keepRows: Boolean(o.timeColumn || o.proba) });
+        const inp = await loadInput(path, io, io.signal, { keepRows: Boolean(o.timeColumn || o.proba), schema });
         try {
           merged = merged ? mergeProfiles(merged, inp.profile) : inp.profile;
         } catch (e) {

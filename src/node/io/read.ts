@@ -89,7 +89,7 @@ export async function* readTableChunks(path: string, opts: ChunkReadOptions = {}
       const issues = e.issues.map((i) => ({
         ...i,
         ...(i.row !== undefined ? { row: i.row + offset } : {}),
-        message: `${i.message} (The column's type was inferred from the first ${offset} rows; pass a schema to set it.)`,
+        message: `${i.message} (The column's type was inferred from the first ${offset} rows; pass a schema, --schema FILE, to set it.)`,
       }));
       throw new ValidationError(issues);
     }
