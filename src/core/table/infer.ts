@@ -100,7 +100,10 @@ export function inferColumnSpec(s: ColumnStats): ColumnSpec {
     case 'datetime':
       return withToken({ ...base, type: 'datetime', format: s.format }, s.missingToken);
     case 'number': {
-      const pii = detectPii(s.name, s.samples, { numeric: true });
+      // Whole numbers of 13+ digits (card numbers a double holds exactly) are numbers to the reader; the card value
+      // rule (Luhn) still sees them, so an unnamed card-number column stays PII.
+      const long = s.integer && s.samples.length > 0 && s.samples.every((x) => x.length >= 13);
+      const pii = detectPii(s.name, s.samples, { numeric: true }) ?? (long && detectPii('', s.samples) === 'credit_card' ? 'credit_card' : undefined);
       if (pii) return withToken({ ...base, type: s.allDistinct ? 'id' : 'categorical', pii }, s.missingToken);
       if (s.integer && s.allDistinct && present >= 2 && ID_NAME.test(s.name)) return { ...base, type: 'id' };
       if (s.integer && s.smallDistinct && s.smallDistinct.length <= LOW_CARDINALITY_MAX && present >= 5 * s.smallDistinct.length)
