@@ -1,5 +1,7 @@
 import { createRng } from '../../random.js';
-import type { KnnResult } from '../../neighbors/mixed-tree.js';
+import type { EncodedRows } from '../../neighbors/mixed-space.js';
+import { MixedTree, type KnnResult } from '../../neighbors/mixed-tree.js';
+import { takeEncoded } from '../privacy/privacy-context.js';
 import type { JsonValue } from '../../json.js';
 import type { Metric, MetricInput, MetricResult } from '../metric.js';
 import { guarded, skipped } from '../privacy/guard.js';
@@ -49,8 +51,8 @@ export function prdcRows(ctx: PrivacyContext, other: 'synth' | 'hold', signal?: 
   const R = ctx.queries('train'), O = ctx.queries(other);
   const rR = kthRadius(ctx.search('tq→tq', signal));
   const rO = kthRadius(ctx.search(other === 'synth' ? 'sq→sq' : 'hq→hq', signal));
-  const dens = ctx.tree('trainQ').countWithin(O, rR, signal ? { signal } : {});
-  const rec = ctx.tree(other === 'synth' ? 'synthQ' : 'holdQ').countWithin(R, rO, { stopAtOne: true, ...(signal ? { signal } : {}) });
+  const dens = ballCounts(R, rR, O, false, signal);
+  const rec = ballCounts(other === 'synth' ? ctx.queries('synth') : ctx.queries('hold'), rO, R, true, signal);
   const nn = ctx.search(other === 'synth' ? 'tq→sq' : 'tq→hq', signal);
   const recallRows = new Float64Array(R.numRows), coverageRows = new Float64Array(R.numRows);
   for (let i = 0; i < R.numRows; i++) {
@@ -59,6 +61,31 @@ export function prdcRows(ctx: PrivacyContext, other: 'synth' | 'hold', signal?: 
   }
   const out = { densityCounts: dens, recallRows, coverageRows, realRows: R.numRows, otherRows: O.numRows };
   m.set(other, out);
+  return out;
+}
+
+/** Radius quantiles splitting the ball centres into separately indexed groups (see {@link ballCounts}). */
+const RADIUS_BUCKETS = [0.5, 0.8, 0.95, 1];
+
+/**
+ * Per query, the number of balls B(x_i, radii[i]) over the rows of `centres` that contain it (or 0/1 with
+ * `stopAtOne`). Exact. The centres are split by radius quantile (50 / 80 / 95 / 100%) into groups indexed separately:
+ * a tree node can only be skipped when its lower bound exceeds the largest radius inside it, so a few wide balls of
+ * outlying rows would otherwise keep every node open (measured on adult: most of the work).
+ */
+export function ballCounts(centres: EncodedRows, radii: Float64Array, queries: EncodedRows, stopAtOne: boolean, signal?: AbortSignal): Int32Array {
+  const n = centres.numRows;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => radii[a] - radii[b] || a - b);
+  const out = new Int32Array(queries.numRows);
+  let from = 0;
+  for (const q of RADIUS_BUCKETS) {
+    const to = q === 1 ? n : Math.max(from, Math.ceil(q * n));
+    if (to <= from) continue;
+    const idx = order.slice(from, to);
+    from = to;
+    const counts = MixedTree.build(null, takeEncoded(centres, idx)).countWithin(queries, Float64Array.from(idx, (i) => radii[i]), { stopAtOne, ...(signal ? { signal } : {}) });
+    for (let j = 0; j < out.length; j++) out[j] = stopAtOne ? out[j] | counts[j] : out[j] + counts[j];
+  }
   return out;
 }
 
