@@ -5,6 +5,7 @@ import type { Metric, MetricCategory, MetricResult } from '../metrics/metric.js'
 import { METRICS, getMetric } from '../metrics/registry.js';
 import { pairTrendsOf } from '../metrics/fidelity/pair-metrics.js';
 import type { KnnProvider } from '../neighbors/knn-provider.js';
+import { prefetchBallCounts, type BallCountProvider } from '../metrics/diversity/prdc.js';
 import { DIVERSITY_SEARCHES, PRIVACY_SEARCHES, privacyContext, type PrivacyContextOptions } from '../metrics/privacy/privacy-context.js';
 import { createRng } from '../random.js';
 import type { Table } from '../table/table.js';
@@ -51,6 +52,8 @@ export interface EvaluationSpec {
    * searches then start on worker threads at once and overlap the other metrics. Results are identical.
    */
   knn?: KnnProvider;
+  /** Runs the diversity metrics' ball counts (after the searches), e.g. `workerBallProvider(pool)`. Default: in this thread. */
+  balls?: BallCountProvider;
   /**
    * When privacy searches stop being exact over every query row (see PrivacyContextOptions): default exact up to
    * 1e10 row pairs per search (e.g. 100k × 100k); beyond, a seeded sample of 20,000 query rows per table, stated in
@@ -122,7 +125,12 @@ export async function evaluate(input: EvaluationInput, spec: EvaluationSpec): Pr
     try {
       const ctx = privacyContext(training, input.synthetic, holdout, { ...spec.neighbours, seed: spec.seed });
       const searches = [...(metrics.some((m) => m.info.category === 'privacy') ? PRIVACY_SEARCHES : []), ...(metrics.some((m) => m.info.neighbours) ? DIVERSITY_SEARCHES : [])];
-      if (spec.knn) prefetch = ctx.prefetch(spec.knn, searches, spec.signal).catch((e: unknown) => e); // a failure resurfaces in the metrics
+      const balls = spec.balls;
+      if (spec.knn)
+        prefetch = ctx
+          .prefetch(spec.knn, searches, spec.signal)
+          .then(() => (balls && metrics.some((m) => m.info.neighbours) ? prefetchBallCounts(ctx, balls, spec.signal) : undefined))
+          .catch((e: unknown) => e); // a failure resurfaces in the metrics (they recompute in this thread)
     } catch {
       // unusable tables: each metric reports its own error
     }

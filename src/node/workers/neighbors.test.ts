@@ -4,7 +4,8 @@ import { MixedTree } from '../../core/neighbors/mixed-tree.js';
 import { createRng } from '../../core/random.js';
 import { hasShared, loadShared } from '../../../test/helpers/datasets.js';
 import { inThreadKnn } from '../../core/neighbors/knn-provider.js';
-import { parallelKnn, workerKnnProvider } from './neighbors.js';
+import { ballCounts } from '../../core/metrics/diversity/prdc.js';
+import { parallelKnn, workerBallProvider, workerKnnProvider } from './neighbors.js';
 import { WorkerPool } from './pool.js';
 
 const pool = new WorkerPool({ size: 2 });
@@ -46,5 +47,22 @@ describe.runIf(hasShared)('parallelKnn', () => {
     });
     // Leave-one-out on a sample really skips the sampled row itself.
     for (let i = 0; i < sample.length; i++) expect(got[2].indices.subarray(3 * i, 3 * i + 3)).not.toContain(sample[i]);
+  });
+
+  it('workerBallProvider gives exactly the in-thread ball counts', async () => {
+    const adult = await loadShared('adult');
+    const perm = createRng(8).permutation(adult.numRows);
+    const a = adult.take(perm.subarray(0, 1500)), b = adult.take(perm.subarray(1500, 2300));
+    const space = MixedSpace.fromTable(a);
+    const A = space.encode(a), B = space.encode(b);
+    const nn = MixedTree.build(space, A).knn(A, { k: 5, excludeSelf: true });
+    const radii = Float64Array.from({ length: A.numRows }, (_, i) => nn.distances[5 * i + 4]);
+    const [dens, once] = await workerBallProvider(pool)([
+      { centres: A, radii, queries: B, stopAtOne: false },
+      { centres: A, radii, queries: B, stopAtOne: true },
+    ]);
+    expect(Array.from(dens)).toEqual(Array.from(ballCounts(A, radii, B, false)));
+    expect(Array.from(once)).toEqual(Array.from(ballCounts(A, radii, B, true)));
+    expect(dens.some((c) => c > 1)).toBe(true);
   });
 });

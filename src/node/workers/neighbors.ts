@@ -1,4 +1,5 @@
 import { toBatch, type KnnProvider } from '../../core/neighbors/knn-provider.js';
+import type { BallCountProvider } from '../../core/metrics/diversity/prdc.js';
 import type { EncodedRows } from '../../core/neighbors/mixed-space.js';
 import type { KnnResult } from '../../core/neighbors/mixed-tree.js';
 import { coreModule, type WorkerPool } from './pool.js';
@@ -95,6 +96,31 @@ export function workerKnnProvider(pool: WorkerPool): KnnProvider {
         rowsScanned += p.rowsScanned;
       }
       return { k: s.k, start: 0, numQueries: nq, distances, indices, rowsScanned };
+    });
+  };
+}
+
+/**
+ * A `BallCountProvider` for the diversity metrics on the pool's worker threads: each request's query rows are split
+ * into one share per worker (`ballCounts` in src/core/metrics/diversity/prdc.ts); counts are exactly the in-thread ones.
+ * @example await evaluate(input, { seed: 1, knn: workerKnnProvider(pool), balls: workerBallProvider(pool) });
+ */
+export function workerBallProvider(pool: WorkerPool): BallCountProvider {
+  return async (requests) => {
+    const w = pool.size;
+    const bounds = requests.map((r) => Array.from({ length: w + 1 }, (_, c) => Math.round((c * r.queries.numRows) / w)));
+    const tasks = requests.flatMap((r, i) =>
+      Array.from({ length: w }, (_, c) => ({
+        module: coreModule('metrics/diversity/prdc'),
+        name: 'ballCounts',
+        args: [r.centres, r.radii, sliceRows(r.queries, bounds[i][c], bounds[i][c + 1]), r.stopAtOne],
+      })),
+    );
+    const parts = await pool.runAll<Int32Array>(tasks);
+    return requests.map((r, i) => {
+      const out = new Int32Array(r.queries.numRows);
+      for (let c = 0; c < w; c++) out.set(parts[i * w + c], bounds[i][c]);
+      return out;
     });
   };
 }

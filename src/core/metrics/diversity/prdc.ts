@@ -31,6 +31,49 @@ export interface PrdcRows {
 }
 
 const cache = new WeakMap<PrivacyContext, Map<string, PrdcRows>>();
+/** Ball counts prefetched through a {@link BallCountProvider}, by context and key (`dens:synth`, `rec:hold`, …). */
+const counted = new WeakMap<PrivacyContext, Map<string, Int32Array>>();
+
+/** One {@link ballCounts} call: balls B(centres_i, radii[i]) counted per query row. */
+export interface BallRequest {
+  centres: EncodedRows;
+  radii: Float64Array;
+  queries: EncodedRows;
+  stopAtOne: boolean;
+}
+
+/**
+ * Runs ball counts for the diversity metrics: must return, in order, exactly `ballCounts(centres, radii, queries,
+ * stopAtOne)` of each request. The Node path passes `workerBallProvider(pool)` (src/node/workers/neighbors.ts).
+ * @example await provider([{ centres, radii, queries, stopAtOne: false }])
+ */
+export type BallCountProvider = (requests: BallRequest[], signal?: AbortSignal) => Promise<Int32Array[]>;
+
+function radiiOf(ctx: PrivacyContext, which: 'train' | 'synth' | 'hold', signal?: AbortSignal): Float64Array {
+  return kthRadius(ctx.search(which === 'train' ? 'tq→tq' : which === 'synth' ? 'sq→sq' : 'hq→hq', signal));
+}
+
+/**
+ * Computes the ball counts of the diversity metrics (synthetic and, with a holdout, the reference) through
+ * `provider` ahead of the metrics, so they can run on worker threads. Needs the k-NN radii: call after the context's
+ * diversity searches are prefetched (else they are computed here, in this thread).
+ * @example await prefetchBallCounts(ctx, workerBallProvider(pool));
+ */
+export async function prefetchBallCounts(ctx: PrivacyContext, provider: BallCountProvider, signal?: AbortSignal): Promise<void> {
+  const others = (['synth', 'hold'] as const).filter((o) => o === 'synth' || (ctx.hold && ctx.hold.numRows > PRDC_K));
+  const R = ctx.queries('train'), rR = radiiOf(ctx, 'train', signal);
+  const keys: string[] = [];
+  const requests: BallRequest[] = [];
+  for (const o of others) {
+    const O = ctx.queries(o);
+    keys.push(`dens:${o}`, `rec:${o}`);
+    requests.push({ centres: R, radii: rR, queries: O, stopAtOne: false }, { centres: O, radii: radiiOf(ctx, o, signal), queries: R, stopAtOne: true });
+  }
+  const out = await provider(requests, signal);
+  let m = counted.get(ctx);
+  if (!m) counted.set(ctx, (m = new Map()));
+  keys.forEach((k, i) => m.set(k, out[i]));
+}
 
 function kthRadius(nn: KnnResult): Float64Array {
   const k = nn.k, out = new Float64Array(nn.numQueries);
@@ -51,8 +94,9 @@ export function prdcRows(ctx: PrivacyContext, other: 'synth' | 'hold', signal?: 
   const R = ctx.queries('train'), O = ctx.queries(other);
   const rR = kthRadius(ctx.search('tq→tq', signal));
   const rO = kthRadius(ctx.search(other === 'synth' ? 'sq→sq' : 'hq→hq', signal));
-  const dens = ballCounts(R, rR, O, false, signal);
-  const rec = ballCounts(other === 'synth' ? ctx.queries('synth') : ctx.queries('hold'), rO, R, true, signal);
+  const pre = counted.get(ctx);
+  const dens = pre?.get(`dens:${other}`) ?? ballCounts(R, rR, O, false, signal);
+  const rec = pre?.get(`rec:${other}`) ?? ballCounts(O, rO, R, true, signal);
   const nn = ctx.search(other === 'synth' ? 'tq→sq' : 'tq→hq', signal);
   const recallRows = new Float64Array(R.numRows), coverageRows = new Float64Array(R.numRows);
   for (let i = 0; i < R.numRows; i++) {
