@@ -60,7 +60,7 @@ describe('arf', () => {
     const xb = applyBinning(xm, fitBinning(xm));
     const y = new Int32Array(800);
     for (let i = 0; i < 400; i++) y[i] = 1;
-    const spec = { seed: 9, round: 2, growLeaf: 5, maxFeatures: 1, numReal: 400, minLeaf: 10 };
+    const spec = { seed: 9, round: 2, growLeaf: 5, maxFeatures: 1, numReal: 400, minLeaf: 10, draws: 800 };
     const whole = fitArfTrees(xb, y, spec, 0, 4);
     const parts = [fitArfTrees(xb, y, spec, 2, 4), fitArfTrees(xb, y, spec, 0, 2)];
     expect([...parts[1].leaves, ...parts[0].leaves]).toEqual(whole.leaves);

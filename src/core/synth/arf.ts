@@ -31,6 +31,8 @@ export interface ArfParams {
   delta: number;
   /** Stop early when a round does not lower the out-of-bag accuracy. Either way the forest with the lowest accuracy is kept. Default true. */
   earlyStop: boolean;
+  /** Rows drawn (with replacement) to grow each adversarial tree: min(this, 2n). Bounds the cost on big tables; below 2n the trees see a subsample. Default 200000 (adult's 65k stacked rows are all drawn). */
+  maxTreeRows: number;
   /** Fewest rows (real + synthetic, bootstrap repeats counted) per leaf while growing the adversarial trees. Default 5. */
   growLeaf: number;
   /** Features tried per split: a count, a fraction in (0, 1], or 0 for √features. Default 0 (√features). */
@@ -54,6 +56,7 @@ const DEFAULTS: ArfParams = {
   maxIterations: 2,
   delta: 0,
   earlyStop: true,
+  maxTreeRows: 200000,
   growLeaf: 5,
   maxFeatures: 0,
   maxBins: 64,
@@ -78,6 +81,8 @@ export interface ArfTreeSpec {
   numReal: number;
   /** Fewest real rows per density leaf. */
   minLeaf: number;
+  /** Bootstrap draws per tree (≤ rows). */
+  draws: number;
 }
 
 /** Trees [from, to) of one adversarial forest as density leaves of the real rows, with their out-of-bag votes. */
@@ -104,9 +109,10 @@ export function fitArfTrees(xb: BinnedMatrix, y: Int32Array, spec: ArfTreeSpec, 
   const inBag = new Uint8Array(N);
   for (let t = from; t < to; t++) {
     const rng = createRng(spec.seed, 'arf-forest', spec.round).split(t);
-    const rows = new Int32Array(N);
+    const draws = Math.min(N, spec.draws);
+    const rows = new Int32Array(draws);
     inBag.fill(0);
-    for (let i = 0; i < N; i++) {
+    for (let i = 0; i < draws; i++) {
       const r = rng.int(N);
       rows[i] = r;
       inBag[r] = 1;
@@ -507,6 +513,7 @@ function validateParams(params: Partial<ArfParams>): ArfParams {
   int('minLeaf', 1, 1e9);
   int('maxIterations', 0, 1000);
   int('growLeaf', 1, 1e9);
+  int('maxTreeRows', 2, 1e9);
   int('maxBins', 2, 255);
   int('leafQuantiles', 2, 1000);
   int('k', 1, 1e9);
@@ -579,7 +586,7 @@ export const arf: SynthesizerKind<ArfParams> = {
           for (let round = 0; ; round++) {
             throwIfAborted(opts.signal);
             const xb: BinnedMatrix = { numRows: 2 * n, bins: real.bins.map((b, j) => concatBins(b, synth[j])), numBins: real.numBins, categorical: real.categorical };
-            const spec: ArfTreeSpec = { seed, round, growLeaf: p.growLeaf, maxFeatures: mtry, numReal: n, minLeaf: p.minLeaf };
+            const spec: ArfTreeSpec = { seed, round, growLeaf: p.growLeaf, maxFeatures: mtry, numReal: n, minLeaf: p.minLeaf, draws: Math.min(2 * n, p.maxTreeRows) };
             const calls = Array.from({ length: p.trees }, (_, t) => [xb, y, spec, t, t + 1]);
             const chunks = opts.parallel
               ? await opts.parallel<ArfTreeChunk>('synth/arf', 'fitArfTrees', calls)
