@@ -43,6 +43,27 @@ describe.skipIf(!hasShared)('gaussian-copula mixture on adult', () => {
     expect(again.sample(300, { seed: 4, conditions }).toRows()).toEqual(fitted.sample(300, { seed: 4, conditions }).toRows());
     expect(again.sample(300, { seed: 4 }).toRows()).toEqual(fitted.sample(300, { seed: 4 }).toRows());
   }, 60000);
+  it('a continuous point condition (fnlwgt = 200000) matches unconditional rows near that value', async () => {
+    const fitted = await gaussianCopula.create().fit(real, { seed: 1 });
+    const stats = (t: Table, keep: (i: number) => boolean) => {
+      const age = t.numeric('age').values, fw = t.numeric('fnlwgt').values, sex = t.categorical('sex');
+      let n = 0, a = 0, f = 0;
+      for (let i = 0; i < t.numRows; i++) {
+        if (!keep(i) || !(fw[i] === fw[i])) continue;
+        n++;
+        a += age[i];
+        if (sex.dictionary[sex.codes[i]] === 'Female') f++;
+      }
+      return { n, age: a / n, female: f / n };
+    };
+    const free = fitted.sample(150000, { seed: 9 });
+    const fw = free.numeric('fnlwgt').values;
+    const ref = stats(free, (i) => fw[i] > 195000 && fw[i] < 205000);
+    const got = stats(fitted.sample(3000, { seed: 5, conditions: [{ column: 'fnlwgt', equals: 200000 }] }), () => true);
+    expect(ref.n).toBeGreaterThan(3000);
+    expect(Math.abs(got.age - ref.age)).toBeLessThan(1);
+    expect(Math.abs(got.female - ref.female)).toBeLessThan(0.04);
+  }, 60000);
   it('rejects a stratifying column that is not categorical', async () => {
     await expect(gaussianCopula.create({ stratify: 'age' }).fit(real, { seed: 1 })).rejects.toMatchObject({ code: 'invalid_argument' });
   });

@@ -103,6 +103,8 @@ export class CopulaEngine implements JointEngine {
   private readonly chol: Float64Array;
   /** For each modelled column, its null-indicator variable or −1. */
   private readonly nullVar: Int32Array;
+  /** Modelled columns without a copula variable (constant in this stratum; v2 only): written as their one value. */
+  private readonly constants: number[];
   /** For each modelled column, its decoder (lookup tables over the normal score). */
   private readonly decoders: Decoder[];
   /** Φ⁻¹ lookup table, built on the first unconditional sample. */
@@ -115,6 +117,10 @@ export class CopulaEngine implements JointEngine {
     this.chol = cholesky(corr, vars.length);
     this.nullVar = new Int32Array(this.models.length).fill(-1);
     for (let v = 0; v < vars.length; v++) if (vars[v].type === 'null') this.nullVar[vars[v].modelled] = v;
+    const hasVar = new Uint8Array(this.models.length);
+    for (const v of vars) hasVar[v.modelled] = 1;
+    this.constants = [];
+    for (let j = 0; j < this.models.length; j++) if (!hasVar[j]) this.constants.push(j);
     this.decoders = this.models.map((m) => (m.kind === 'numeric' ? numericDecoder(m.marginal) : categoricalDecoder((m as { marginal: CategoricalMarginal }).marginal)));
   }
 
@@ -203,13 +209,20 @@ export class CopulaEngine implements JointEngine {
       if (dec.kind === 'numeric') decodeNumeric(dec, zv, b, out[j] as Float64Array, start, rows, zn, edge);
       else decodeCategorical(dec, zv, b, out[j] as Int32Array, start, rows, maps ? maps[j] : null, zn, edge);
     }
+    for (const j of this.constants) {
+      const m = this.models[j];
+      const value = m.kind === 'numeric' ? m.marginal.inverse(0.5) : maps && maps[j] ? maps[j]![0] : 0;
+      const o = out[j];
+      if (rows === null) o.fill(value, start, start + b);
+      else for (let i = 0; i < b; i++) o[rows[start + i]] = value;
+    }
   }
 
   /**
    * Prepares exact conditional sampling for conditions resolved against this copula's columns (`modelled`
    * indexes this copula's modelled columns).
    */
-  prepare(conditions: readonly ResolvedCondition[]): PreparedConditions {
+  prepare(conditions: readonly ResolvedCondition[], windows: ReadonlyMap<number, NumericMarginal> | null = null): PreparedConditions {
     const d = this.vars.length;
     const lo = new Float64Array(d).fill(-Infinity);
     const hi = new Float64Array(d).fill(Infinity);
@@ -225,7 +238,7 @@ export class CopulaEngine implements JointEngine {
           lo[v] = normalQuantile(c.uLo);
           hi[v] = normalQuantile(c.uHi);
           const m = this.models[c.modelled];
-          if (c.uHi - c.uLo < 1e-12 && c.value !== undefined && m.kind === 'numeric') dzdv[v] = scoreSlope(m.marginal, c.value, lo[v]);
+          if (c.uHi - c.uLo < 1e-12 && c.value !== undefined && m.kind === 'numeric') dzdv[v] = scoreSlope(m.marginal, c.value, lo[v], windows?.get(c.modelled) ?? m.marginal);
         }
       }
     }
@@ -294,15 +307,31 @@ function tooUnlikely(row: number, n: number, budget: number): SynthopsError {
   );
 }
 
-/** dz/dv of the normal score z = Φ⁻¹(F(v)) at a continuous value v (F piecewise linear between knots). */
-function scoreSlope(m: NumericMarginal, v: number, z: number): number {
-  const x = m.x, u = m.u, n = x.length;
-  let i = 1;
-  while (i < n - 1 && x[i] < v) i++;
-  const dx = x[i] - x[i - 1];
-  const slope = dx > 0 ? (u[i] - u[i - 1]) / dx : 0;
+/** Half-width, in probability of the reference marginal, of the window a point density is measured on. */
+const POINT_WINDOW = 0.01;
+
+/**
+ * dz/dv of the normal score z = Φ⁻¹(F(v)) at a continuous value v, with the density F′(v) taken as the
+ * probability of the window [Q(F(v) − 0.01), Q(F(v) + 0.01)] of `ref` divided by its width: a kernel estimate.
+ * A mixture passes the synthesizer's marginal, so every stratum's density is measured on the same window (a
+ * stratum's own knots sit on its own few rows and make point densities spiky). For one copula the factor
+ * cancels (only ratios within the copula matter), so v1 sampling is unchanged.
+ */
+function scoreSlope(m: NumericMarginal, v: number, z: number, ref: NumericMarginal): number {
+  const u0 = cdfAt(ref, v);
+  const a = ref.inverse(Math.max(0, u0 - POINT_WINDOW)), b = ref.inverse(Math.min(1, u0 + POINT_WINDOW));
+  const dx = b - a;
+  const slope = dx > 0 ? (cdfAt(m, b) - cdfAt(m, a)) / dx : 0;
   const phi = Math.exp(-0.5 * z * z) / SQRT2PI;
   return phi > 0 ? slope / phi : 0;
+}
+
+/** F(x) of a numeric marginal (the middle of a point mass's u-range); 0 below its range, 1 above. */
+function cdfAt(m: NumericMarginal, x: number): number {
+  if (x < m.min) return 0;
+  if (x > m.max) return 1;
+  const iv = m.cdfInterval(x);
+  return iv ? (iv[0] + iv[1]) / 2 : 0;
 }
 
 const ZMAX = 8;
@@ -566,7 +595,13 @@ export class MixtureEngine implements JointEngine {
     for (let c = 0; c < K; c++) {
       const comp = this.components[c];
       const local = resolveIn(comp, conditions, this.models);
-      const prep = local && comp.engine.prepare(local);
+      // Point densities of every stratum on the synthesizer's own knot cells.
+      const windows = new Map<number, NumericMarginal>();
+      for (const cond of conditions) {
+        const g = this.models[cond.modelled];
+        if (g.kind === 'numeric' && comp.slot[cond.modelled] >= 0) windows.set(comp.slot[cond.modelled], g.marginal);
+      }
+      const prep = local && comp.engine.prepare(local, windows);
       preps.push(prep);
       w[c] = prep ? comp.weight * prep.firstWeight : 0;
     }
@@ -853,6 +888,8 @@ function copulaScores(table: Table, models: ColumnModel[], rng: Rng): { models: 
     if (!isModelled(m)) return;
     mi++;
     const s = valueScores.get(j) ?? new Float64Array(n).fill(NaN);
+    // A constant column (the stratifying column inside its stratum) needs no variable: it is written as is.
+    if (m.nullShare === 0 && isConstant(m)) return;
     vars.push({ modelled: mi, type: 'value' });
     scores.push(s);
     if (m.nullShare > 0) {
@@ -867,6 +904,13 @@ function copulaScores(table: Table, models: ColumnModel[], rng: Rng): { models: 
     }
   });
   return { models: out, vars, scores };
+}
+
+/** Whether a modelled column has a single value (one category, or one number). */
+function isConstant(m: ColumnModel): boolean {
+  if (m.kind === 'categorical') return m.marginal.labels.length === 1;
+  if (m.kind === 'numeric') return m.marginal.min === m.marginal.max;
+  return false;
 }
 
 /** First index with a[i] ≥ x in a sorted array. */
