@@ -202,6 +202,58 @@ function pick(b: Uint8Array, rows: Int32Array): Uint8Array {
   return out;
 }
 
+/** What one tree of the sequential CART needs besides the data (plain JSON, for worker threads). */
+export interface CartStepSpec {
+  seed: number;
+  /** Position of the column in the visit order (its trees' random streams are keyed by it). */
+  pIdx: number;
+  /** Number of categories (categorical column), 0 for a numeric one. */
+  labels: number;
+  nullShare: number;
+  minLeaf: number;
+  maxDepth: number;
+  leafQuantiles: number;
+}
+
+/** The fitted parts of one step (trees and, for numbers, per-leaf quantiles of ranks). */
+export type CartStepResult = Pick<Step, 'tree' | 'nullTree' | 'leafStart' | 'quantiles'>;
+
+/**
+ * Grows the tree(s) of one column of the sequential CART on the binned columns before it (`xp`), from the
+ * column's working values `y` (label indices, −1 = missing; or numbers, NaN = missing). A pure function of
+ * its arguments: `synth/cart` exports it so worker threads can run the columns in parallel.
+ */
+export function fitCartStep(xp: BinnedMatrix, y: Float64Array | Int32Array, spec: CartStepSpec): CartStepResult {
+  const n = xp.numRows;
+  const rng = createRng(spec.seed, 'cart');
+  const pIdx = spec.pIdx;
+  const treeOpts = { rng: rng.split(`tree-${pIdx}`), minSamplesLeaf: spec.minLeaf, maxDepth: spec.maxDepth };
+  if (spec.labels > 0) {
+    const L = spec.labels;
+    const yy = new Int32Array(n);
+    for (let i = 0; i < n; i++) yy[i] = y[i] < 0 ? L : y[i];
+    return { tree: fitTree(xp, { kind: 'classification', y: yy, numClasses: spec.nullShare > 0 ? L + 1 : L }, treeOpts), nullTree: null, leafStart: null, quantiles: null };
+  }
+  const yv = y as Float64Array;
+  const present: number[] = [];
+  for (let i = 0; i < n; i++) if (yv[i] === yv[i]) present.push(i);
+  const rows = Int32Array.from(present);
+  let nullTree: Tree | null = null;
+  if (spec.nullShare > 0) {
+    const isNull = new Int32Array(n);
+    for (let i = 0; i < n; i++) isNull[i] = yv[i] === yv[i] ? 0 : 1;
+    nullTree = fitTree(xp, { kind: 'classification', y: isNull, numClasses: 2 }, { ...treeOpts, rng: rng.split(`null-${pIdx}`) });
+  }
+  // Work in the marginal's probability scale: each value becomes its randomised rank u in (0, 1)
+  // (uniform within ties), so point masses survive and no leaf stores a real value.
+  const yc = randomisedRanks(yv, rows, rng.split(`ranks-${pIdx}`));
+  const tree = fitTree(xp, { kind: 'regression', y: yc }, { ...treeOpts, rows });
+  // The rows where the value is present (all of them when the column has no missing values).
+  const sub: BinnedMatrix = rows.length === n ? xp : { numRows: rows.length, bins: xp.bins.map((b) => pick(b, rows)), numBins: xp.numBins, categorical: xp.categorical };
+  const leaves = applyTree(tree, sub);
+  return { tree, nullTree, ...leafQuantiles(tree, leaves, rows, yc, spec.leafQuantiles) };
+}
+
 /** Bins one working column with feature `p` of the binning. */
 function binColumn(col: Float64Array | Int32Array, b: Binning, p: number): Uint8Array {
   const one: Binning = { numBins: [b.numBins[p]], edges: [b.edges[p]], categorical: [b.categorical[p]], catBins: [b.catBins[p]], names: [b.names[p]] };
@@ -324,51 +376,34 @@ export const cart: SynthesizerKind<CartParams> = {
         };
         const binning = fitBinning(x, { maxBins: p.maxBins });
         const xb = applyBinning(x, binning);
-        const rng = createRng(seed, 'cart');
         const n = table.numRows;
         const steps: Step[] = [];
+        // The trees are independent at fit time (each is grown on the real columns before it), so they run
+        // through `opts.parallel` (worker threads in Node) when given; each call seeds its own streams from
+        // (seed, column position), so the model is the same wherever the calls run.
+        const calls: unknown[][] = [];
         for (let pIdx = 0; pIdx < order.length; pIdx++) {
-          throwIfAborted(opts.signal);
-          opts.onProgress?.({ stage: 'fit', done: pIdx, total: order.length, message: `column ${pIdx + 1}/${order.length}: ${names[order[pIdx]]}` });
           const mi = order[pIdx];
           const m = modelled[mi];
-          const step: Step = { modelled: mi, tree: null, nullTree: null, leafStart: null, quantiles: null, q: p.leafQuantiles };
-          steps.push(step);
+          steps.push({ modelled: mi, tree: null, nullTree: null, leafStart: null, quantiles: null, q: p.leafQuantiles });
           if (pIdx === 0) continue;
+          const labels = m.kind === 'categorical' ? m.marginal.labels.length : 0;
+          // Documented fallback: a column with more than MAX_TREE_CLASSES categories is drawn from its marginal
+          // (a tree's per-leaf class shares would need nodes × classes numbers).
+          if (labels > MAX_TREE_CLASSES) continue;
           const xp: BinnedMatrix = { numRows: n, bins: xb.bins.slice(0, pIdx), numBins: xb.numBins.slice(0, pIdx), categorical: xb.categorical.slice(0, pIdx) };
-          const treeOpts = { rng: rng.split(`tree-${pIdx}`), minSamplesLeaf: p.minLeaf, maxDepth: p.maxDepth };
-          if (m.kind === 'categorical') {
-            const L = m.marginal.labels.length;
-            // Documented fallback: a column with more than MAX_TREE_CLASSES categories is drawn from its marginal
-            // (a tree's per-leaf class shares would need nodes × classes numbers).
-            if (L > MAX_TREE_CLASSES) continue;
-            const y = work[mi] as Int32Array;
-            const yy = new Int32Array(n);
-            for (let i = 0; i < n; i++) yy[i] = y[i] < 0 ? L : y[i];
-            step.tree = fitTree(xp, { kind: 'classification', y: yy, numClasses: m.nullShare > 0 ? L + 1 : L }, treeOpts);
-          } else {
-            const y = work[mi] as Float64Array;
-            const present: number[] = [];
-            for (let i = 0; i < n; i++) if (y[i] === y[i]) present.push(i);
-            const rows = Int32Array.from(present);
-            if (m.nullShare > 0) {
-              const isNull = new Int32Array(n);
-              for (let i = 0; i < n; i++) isNull[i] = y[i] === y[i] ? 0 : 1;
-              step.nullTree = fitTree(xp, { kind: 'classification', y: isNull, numClasses: 2 }, { ...treeOpts, rng: rng.split(`null-${pIdx}`) });
-            }
-            // Work in the marginal's probability scale: each value becomes its randomised rank u in (0, 1)
-            // (uniform within ties), so point masses survive and no leaf stores a real value.
-            const yc = randomisedRanks(y, rows, rng.split(`ranks-${pIdx}`));
-            step.tree = fitTree(xp, { kind: 'regression', y: yc }, { ...treeOpts, rows });
-            // The rows where the value is present (all of them when the column has no missing values).
-            const sub: BinnedMatrix =
-              rows.length === n
-                ? xp
-                : { numRows: rows.length, bins: xp.bins.map((b) => pick(b, rows)), numBins: xp.numBins, categorical: xp.categorical };
-            const leaves = applyTree(step.tree, sub);
-            Object.assign(step, leafQuantiles(step.tree, leaves, rows, yc, p.leafQuantiles));
-          }
+          const spec: CartStepSpec = { seed, pIdx, labels, nullShare: m.nullShare, minLeaf: p.minLeaf, maxDepth: p.maxDepth, leafQuantiles: p.leafQuantiles };
+          calls.push([xp, work[mi], spec]);
         }
+        throwIfAborted(opts.signal);
+        const fitted = opts.parallel
+          ? await opts.parallel<CartStepResult>('synth/cart', 'fitCartStep', calls)
+          : calls.map((c, i) => {
+              throwIfAborted(opts.signal);
+              opts.onProgress?.({ stage: 'fit', done: i, total: calls.length, message: `tree ${i + 1}/${calls.length}` });
+              return fitCartStep(c[0] as BinnedMatrix, c[1] as Float64Array | Int32Array, c[2] as CartStepSpec);
+            });
+        for (let i = 0; i < calls.length; i++) Object.assign(steps[(calls[i][2] as CartStepSpec).pIdx], fitted[i]);
         opts.onProgress?.({ stage: 'fit', done: order.length, total: order.length });
         const engine = new CartEngine(modelled, order, binning, steps);
         return new FittedTabular('cart', KIND_VERSION, p, table.schema, models, engine, { rows: n, columns: table.numColumns, seed, seconds: (Date.now() - t0) / 1000 });
