@@ -22,7 +22,13 @@ for (;;) {
   }
   if (cmd === 3) break;
   try {
-  if (control[9] === 1) { data = new Float32Array(receiveMessageOnPort(port).message); control[9] = 0; }
+  if (control[9] === 1) {
+    // The buffer was posted before the job; wait (1 ms at a time) in case the message is still in flight.
+    let msg;
+    while (!(msg = receiveMessageOnPort(port))) Atomics.wait(control, 10, 0, 1);
+    data = new Float32Array(msg.message);
+    control[9] = 0;
+  }
   const m = control[1], k = control[2], n = control[3], from = control[4], acc = control[5];
   const oa = control[6], ob = control[7], oc = control[8], rows = m - from;
   const pa = base, pb = align(pa + rows * k * 4), pc = align(pb + k * n * 4), need = pc + rows * n * 4;
@@ -86,8 +92,10 @@ export function startGemmHelper(): { helper: GemmHelper; close: () => void } | n
       Atomics.store(control, 0, 1);
       Atomics.notify(control, 0);
       return () => {
-        Atomics.wait(control, 0, 1);
-        const state = Atomics.load(control, 0);
+        // Loop: a wake-up can be stale (the helper's notify for the previous job may land after this job was
+        // posted), so only a state other than 1 ends the wait.
+        let state: number;
+        while ((state = Atomics.load(control, 0)) === 1) Atomics.wait(control, 0, 1);
         Atomics.store(control, 0, 0);
         if (state !== 2) throw new SynthopsError('internal', 'internal error: the matrix-multiply helper thread failed.');
         c.set(data.subarray(oc, oc + rows * n), from * n);
