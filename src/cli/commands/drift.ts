@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { evaluatePolicy, parsePolicy, type Policy } from '../../core/drift/policy.js';
 import type { Calibration } from '../../core/drift/performance.js';
 import { buildDriftReport, DRIFT_REPORT_VERSION } from '../../core/drift/report.js';
@@ -15,6 +13,7 @@ import { writeFileAtomic } from '../../node/io/atomic.js';
 import { nodeDocument } from '../../node/render/document.js';
 import { EXIT } from '../exit.js';
 import type { CliIO } from '../context.js';
+import { readConfigFile } from '../files.js';
 import type { RegisterCommand } from './index.js';
 import { loadSchemaFlags } from './inspect.js';
 import { isProfilePath, loadInput } from './profile.js';
@@ -42,19 +41,7 @@ interface DriftFlags {
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
 async function loadPolicy(path: string, io: CliIO): Promise<Policy> {
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, path), 'utf8');
-  } catch {
-    throw new SynthopsError('not_found', 'invalid policy file: it does not exist or cannot be read.', { file: path });
-  }
-  let value: unknown;
-  try {
-    value = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
-  } catch (e) {
-    throw new SynthopsError('invalid_input', `invalid policy file: it is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'} (${String((e as Error).message).split('\n')[0]}).`, { file: path });
-  }
-  return parsePolicy(value, path);
+  return parsePolicy(await readConfigFile(io, path, 'policy file'), path);
 }
 
 /** `synthops drift REFERENCE CURRENT`: column, dataset, window and performance drift, with retraining triggers. */

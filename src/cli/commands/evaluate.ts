@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { SynthopsError } from '../../core/errors.js';
 import { renderEvaluationHtml } from '../../core/render/evaluation-html.js';
 import { renderEvaluationMarkdown } from '../../core/render/evaluation-markdown.js';
@@ -14,6 +12,7 @@ import { writeFileAtomic } from '../../node/io/atomic.js';
 import { readTable } from '../../node/io/read.js';
 import { nodeDocument } from '../../node/render/document.js';
 import type { CliIO } from '../context.js';
+import { readConfigFile } from '../files.js';
 import type { RegisterCommand } from './index.js';
 
 export interface EvaluateFlags {
@@ -40,19 +39,7 @@ export async function readEvaluationTables(io: CliIO, realPath: string, synthPat
 
 /** Reads a gate policy (YAML or JSON) or throws a user error naming the file. */
 export async function loadGatePolicy(path: string, io: CliIO): Promise<Policy> {
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, path), 'utf8');
-  } catch {
-    throw new SynthopsError('not_found', 'invalid policy file: it does not exist or cannot be read.', { file: path });
-  }
-  let value: unknown;
-  try {
-    value = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
-  } catch {
-    throw new SynthopsError('invalid_input', `invalid policy file: it is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}.`, { file: path });
-  }
-  return parseGatePolicy(value, path);
+  return parseGatePolicy(await readConfigFile(io, path, 'policy file'), path);
 }
 
 /** Runs the evaluation with CLI flags and progress on stderr. */

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { SynthopsError } from '../../core/errors.js';
 import { LEARNER_KINDS, type LearnerKind } from '../../core/learners/learner.js';
 import { compareTrainingData } from '../../core/model-eval/compare.js';
@@ -22,6 +21,7 @@ import { writeFileAtomic } from '../../node/io/atomic.js';
 import { readTable } from '../../node/io/read.js';
 import { nodeDocument } from '../../node/render/document.js';
 import type { CliIO } from '../context.js';
+import { readConfigFile } from '../files.js';
 import { EXIT } from '../exit.js';
 import type { RegisterCommand } from './index.js';
 
@@ -70,19 +70,7 @@ async function readData(path: string, io: CliIO): Promise<Table> {
 }
 
 async function loadGate(path: string, io: CliIO): Promise<GatePolicy> {
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, path), 'utf8');
-  } catch {
-    throw new SynthopsError('not_found', 'invalid policy file: it does not exist or cannot be read.', { file: path });
-  }
-  let value: unknown;
-  try {
-    value = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
-  } catch {
-    throw new SynthopsError('invalid_input', `invalid policy file: it is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}.`, { file: path });
-  }
-  return parseGatePolicy(value, path);
+  return parseGatePolicy(await readConfigFile(io, path, 'policy file'), path);
 }
 
 /** Reads the synthesizer provenance from a synthesizer artifact given with --synthesizer (kind and version only). */

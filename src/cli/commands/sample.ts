@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { Command } from 'commander';
 import { SynthopsError } from '../../core/errors.js';
 import { parseCondition, parseRebalance } from '../../core/synth/conditions.js';
@@ -9,6 +7,7 @@ import type { Condition, FittedSynthesizer, SampleReport } from '../../core/synt
 import type { Table } from '../../core/table/table.js';
 import { writeTable } from '../../node/io/write.js';
 import type { CliIO } from '../context.js';
+import { readConfigFile } from '../files.js';
 import { parseCount, parseSeed, progressBar, readJson, round } from './fit.js';
 import type { RegisterCommand } from './index.js';
 
@@ -95,18 +94,7 @@ export function printSummary(io: CliIO, json: boolean | undefined, summary: Reco
   }
 }
 
-/** Reads a constraints file: YAML for .yaml/.yml, JSON otherwise. */
+/** Reads a constraints file: JSON for .json, YAML otherwise. */
 export async function readRules(io: CliIO, file: string): Promise<unknown> {
-  if (!/\.ya?ml$/i.test(file)) return readJson(io, file);
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, file), 'utf8');
-  } catch {
-    throw new SynthopsError('not_found', 'invalid file: it does not exist or cannot be read. Check the path.', { file });
-  }
-  try {
-    return parseYaml(text);
-  } catch {
-    throw new SynthopsError('invalid_input', 'invalid YAML: the file does not parse.', { file });
-  }
+  return readConfigFile(io, file, 'constraints file');
 }
