@@ -1,5 +1,5 @@
 /** synthops/node: Node adapters around the pure core (files, artifacts, workers). */
-export { readTable, type ReadOptions } from './io/read.js';
+export { readTable, readTableChunks, type ReadOptions, type ChunkReadOptions } from './io/read.js';
 export { writeFileAtomic, withAtomicFile } from './io/atomic.js';
 export { writeTable, cellPrinter, type WriteOptions } from './io/write.js';
 export { formatOf, EXTENSIONS, type TableFormat } from './io/format.js';
