@@ -4,8 +4,8 @@
 //      epochs after the first, which also fits the data transformer; wall and CPU), total fit time (wall and CPU),
 //      epochs trained (early stopping may stop sooner), peak memory; then sampling speed, the scorecard of a
 //      32,561-row sample against adult, and how many categories with a share ≥ 1 % are missing from it.
-// The fits use two threads for large matrix products (as the CLI does); NEURAL_BENCH_THREADS=1 uses one.
-// CPU seconds then count both threads. Environment: NEURAL_BENCH_EPOCHS=N trains N epochs instead of the default (for a quick look; the label says so),
+// The fits use one thread, as the CLI does; NEURAL_BENCH_THREADS=2 splits large matrix products over a helper
+// thread (src/node/workers/gemm-helper.ts; CPU seconds then count both threads, and 2T GEMM lines are printed). Environment: NEURAL_BENCH_EPOCHS=N trains N epochs instead of the default (for a quick look; the label says so),
 // NEURAL_BENCH_ONLY=tvae|ctgan runs one, NEURAL_BENCH_SCORE=0 skips the scorecard, NEURAL_BENCH_GEMM=0 skips (1).
 // Load average is printed beside every figure: wall seconds are inflated on a shared machine, CPU seconds less so.
 import os from 'node:os';
@@ -23,8 +23,8 @@ import { peakRssMb, report, timed } from './util.js';
 const EPOCHS = process.env.NEURAL_BENCH_EPOCHS ? Number(process.env.NEURAL_BENCH_EPOCHS) : undefined;
 const ONLY = process.env.NEURAL_BENCH_ONLY;
 const SCORE = process.env.NEURAL_BENCH_SCORE !== '0';
-/** Threads for the matrix products: 2 (default, as the CLI trains) or 1 (NEURAL_BENCH_THREADS=1). */
-const helper = process.env.NEURAL_BENCH_THREADS === '1' ? null : startGemmHelper();
+/** Threads for the matrix products: 1 (default, as the CLI trains) or 2 (NEURAL_BENCH_THREADS=2, the helper). */
+const helper = process.env.NEURAL_BENCH_THREADS === '2' ? startGemmHelper() : null;
 
 const cpuSeconds = () => {
   const c = process.cpuUsage();

@@ -3,14 +3,12 @@ import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { SynthopsError } from '../../core/errors.js';
-import { useGemmHelper } from '../../core/neural/gemm.js';
 import type { Progress } from '../../core/progress.js';
 import { DEFAULT_SYNTHESIZER, SYNTHESIZERS, synthesizerKind } from '../../core/synth/registry.js';
 import type { FittedSynthesizer } from '../../core/synth/synthesizer.js';
 import type { Table } from '../../core/table/table.js';
 import { writeFileAtomic } from '../../node/io/atomic.js';
 import { readTable } from '../../node/io/read.js';
-import { startGemmHelper } from '../../node/workers/gemm-helper.js';
 import { poolRunner } from '../../node/workers/parallel-runner.js';
 import { WorkerPool } from '../../node/workers/pool.js';
 import type { CliIO } from '../context.js';
@@ -90,19 +88,12 @@ export async function fitTable(io: CliIO, table: Table, kind: string, seed: numb
   const t0 = performance.now();
   // Kinds that split their work (arf's trees) run it on worker threads; workers start only when used.
   const pool = new WorkerPool();
-  // Neural kinds split their large matrix products over a second thread (same bits as one thread).
-  const threads = NEURAL_KINDS.includes(kind) ? startGemmHelper() : null;
-  if (threads) useGemmHelper(threads.helper);
   try {
     const fitted = await synth.fit(table, { seed, signal: io.signal, onProgress: bar.update, parallel: poolRunner(pool) });
     return { fitted, seconds: (performance.now() - t0) / 1000 };
   } finally {
     bar.stop();
     await pool.close();
-    if (threads) {
-      useGemmHelper(null);
-      threads.close();
-    }
   }
 }
 
