@@ -64,15 +64,44 @@ export async function prefetchBallCounts(ctx: PrivacyContext, provider: BallCoun
   const R = ctx.queries('train'), rR = radiiOf(ctx, 'train', signal);
   const keys: string[] = [];
   const requests: BallRequest[] = [];
+  const knowns: ReturnType<typeof insideByNearest>[] = [];
   for (const o of others) {
     const O = ctx.queries(o);
+    const rO = radiiOf(ctx, o, signal);
+    const known = insideByNearest(ctx, o, rO, signal);
     keys.push(`dens:${o}`, `rec:${o}`);
-    requests.push({ centres: R, radii: rR, queries: O, stopAtOne: false }, { centres: O, radii: radiiOf(ctx, o, signal), queries: R, stopAtOne: true });
+    requests.push({ centres: R, radii: rR, queries: O, stopAtOne: false }, { centres: O, radii: rO, queries: takeEncoded(R, known.undecided), stopAtOne: true });
+    knowns.push(known);
   }
   const out = await provider(requests, signal);
   let m = counted.get(ctx);
   if (!m) counted.set(ctx, (m = new Map()));
-  keys.forEach((k, i) => m.set(k, out[i]));
+  keys.forEach((k, i) => m.set(k, i % 2 === 1 ? knowns[(i - 1) / 2].merge(out[i]) : out[i]));
+}
+
+/**
+ * Recall asks, per real row, "inside any ball of O?". The real row's nearest O row (the shared search tq→sq / tq→hq)
+ * answers it whenever that distance is within the O row's own radius (same sum and division as the ball counts, so
+ * the comparison is exact); only the other real rows need a ball search (on adult most rows are decided here).
+ * `merge` scatters the 0/1 counts of the undecided rows back into one count per real row.
+ */
+function insideByNearest(ctx: PrivacyContext, other: 'synth' | 'hold', rO: Float64Array, signal?: AbortSignal): { undecided: Int32Array; merge: (counts: Int32Array) => Int32Array } {
+  const nn = ctx.search(other === 'synth' ? 'tq→sq' : 'tq→hq', signal);
+  const k = nn.k, inside = new Int32Array(nn.numQueries), undecided: number[] = [];
+  for (let i = 0; i < nn.numQueries; i++) {
+    const j = nn.indices[k * i];
+    if (j >= 0 && nn.distances[k * i] <= rO[j]) inside[i] = 1;
+    else undecided.push(i);
+  }
+  const idx = Int32Array.from(undecided);
+  return {
+    undecided: idx,
+    merge: (counts) => {
+      const out = inside.slice();
+      for (let t = 0; t < idx.length; t++) out[idx[t]] = counts[t] > 0 ? 1 : 0;
+      return out;
+    },
+  };
 }
 
 function kthRadius(nn: KnnResult): Float64Array {
@@ -96,7 +125,7 @@ export function prdcRows(ctx: PrivacyContext, other: 'synth' | 'hold', signal?: 
   const rO = kthRadius(ctx.search(other === 'synth' ? 'sq→sq' : 'hq→hq', signal));
   const pre = counted.get(ctx);
   const dens = pre?.get(`dens:${other}`) ?? ballCounts(R, rR, O, false, signal);
-  const rec = pre?.get(`rec:${other}`) ?? ballCounts(O, rO, R, true, signal);
+  const rec = pre?.get(`rec:${other}`) ?? recallCounts(ctx, other, O, rO, R, signal);
   const nn = ctx.search(other === 'synth' ? 'tq→sq' : 'tq→hq', signal);
   const recallRows = new Float64Array(R.numRows), coverageRows = new Float64Array(R.numRows);
   for (let i = 0; i < R.numRows; i++) {
@@ -106,6 +135,11 @@ export function prdcRows(ctx: PrivacyContext, other: 'synth' | 'hold', signal?: 
   const out = { densityCounts: dens, recallRows, coverageRows, realRows: R.numRows, otherRows: O.numRows };
   m.set(other, out);
   return out;
+}
+
+function recallCounts(ctx: PrivacyContext, other: 'synth' | 'hold', O: EncodedRows, rO: Float64Array, R: EncodedRows, signal?: AbortSignal): Int32Array {
+  const known = insideByNearest(ctx, other, rO, signal);
+  return known.merge(ballCounts(O, rO, takeEncoded(R, known.undecided), true, signal));
 }
 
 /** Radius quantiles splitting the ball centres into separately indexed groups (see {@link ballCounts}). */
