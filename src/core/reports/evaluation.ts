@@ -6,6 +6,9 @@ import { METRICS, getMetric } from '../metrics/registry.js';
 import { pairTrendsOf } from '../metrics/fidelity/pair-metrics.js';
 import type { KnnProvider } from '../neighbors/knn-provider.js';
 import { prefetchBallCounts, type BallCountProvider } from '../metrics/diversity/prdc.js';
+import { prefetchDetection } from '../metrics/detection/detection-metrics.js';
+import type { DetectorName } from '../metrics/detection/detectors.js';
+import type { ParallelRunner } from '../parallel.js';
 import { DIVERSITY_SEARCHES, PRIVACY_SEARCHES, privacyContext, type PrivacyContextOptions } from '../metrics/privacy/privacy-context.js';
 import { createRng } from '../random.js';
 import type { Table } from '../table/table.js';
@@ -54,6 +57,12 @@ export interface EvaluationSpec {
   knn?: KnnProvider;
   /** Runs the diversity metrics' ball counts (after the searches), e.g. `workerBallProvider(pool)`. Default: in this thread. */
   balls?: BallCountProvider;
+  /**
+   * Runs the detection metrics' cross-validation folds (independent fits), e.g. `poolRunner(pool)`
+   * (src/node/workers/parallel-runner.ts): they then start at once on worker threads, for the synthetic table and
+   * the holdout reference. Default: in this thread, when the metric runs. Results are identical.
+   */
+  parallel?: ParallelRunner;
   /**
    * When privacy searches stop being exact over every query row (see PrivacyContextOptions): default exact up to
    * 1e10 row pairs per search (e.g. 100k × 100k); beyond, a seeded sample of 20,000 query rows per table, stated in
@@ -135,6 +144,12 @@ export async function evaluate(input: EvaluationInput, spec: EvaluationSpec): Pr
       // unusable tables: each metric reports its own error
     }
   }
+  // The detectors' folds (detection-tree, detection-logistic; pMSE shares the tree's), queued after the searches.
+  const detectorOf = (id: string): DetectorName | null => (id === 'detection-tree@1' || id === 'pmse@1' ? 'tree' : id === 'detection-logistic@1' ? 'logistic' : null);
+  const detectors = [...new Set(metrics.map((m) => detectorOf(m.info.id)).filter((d): d is DetectorName => d !== null))];
+  let detection: Promise<unknown> | null = null;
+  if (spec.parallel && detectors.length > 0)
+    detection = prefetchDetection(training, [input.synthetic, holdout], detectors, spec.seed, spec.parallel).catch((e: unknown) => e); // a failure: the metrics recompute in this thread
   let done = 0;
   for (const m of metrics) {
     throwIfAborted(spec.signal);
@@ -142,6 +157,10 @@ export async function evaluate(input: EvaluationInput, spec: EvaluationSpec): Pr
     if (prefetch && needsNeighbours(m)) {
       await prefetch;
       prefetch = null;
+    }
+    if (detection && detectorOf(info.id)) {
+      await detection;
+      detection = null;
     }
     const input1 = { ...base, real: training, synthetic: input.synthetic, holdout };
     let r: MetricResult;

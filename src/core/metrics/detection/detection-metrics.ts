@@ -4,8 +4,9 @@ import { bootstrapInterval } from '../privacy/stats.js';
 import { alignTables } from '../aligned.js';
 import type { Metric, MetricInput, MetricResult } from '../metric.js';
 import { round6, runGuarded } from '../run-guarded.js';
-import { boostedDetector, learnerDetector } from './detectors.js';
-import { twoSampleAuc, type TwoSampleResult } from './two-sample.js';
+import type { ParallelRunner } from '../../parallel.js';
+import { namedDetector, type DetectorName } from './detectors.js';
+import { finishTwoSample, planTwoSample, twoSampleAuc, type TwoSampleResult } from './two-sample.js';
 
 /** Rows per side above which the detector works on a seeded sample (stated in the result). */
 export const DETECTION_MAX_ROWS_PER_SIDE = 50_000;
@@ -19,19 +20,55 @@ export function treeDetection(input: MetricInput): TwoSampleResult {
   return cachedDetection(input, 'tree');
 }
 
-function cachedDetection(input: MetricInput, which: 'tree' | 'logistic'): TwoSampleResult {
-  let inner = cache.get(input.real);
-  if (!inner) cache.set(input.real, (inner = new WeakMap()));
-  let m = inner.get(input.synthetic);
-  if (!m) inner.set(input.synthetic, (m = new Map()));
+function cacheFor(real: Table, synthetic: Table): Map<string, TwoSampleResult> {
+  let inner = cache.get(real);
+  if (!inner) cache.set(real, (inner = new WeakMap()));
+  let m = inner.get(synthetic);
+  if (!m) inner.set(synthetic, (m = new Map()));
+  return m;
+}
+
+function cachedDetection(input: MetricInput, which: DetectorName): TwoSampleResult {
+  const m = cacheFor(input.real, input.synthetic);
   const key = `${which}:${input.seed}`;
   let r = m.get(key);
   if (!r) {
     const cols = alignTables([input.real, input.synthetic]);
-    r = twoSampleAuc(cols, 1, which === 'tree' ? boostedDetector() : learnerDetector('logistic-regression', { maxIter: 50 }), { seed: input.seed, maxRowsPerSide: DETECTION_MAX_ROWS_PER_SIDE });
+    r = twoSampleAuc(cols, 1, namedDetector(which), { seed: input.seed, maxRowsPerSide: DETECTION_MAX_ROWS_PER_SIDE });
     m.set(key, r);
   }
   return r;
+}
+
+/**
+ * Runs the detectors' cross-validation folds through `runner` (e.g. on worker threads: the folds are independent)
+ * for each (real, other) pair — the synthetic table and the holdout reference — and caches the results, so the
+ * detection metrics and pMSE then find them. Same seeds per fold as in process, so the results are identical.
+ * A pair that cannot be tested is left to the metrics (they report their own error).
+ * @example await prefetchDetection(training, [synthetic, holdout], ['tree', 'logistic'], 1, poolRunner(pool));
+ */
+export async function prefetchDetection(real: Table, others: readonly Table[], which: readonly DetectorName[], seed: number, runner: ParallelRunner): Promise<void> {
+  const jobs: Promise<void>[] = [];
+  for (const other of others) {
+    const m = cacheFor(real, other);
+    for (const w of which) {
+      const key = `${w}:${seed}`;
+      if (m.has(key)) continue;
+      let plan;
+      try {
+        plan = planTwoSample(alignTables([real, other]), 1, { seed, maxRowsPerSide: DETECTION_MAX_ROWS_PER_SIDE });
+      } catch {
+        continue;
+      }
+      const p = plan;
+      jobs.push(
+        runner<Float64Array>('metrics/detection/detectors', 'detectorFold', p.folds.map((f) => [w, p.x, p.y, f.train, f.test, f.seed])).then((scores) => {
+          m.set(key, finishTwoSample(p, scores));
+        }),
+      );
+    }
+  }
+  await Promise.all(jobs);
 }
 
 function findings(r: TwoSampleResult): string[] {
@@ -42,7 +79,7 @@ function findings(r: TwoSampleResult): string[] {
   return w;
 }
 
-function detectionMetric(id: string, name: string, which: 'tree' | 'logistic', description: string): Metric {
+function detectionMetric(id: string, name: string, which: DetectorName, description: string): Metric {
   return {
     info: { id, name, category: 'fidelity', goal: 'minimize', range: [0, 1], appliesTo: [], description },
     compute: (input): MetricResult =>

@@ -73,3 +73,23 @@ export const BOOSTED_DETECTOR_OPTIONS = { nEstimators: 60, learningRate: 0.15, m
 export function boostedDetector(): DetectorFit {
   return learnerDetector('gradient-boosting', BOOSTED_DETECTOR_OPTIONS);
 }
+
+/** The report's two detectors by name: 'tree' = {@link boostedDetector}, 'logistic' = logistic regression (50 iterations). */
+export type DetectorName = 'tree' | 'logistic';
+
+/**
+ * The detector of the report's detection metrics named `which`.
+ * @example twoSampleAuc(cols, 1, namedDetector('tree'), { seed: 1 })
+ */
+export function namedDetector(which: DetectorName): DetectorFit {
+  return which === 'tree' ? boostedDetector() : learnerDetector('logistic-regression', { maxIter: 50 });
+}
+
+/**
+ * One cross-validation fold of a named detector (its test rows' scores): a plain function of cloneable arguments,
+ * so a ParallelRunner (src/core/parallel.ts) can run the folds of a two-sample test on worker threads.
+ * @example detectorFold('tree', plan.x, plan.y, f.train, f.test, f.seed)
+ */
+export function detectorFold(which: DetectorName, x: FeatureMatrix, y: Int32Array, train: Int32Array, test: Int32Array, seed: number): Float64Array {
+  return namedDetector(which)(x, y, train, test, seed);
+}

@@ -37,6 +37,27 @@ export interface TwoSampleResult {
  * @example twoSampleAuc(cols, 1, forestDetector(), { seed: 1 }).auc
  */
 export function twoSampleAuc(cols: readonly AlignedColumn[], other: number, fit: DetectorFit, opts: { seed: number; folds?: number; maxRowsPerSide?: number }): TwoSampleResult {
+  const plan = planTwoSample(cols, other, opts);
+  return finishTwoSample(plan, plan.folds.map((f) => fit(plan.x, plan.y, f.train, f.test, f.seed)));
+}
+
+/** The stacked rows, labels and stratified folds of a two-sample test, before any detector is fitted. */
+export interface TwoSamplePlan {
+  x: FeatureMatrix;
+  y: Int32Array;
+  /** Rows per side. */
+  n: number;
+  sampled: boolean;
+  /** Per fold: training rows, test rows and the detector's seed. */
+  folds: { train: Int32Array; test: Int32Array; seed: number }[];
+}
+
+/**
+ * Everything of {@link twoSampleAuc} up to the detector fits, so the (independent) fold fits can run elsewhere
+ * (worker threads) and come back to {@link finishTwoSample}; the result is the same as twoSampleAuc's.
+ * @example const plan = planTwoSample(cols, 1, { seed: 1 }); finishTwoSample(plan, plan.folds.map((f) => fit(plan.x, plan.y, f.train, f.test, f.seed)))
+ */
+export function planTwoSample(cols: readonly AlignedColumn[], other: number, opts: { seed: number; folds?: number; maxRowsPerSide?: number }): TwoSamplePlan {
   const folds = opts.folds ?? 5;
   if (cols.length === 0) throw new SynthopsError('invalid_argument', 'invalid columns: none to compare. Detection needs at least one numerical, datetime, categorical or boolean column.');
   const first = cols[0];
@@ -58,7 +79,7 @@ export function twoSampleAuc(cols: readonly AlignedColumn[], other: number, fit:
     fold[pr[i]] = i % folds;
     fold[n + ps[i]] = i % folds;
   }
-  const score = new Float64Array(2 * n);
+  const out: TwoSamplePlan['folds'] = [];
   for (let f = 0; f < folds; f++) {
     let nt = 0;
     for (let i = 0; i < 2 * n; i++) if (fold[i] === f) nt++;
@@ -68,14 +89,27 @@ export function twoSampleAuc(cols: readonly AlignedColumn[], other: number, fit:
       if (fold[i] === f) test[a++] = i;
       else train[b++] = i;
     }
-    const s = fit(x, y, train, test, opts.seed * 31 + f);
-    for (let i = 0; i < nt; i++) score[test[i]] = s[i];
+    out.push({ train, test, seed: opts.seed * 31 + f });
   }
+  return { x, y, n, sampled: n < Math.min(nr, ns), folds: out };
+}
+
+/**
+ * The test's result from each fold's detector scores (`scores[f]` for `plan.folds[f].test`, in order).
+ * @example finishTwoSample(plan, foldScores).auc
+ */
+export function finishTwoSample(plan: TwoSamplePlan, scores: readonly Float64Array[]): TwoSampleResult {
+  const { n, y } = plan;
+  const score = new Float64Array(2 * n);
+  plan.folds.forEach((f, k) => {
+    const s = scores[k];
+    for (let i = 0; i < f.test.length; i++) score[f.test[i]] = s[i];
+  });
   const auc = aucOf(score, y);
   let pm = 0;
   for (let i = 0; i < 2 * n; i++) pm += (score[i] - 0.5) ** 2;
   const se = hanleyMcNeilSe(auc, n, n);
-  return { auc, rowsPerSide: n, folds, sampled: n < Math.min(nr, ns), aucInterval: [Math.max(0, auc - 1.96 * se), Math.min(1, auc + 1.96 * se)], pmse: pm / (2 * n), scores: score };
+  return { auc, rowsPerSide: n, folds: plan.folds.length, sampled: plan.sampled, aucInterval: [Math.max(0, auc - 1.96 * se), Math.min(1, auc + 1.96 * se)], pmse: pm / (2 * n), scores: score };
 }
 
 /**
