@@ -92,6 +92,35 @@ describe('MixedTree.knn', () => {
   });
 });
 
+describe('MixedTree.countBalls', () => {
+  it('counts, per indexed row, the balls holding it: exactly countWithin and a brute-force count (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(rowArb, { minLength: 1, maxLength: 50 }),
+        fc.array(rowArb, { minLength: 1, maxLength: 30 }),
+        fc.array(fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 0.125, 0.25, 1 / 3)), { minLength: 50, maxLength: 50 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.boolean(),
+        (centreRows, queryRows, r, leafSize, stopAtOne) => {
+          const centres = makeTable(centreRows);
+          const space = MixedSpace.fromTable(centres);
+          const C = space.encode(centres), Q = space.encode(makeTable(queryRows));
+          const radii = Float64Array.from(r.slice(0, C.numRows));
+          const got = MixedTree.build(space, Q, { leafSize }).countBalls(C, radii, { stopAtOne });
+          expect(Array.from(got)).toEqual(Array.from(MixedTree.build(space, C).countWithin(Q, radii, { stopAtOne })));
+          const brute = Array.from({ length: Q.numRows }, (_, q) => {
+            let c = 0;
+            for (let i = 0; i < C.numRows; i++) if (space.distance(C, i, Q, q) <= radii[i]) c++;
+            return stopAtOne ? Math.min(c, 1) : c;
+          });
+          expect(Array.from(got)).toEqual(brute);
+        },
+      ),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+});
+
 describe('MixedSpace', () => {
   it('distance is 0 for identical rows, in [0, 1], symmetric and obeys the triangle inequality (property)', () => {
     fc.assert(

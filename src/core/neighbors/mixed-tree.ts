@@ -324,6 +324,109 @@ export class MixedTree {
   }
 
   /**
+   * Ball counts from the balls' side: for each data row i of this index, the number of `centres` rows c with
+   * distance(c, x_i) ≤ `radii[c]` (radii indexed by centre row). The same counts as
+   * `MixedTree.build(null, centres).countWithin(data, radii)` — the same per-column terms summed in the same order, so
+   * even the floating-point comparisons agree — but each centre searches with its own radius, so a node is skipped
+   * whenever its lower bound exceeds that one radius (not the largest radius in the node). A centre whose radius is
+   * below one categorical mismatch (1 / columns) can only hold rows with exactly its categorical values: it scans that
+   * block and no tree. With `stopAtOne` the counts are clipped to 0 / 1 (is row i in any ball?). Result indexed by
+   * data row (the order the index was built from).
+   * @example MixedTree.build(null, syntheticRows).countBalls(realRows, realRadii) // per synthetic row: real balls holding it
+   */
+  countBalls(centres: EncodedRows, radii: Float64Array, opts: { stopAtOne?: boolean; signal?: AbortSignal } = {}): Int32Array {
+    const { p, nNum, nCat, perm, rowNum, rowCat, nodeStart, nodeEnd, nodeLeft, nodeRight, nodeMin, nodeMax, nodeNumFlags,
+      presence, levelOffset, totalLevels, levels, blocks } = this;
+    if (centres.num.length !== nNum || centres.cat.length !== nCat)
+      throw new SynthopsError('internal', 'invalid centres: they were not encoded in the space of this index.');
+    if (radii.length !== centres.numRows) throw new SynthopsError('internal', 'invalid radii: one per centre row is needed.');
+    const out = new Int32Array(this.numRows);
+    if (this.numRows === 0) return out;
+    const hits = new Int32Array(this.numRows); // by tree position
+    const qn = new Float64Array(nNum), qc = new Int32Array(nCat), qPresIdx = new Int32Array(nCat);
+    const stack = new Int32Array(this.numNodes + 1);
+    const lowerBound = (node: number): number => {
+      let lb = 0;
+      const nb = node * nNum;
+      for (let j = 0; j < nNum; j++) {
+        const q = qn[j];
+        const fl = nodeNumFlags[nb + j];
+        if (q !== q) { if (!(fl & 1)) lb += 1; }
+        else if (!(fl & 2)) lb += 1;
+        else {
+          const lo = nodeMin[nb + j], hi = nodeMax[nb + j];
+          if (q < lo) { const g = lo - q; lb += g > 1 ? 1 : g; }
+          else if (q > hi) { const g = q - hi; lb += g > 1 ? 1 : g; }
+        }
+      }
+      const pb = node * totalLevels;
+      for (let j = 0; j < nCat; j++) {
+        const off = levelOffset[j];
+        if (off < 0) continue;
+        const li = qPresIdx[j];
+        if (li < 0 || presence[pb + off + li] === 0) lb += 1;
+      }
+      return lb / p;
+    };
+    // The distance test of countWithin, with the data row at tree position r and the centre in qn / qc.
+    const inside = (r: number, rad: number, lim: number): boolean => {
+      let s = 0;
+      const nb = r * nNum;
+      for (let j = 0; j < nNum; j++) {
+        const a = rowNum[nb + j], b = qn[j];
+        let d = a - b;
+        if (d < 0) d = -d;
+        if (d !== d) d = a !== a && b !== b ? 0 : 1;
+        else if (d > 1) d = 1;
+        s += d;
+      }
+      if (s > lim) return false;
+      const cb = r * nCat;
+      for (let j = 0; j < nCat; j++) if (rowCat[cb + j] !== qc[j]) s += 1;
+      return s / p <= rad;
+    };
+    // Any row differing from the centre in a categorical column has a sum ≥ 1, so its distance is ≥ 1 / p (division
+    // rounds monotonically): with a radius below that only the centre's exact-categorical block can be inside.
+    const oneMismatch = 1 / p;
+    for (let ci = 0; ci < centres.numRows; ci++) {
+      if ((ci & 1023) === 0) throwIfAborted(opts.signal);
+      const rad = radii[ci];
+      if (!(rad >= 0)) continue; // NaN: nothing is inside (countWithin's comparisons are all false)
+      const lim = rad * p + 1e-9;
+      for (let j = 0; j < nNum; j++) qn[j] = centres.num[j][ci];
+      for (let j = 0; j < nCat; j++) {
+        const c = centres.cat[j][ci];
+        qc[j] = c;
+        qPresIdx[j] = c + 1 < levels[j] ? c + 1 : -1;
+      }
+      if (blocks && rad < oneMismatch) {
+        const b = findBlock(blocks, rowCat, nCat, qc);
+        if (b < 0) continue;
+        const be = blocks.start[b + 1];
+        for (let t = blocks.start[b]; t < be; t++) {
+          const r = blocks.pos[t];
+          if (inside(r, rad, lim)) hits[r]++;
+        }
+        continue;
+      }
+      let sp = 0;
+      stack[sp++] = 0;
+      while (sp > 0) {
+        const node = stack[--sp];
+        // lowerBound ≤ true distance up to rounding; the 1e-12 slack keeps the skip safe (as in countWithin).
+        if (lowerBound(node) > rad + 1e-12) continue;
+        const L = nodeLeft[node];
+        if (L >= 0) { stack[sp++] = nodeRight[node]; stack[sp++] = L; continue; }
+        const e = nodeEnd[node];
+        for (let r = nodeStart[node]; r < e; r++) if (inside(r, rad, lim)) hits[r]++;
+      }
+    }
+    const stopAtOne = opts.stopAtOne ?? false;
+    for (let r = 0; r < this.numRows; r++) out[perm[r]] = stopAtOne && hits[r] > 0 ? 1 : hits[r];
+    return out;
+  }
+
+  /**
    * Exact k nearest neighbours (Gower distance) of query rows `start..end` of `queries` (encoded in the same space).
    * Equal distances may be returned in any order among themselves; distances are exact.
    */

@@ -17,7 +17,7 @@ import { bootstrapInterval, round, weightedMean } from '../privacy/stats.js';
  *   the same distribution; above 1 when O crowds into dense real regions, below when it strays);
  * - recall = share of real rows inside at least one ball of O (its rows with their own k-NN radii);
  * - coverage = share of real rows whose own ball contains at least one O row (their nearest O row is within r(x)).
- * All exact: ball counts come from MixedTree.countWithin, radii and nearest rows from the shared k-NN searches.
+ * All exact: ball counts come from MixedTree.countBalls, radii and nearest rows from the shared k-NN searches.
  */
 export interface PrdcRows {
   /** Per O row: number of real balls containing it. */
@@ -142,29 +142,20 @@ function recallCounts(ctx: PrivacyContext, other: 'synth' | 'hold', O: EncodedRo
   return known.merge(ballCounts(O, rO, takeEncoded(R, known.undecided), true, signal));
 }
 
-/** Radius quantiles splitting the ball centres into separately indexed groups (see {@link ballCounts}). */
-const RADIUS_BUCKETS = [0.5, 0.8, 0.95, 1];
-
 /**
  * Per query, the number of balls B(x_i, radii[i]) over the rows of `centres` that contain it (or 0/1 with
- * `stopAtOne`). Exact. The centres are split by radius quantile (50 / 80 / 95 / 100%) into groups indexed separately:
- * a tree node can only be skipped when its lower bound exceeds the largest radius inside it, so a few wide balls of
- * outlying rows would otherwise keep every node open (measured on adult: most of the work).
+ * `stopAtOne`). Exact. Searched from the balls' side ({@link MixedTree.countBalls}): an index over the query rows,
+ * and each centre looks for the rows within its own radius, so pruning uses that radius rather than the largest one
+ * in a node; a radius below one categorical mismatch only scans the rows with the centre's exact categories. On
+ * adult this took the four diversity metrics' counts from 12.8 to 2.2 CPU s (one thread), counts identical.
  */
 export function ballCounts(centres: EncodedRows, radii: Float64Array, queries: EncodedRows, stopAtOne: boolean, signal?: AbortSignal): Int32Array {
-  const n = centres.numRows;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => radii[a] - radii[b] || a - b);
-  const out = new Int32Array(queries.numRows);
-  let from = 0;
-  for (const q of RADIUS_BUCKETS) {
-    const to = q === 1 ? n : Math.max(from, Math.ceil(q * n));
-    if (to <= from) continue;
-    const idx = order.slice(from, to);
-    from = to;
-    const counts = MixedTree.build(null, takeEncoded(centres, idx)).countWithin(queries, Float64Array.from(idx, (i) => radii[i]), { stopAtOne, ...(signal ? { signal } : {}) });
-    for (let j = 0; j < out.length; j++) out[j] = stopAtOne ? out[j] | counts[j] : out[j] + counts[j];
-  }
-  return out;
+  return MixedTree.build(null, queries).countBalls(centres, radii, { stopAtOne, ...(signal ? { signal } : {}) });
+}
+
+/** The previous formulation (an index over the centres, skipped by the largest radius in a node): a test oracle. */
+export function ballCountsByCentres(centres: EncodedRows, radii: Float64Array, queries: EncodedRows, stopAtOne: boolean): Int32Array {
+  return MixedTree.build(null, centres).countWithin(queries, radii, { stopAtOne });
 }
 
 type Part = 'precision' | 'recall' | 'density' | 'coverage';
