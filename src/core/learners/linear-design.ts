@@ -141,6 +141,30 @@ export function linearDesignFromJSON(json: JsonValue): LinearDesign {
 export function linearScores(rowsX: DesignRows, d: LinearDesign, W: Float64Array, b: Float64Array, K: number, z: Float64Array): void {
   const { n, dense, cats } = rowsX;
   const D = d.dense, C = d.categorical.length;
+  if (K === 2) {
+    // The same additions in the same order as the general loop (identical results), without the inner class loop.
+    const b0 = b[0], b1 = b[1];
+    for (let i = 0; i < n; i++) {
+      let z0 = b0, z1 = b1;
+      const io = i * D;
+      for (let j = 0; j < D; j++) {
+        const v = dense[io + j];
+        if (v === 0) continue;
+        z0 += v * W[2 * j];
+        z1 += v * W[2 * j + 1];
+      }
+      const co = i * C;
+      for (let c = 0; c < C; c++) {
+        const col = cats[co + c];
+        if (col < 0) continue;
+        z0 += W[2 * col];
+        z1 += W[2 * col + 1];
+      }
+      z[2 * i] = z0;
+      z[2 * i + 1] = z1;
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const zo = i * K;
     for (let k = 0; k < K; k++) z[zo + k] = b[k];
@@ -163,6 +187,32 @@ export function linearScores(rowsX: DesignRows, d: LinearDesign, W: Float64Array
 export function linearBackprop(rowsX: DesignRows, d: LinearDesign, R: Float64Array, K: number, gW: Float64Array, gb: Float64Array): void {
   const { n, dense, cats } = rowsX;
   const D = d.dense, C = d.categorical.length;
+  if (K === 2) {
+    // The general loop unrolled for two outputs: the same additions in the same order.
+    let g0 = gb[0], g1 = gb[1];
+    for (let i = 0; i < n; i++) {
+      const r0 = R[2 * i], r1 = R[2 * i + 1];
+      g0 += r0;
+      g1 += r1;
+      const io = i * D;
+      for (let j = 0; j < D; j++) {
+        const v = dense[io + j];
+        if (v === 0) continue;
+        gW[2 * j] += v * r0;
+        gW[2 * j + 1] += v * r1;
+      }
+      const co = i * C;
+      for (let c = 0; c < C; c++) {
+        const col = cats[co + c];
+        if (col < 0) continue;
+        gW[2 * col] += r0;
+        gW[2 * col + 1] += r1;
+      }
+    }
+    gb[0] = g0;
+    gb[1] = g1;
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const ro = i * K;
     for (let k = 0; k < K; k++) gb[k] += R[ro + k];
