@@ -3,7 +3,7 @@ import type { JsonValue } from '../json.js';
 import { createRng } from '../random.js';
 import { applyBinning, binningFromJSON, binningToJSON, fitBinning, type BinnedMatrix, type Binning } from './binning.js';
 import { checkFeatureMatrix, type FeatureMatrix } from './features.js';
-import { fitGradientTree, histLayout } from './gradient-tree.js';
+import { fitGradientTree, histLayout, rowMajorBins } from './gradient-tree.js';
 import { treeFromJSON, treeToJSON, type Tree, type TreeTarget } from './tree.js';
 
 /**
@@ -120,6 +120,7 @@ export function fitGradientBoosting(x: FeatureMatrix, target: TreeTarget, opts: 
   const binning = fitBinning(x, { maxBins: o.maxBins, rows: train });
   const xb = applyBinning(x, binning);
   const layout = histLayout(xb);
+  const rowBins = rowMajorBins(xb);
 
   // Base score: the constant minimising the loss on the training rows.
   const base = new Float64Array(T);
@@ -192,6 +193,7 @@ export function fitGradientBoosting(x: FeatureMatrix, target: TreeTarget, opts: 
         minSplitGain: o.minSplitGain,
         shrinkage: o.learningRate,
         features,
+        rowBins,
       });
       trees.push(fit.tree);
       // Update raw scores: sampled rows from the leaf ranges, the rest (and validation rows) by traversal.

@@ -22,6 +22,25 @@ export interface GradientTreeOptions {
   shrinkage: number;
   /** Features that may be split on (column subsampling); default all. */
   features?: Int32Array;
+  /**
+   * The same bins row-major (`rowBins[r * features + f]`, from {@link rowMajorBins}), when the caller fits many trees on
+   * one matrix: histograms are then built row by row (one gather per row instead of one per feature). Same result.
+   */
+  rowBins?: Uint8Array;
+}
+
+/**
+ * Row-major copy of a binned matrix's bins (`out[r * p + f]`), for {@link GradientTreeOptions.rowBins}.
+ * @example const rowBins = rowMajorBins(xb);
+ */
+export function rowMajorBins(x: BinnedMatrix): Uint8Array {
+  const p = x.bins.length, n = x.numRows;
+  const out = new Uint8Array(n * p);
+  for (let f = 0; f < p; f++) {
+    const b = x.bins[f];
+    for (let r = 0; r < n; r++) out[r * p + f] = b[r];
+  }
+  return out;
 }
 
 
@@ -119,7 +138,37 @@ export function fitGradientTree(
     return id;
   };
 
+  const rowBins = opts.rowBins;
+  const allFeatures = features.length === p;
+  const off3 = Int32Array.from(offset, (o) => o * 3);
+  // Row by row: every histogram cell still receives its rows' values in the same (row) order as the column loop.
+  const buildRows = (hist: Float64Array, rb: Uint8Array, start: number, end: number): void => {
+    hist.fill(0);
+    for (let i = start; i < end; i++) {
+      const r = idx[i];
+      const g = grad[r], h = hess[r];
+      const ro = r * p;
+      if (allFeatures) {
+        for (let f = 0; f < p; f++) {
+          const o = off3[f] + rb[ro + f] * 3;
+          hist[o] += g;
+          hist[o + 1] += h;
+          hist[o + 2]++;
+        }
+      } else {
+        for (let k = 0; k < features.length; k++) {
+          const f = features[k];
+          const o = off3[f] + rb[ro + f] * 3;
+          hist[o] += g;
+          hist[o + 1] += h;
+          hist[o + 2]++;
+        }
+      }
+    }
+  };
+
   const build = (hist: Float64Array, start: number, end: number): void => {
+    if (rowBins) return buildRows(hist, rowBins, start, end);
     hist.fill(0);
     const m = end - start;
     for (let i = 0; i < m; i++) {
