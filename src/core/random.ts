@@ -81,6 +81,9 @@ class Xoshiro128 implements Rng {
   private s2: number;
   private s3: number;
   private spare = NaN;
+  /** Last `int` bound and its rejection limit (recomputed when the bound changes). */
+  private intN = 0;
+  private intLimit = 0;
 
   constructor(key: number[]) {
     this.key = key;
@@ -124,11 +127,17 @@ class Xoshiro128 implements Rng {
   int(n: number): number {
     if (n <= 1) return 0;
     if (n <= 4294967296) {
-      // Lemire-style rejection for an unbiased draw.
-      const limit = 4294967296 - (4294967296 % n);
+      // Lemire-style rejection for an unbiased draw. The remainders are computed as x − ⌊x / n⌋·n, which equals x % n
+      // for integers below 2^32 (the quotient's rounding error is below its distance to the next integer) but avoids
+      // V8's slow floating-point modulo (x is an unsigned 32-bit value, so % is not an integer op): ~10× faster.
+      let limit = this.intLimit;
+      if (n !== this.intN) {
+        limit = this.intLimit = 4294967296 - (4294967296 - Math.floor(4294967296 / n) * n);
+        this.intN = n;
+      }
       let x = this.nextUint32();
       while (x >= limit) x = this.nextUint32();
-      return x % n;
+      return x - Math.floor(x / n) * n;
     }
     return Math.floor(this.next() * n);
   }
