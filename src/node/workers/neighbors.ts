@@ -101,25 +101,33 @@ export function workerKnnProvider(pool: WorkerPool): KnnProvider {
 }
 
 /**
- * A `BallCountProvider` for the diversity metrics on the pool's worker threads: each request's query rows are split
- * into one share per worker (`ballCounts` in src/core/metrics/diversity/prdc.ts); counts are exactly the in-thread ones.
+ * A `BallCountProvider` for the diversity metrics on the pool's worker threads: each request's ball centres (with
+ * their radii) are split into one share per worker; each worker counts its balls for every query row
+ * (`ballCounts` in src/core/metrics/diversity/prdc.ts, which indexes the query rows and searches from each centre),
+ * and the shares are added (or, with `stopAtOne`, or-ed). Counts are exactly the in-thread ones. Splitting the
+ * centres rather than the queries halves each worker's searches (a query share would still be searched from every
+ * centre).
  * @example await evaluate(input, { seed: 1, knn: workerKnnProvider(pool), balls: workerBallProvider(pool) });
  */
 export function workerBallProvider(pool: WorkerPool): BallCountProvider {
   return async (requests) => {
     const w = pool.size;
-    const bounds = requests.map((r) => Array.from({ length: w + 1 }, (_, c) => Math.round((c * r.queries.numRows) / w)));
+    const bounds = requests.map((r) => Array.from({ length: w + 1 }, (_, c) => Math.round((c * r.centres.numRows) / w)));
     const tasks = requests.flatMap((r, i) =>
       Array.from({ length: w }, (_, c) => ({
         module: coreModule('metrics/diversity/prdc'),
         name: 'ballCounts',
-        args: [r.centres, r.radii, sliceRows(r.queries, bounds[i][c], bounds[i][c + 1]), r.stopAtOne],
+        args: [sliceRows(r.centres, bounds[i][c], bounds[i][c + 1]), r.radii.slice(bounds[i][c], bounds[i][c + 1]), r.queries, r.stopAtOne],
       })),
     );
     const parts = await pool.runAll<Int32Array>(tasks);
     return requests.map((r, i) => {
       const out = new Int32Array(r.queries.numRows);
-      for (let c = 0; c < w; c++) out.set(parts[i * w + c], bounds[i][c]);
+      for (let c = 0; c < w; c++) {
+        const part = parts[i * w + c];
+        if (r.stopAtOne) for (let q = 0; q < out.length; q++) out[q] |= part[q];
+        else for (let q = 0; q < out.length; q++) out[q] += part[q];
+      }
       return out;
     });
   };
