@@ -54,8 +54,8 @@ export class ColumnBuilder {
   readonly name: string;
   private mode: Mode = 'empty';
   private n = 0;
-  private nums = new Float64Array(1024);
-  private tok: Uint8Array | null = new Uint8Array(1024);
+  private nums: Float64Array;
+  private tok: Uint8Array | null;
   private codes: Int32Array | null = null;
   /** Labels of a text column (code = position), looked up in place by `pushField`. */
   private index = new LabelIndex();
@@ -64,6 +64,8 @@ export class ColumnBuilder {
   }
   private dt: DatetimeFormat | null = null;
   private dtTried = false;
+  /** The column was datetime at some point (a later non-date made it text again). */
+  private wasDatetime = false;
   private missing = 0;
   private readonly missCounts = new Int32Array(MISSING_TOKENS.length);
   private integer = true;
@@ -79,8 +81,12 @@ export class ColumnBuilder {
   /** Text of RAW rows (row → text as written); rare, so a map. */
   private raw: Map<number, string> | null = null;
 
-  constructor(name: string) {
+  /** `capacity`: rows to make room for at once (a reader's estimate; the arrays still grow past it). */
+  constructor(name: string, capacity = 1024) {
     this.name = name;
+    const cap = Math.max(16, Math.ceil(capacity));
+    this.nums = new Float64Array(cap);
+    this.tok = new Uint8Array(cap);
   }
 
   /** Rows pushed so far. */
@@ -145,6 +151,201 @@ export class ColumnBuilder {
   /** Appends `count` missing values (used when a JSON-lines column first appears after some rows). */
   pushMissing(count: number): void {
     for (let j = 0; j < count; j++) this.push('');
+  }
+
+  /**
+   * Everything this builder holds, as plain data (typed arrays, strings, numbers) that can cross to another thread;
+   * `ColumnBuilder.fromState` makes the builder again. A reader that parses parts of a file on worker threads
+   * sends each part's columns this way and joins them with `canAppend`/`append`.
+   */
+  exportState(): ColumnBuilderState {
+    return {
+      name: this.name, mode: this.mode, n: this.n,
+      nums: this.nums.subarray(0, this.tok ? this.n : 0), tok: this.tok ? this.tok.subarray(0, this.n) : null,
+      codes: this.codes ? this.codes.subarray(0, this.n) : null,
+      labels: this.index.labels, hashes: this.index.hashList(),
+      dt: this.dt ? this.dt.pattern : null, dtTried: this.dtTried, wasDatetime: this.wasDatetime,
+      missing: this.missing, missCounts: this.missCounts.slice(), integer: this.integer, maxDec: this.maxDec, minDec: this.minDec,
+      lo: this.lo, hi: this.hi, small: this.small ? this.small.slice(0, this.smallN) : null, shortest: this.shortest,
+      raw: this.raw ? [...this.raw] : null,
+    };
+  }
+
+  /** The builder `exportState` described. */
+  static fromState(st: ColumnBuilderState): ColumnBuilder {
+    const b = new ColumnBuilder(st.name, 16);
+    b.mode = st.mode;
+    b.n = st.n;
+    if (st.tok) {
+      b.nums = st.nums.length ? st.nums : new Float64Array(16);
+      b.tok = st.tok.length ? st.tok : new Uint8Array(16);
+    } else {
+      b.nums = new Float64Array(0);
+      b.tok = null;
+    }
+    b.codes = st.codes && st.codes.length ? st.codes : st.codes ? new Int32Array(16) : null;
+    b.index = LabelIndex.from(st.labels, st.hashes);
+    b.dt = st.dt ? compileDatetimeFormat(st.dt) : null;
+    b.dtTried = st.dtTried;
+    b.wasDatetime = st.wasDatetime;
+    b.missing = st.missing;
+    b.missCounts.set(st.missCounts);
+    b.integer = st.integer;
+    b.maxDec = st.maxDec;
+    b.minDec = st.minDec;
+    b.lo = st.lo;
+    b.hi = st.hi;
+    if (st.small) {
+      b.small = new Float64Array(SMALL_DISTINCT_CAP);
+      b.small.set(st.small);
+      b.smallN = st.small.length;
+    } else b.small = null;
+    b.shortest = st.shortest;
+    b.raw = st.raw ? new Map(st.raw) : null;
+    return b;
+  }
+
+  /**
+   * Whether `next` (the same column of the rows that follow this builder's, built on its own) can be joined on
+   * with `append` so that the result is exactly what pushing its values here one by one would have built. False in
+   * the cases where the order of events matters (a type change across the join that could have triggered the
+   * datetime test): the caller then pushes those rows here itself.
+   */
+  canAppend(next: ColumnBuilder): boolean {
+    const a = this.mode, b = next.mode;
+    const numeric = (m: Mode) => m === 'empty' || m === 'number';
+    if (numeric(a) && numeric(b)) return true;
+    if (a === 'datetime') {
+      if (b === 'empty' || (b === 'datetime' && next.dt!.pattern === this.dt!.pattern)) return true;
+      // Text that is all dates of this format or missing tokens (a part with too few dates to be tested on its own).
+      return b === 'string' && !next.wasDatetime && this.datesOf(next) !== null;
+    }
+    if (b === 'datetime' || next.wasDatetime) return false;
+    // Text after text (or numbers, which are then read as their text).
+    if (a === 'string') return this.dtTried || this.dict.length >= DATETIME_PROBE || this.probeAfterJoin(next) === undefined;
+    // Numbers here, text in `next`: the join turns this column to text; the datetime test could only have run at
+    // a 512th label, which fewer rows and labels than that cannot reach.
+    return this.n + next.dict.length < DATETIME_PROBE;
+  }
+
+  /** Joins `next` on (see `canAppend`, which must have said true). */
+  append(next: ColumnBuilder): void {
+    const a = this.mode, b = next.mode;
+    if (a === 'datetime' && b === 'string') {
+      // Each label read with this column's format, or as the missing token it is.
+      const ms = this.datesOf(next)!;
+      const nc = next.codes!;
+      next.nums = new Float64Array(next.n);
+      next.tok = new Uint8Array(next.n);
+      next.missCounts.fill(0);
+      for (let i = 0; i < next.n; i++) {
+        const c = nc[i];
+        const x = c < 0 ? NaN : ms[c];
+        next.nums[i] = x;
+        if (x !== x) {
+          const k = c < 0 ? 0 : MISSING_INDEX.get(next.dict[c])!;
+          next.tok[i] = MISS + k;
+          next.missCounts[k]++;
+        }
+      }
+      next.missing = next.missCounts.reduce((t, v) => t + v, 0);
+    }
+    if (a === 'string' || (b === 'string' && a !== 'datetime')) {
+      if (a !== 'string') this.toStrings();
+      if (b !== 'string') next.toStrings();
+      const before = this.dict.length;
+      const remap = new Int32Array(next.dict.length);
+      for (let c = 0; c < remap.length; c++) {
+        const s = next.dict[c], h = next.index.hashOf(c);
+        const k = this.index.find(s, 0, s.length, h);
+        remap[c] = k >= 0 ? k : this.index.add(s, h);
+      }
+      const n = this.n + next.n;
+      const codes = new Int32Array(Math.max(16, n));
+      codes.set(this.codes!.subarray(0, this.n));
+      const nc = next.codes!;
+      for (let i = 0, o = this.n; i < next.n; i++) codes[o + i] = nc[i] < 0 ? -1 : remap[nc[i]];
+      this.codes = codes;
+      this.n = n;
+      // Pushed one by one, the labels would have run the datetime test at the 512th (it failed: `canAppend`).
+      if (!this.dtTried && before < DATETIME_PROBE && this.dict.length >= DATETIME_PROBE) this.dtTried = true;
+      this.missing += next.missing;
+      for (let k = 0; k < this.missCounts.length; k++) this.missCounts[k] += next.missCounts[k];
+      return;
+    }
+    // Numbers, datetimes and missing values: the arrays one after the other, the summaries combined.
+    const n = this.n + next.n, o = this.n;
+    const nums = new Float64Array(Math.max(16, n));
+    nums.set(this.nums.subarray(0, o));
+    nums.set(next.nums.subarray(0, next.n), o);
+    const tok = new Uint8Array(nums.length);
+    tok.set(this.tok!.subarray(0, o));
+    tok.set(next.tok!.subarray(0, next.n), o);
+    this.nums = nums;
+    this.tok = tok;
+    this.n = n;
+    this.missing += next.missing;
+    for (let k = 0; k < this.missCounts.length; k++) this.missCounts[k] += next.missCounts[k];
+    if (a === 'datetime') return;
+    if (b === 'number') this.mode = 'number';
+    this.integer &&= next.integer;
+    this.maxDec = Math.max(this.maxDec, next.maxDec);
+    this.minDec = Math.min(this.minDec, next.minDec);
+    this.lo = Math.min(this.lo, next.lo);
+    this.hi = Math.max(this.hi, next.hi);
+    this.shortest ||= next.shortest;
+    if (next.raw) for (const [i, s] of next.raw) (this.raw ??= new Map()).set(o + i, s);
+    if (this.small && next.small) {
+      for (let k = 0; k < next.smallN && this.small; k++) {
+        const x = next.small[k];
+        let j = 0;
+        while (j < this.smallN && this.small[j] !== x) j++;
+        if (j === this.smallN) {
+          if (this.smallN === SMALL_DISTINCT_CAP) this.small = null;
+          else this.small[this.smallN++] = x;
+        }
+      }
+    } else this.small = null;
+  }
+
+  /** The epoch ms of each of `next`'s labels in this column's format (NaN for a missing token); null if one is neither. */
+  private datesOf(next: ColumnBuilder): Float64Array | null {
+    const f = this.dt!, labels = next.dict;
+    const ms = new Float64Array(labels.length);
+    for (let c = 0; c < labels.length; c++) {
+      ms[c] = f.parse(labels[c]);
+      if (ms[c] !== ms[c] && !MISSING_INDEX.has(labels[c])) return null;
+    }
+    return ms;
+  }
+
+  /**
+   * For a text column not yet tested for datetimes and with fewer than 512 labels: when joining `next`'s labels
+   * brings it to 512, the format the test at the 512th label finds (undefined when none, or when no test runs).
+   */
+  private probeAfterJoin(next: ColumnBuilder): string | undefined {
+    if (this.dtTried || this.dict.length >= DATETIME_PROBE) return undefined;
+    const first = this.dict.slice();
+    const seen = new Set(first);
+    const labels = next.mode === 'string' ? next.dict : ColumnBuilder.textsOf(next);
+    for (let c = 0; c < labels.length && first.length < DATETIME_PROBE; c++) {
+      if (!seen.has(labels[c])) {
+        seen.add(labels[c]);
+        first.push(labels[c]);
+      }
+    }
+    return first.length < DATETIME_PROBE ? undefined : detectDatetimeFormat(first);
+  }
+
+  /** The distinct texts of a numeric builder's values, in order of first appearance (empty and `''` left out). */
+  private static textsOf(b: ColumnBuilder): string[] {
+    const seen = new Set<string>();
+    const cache = new Map<number, string[]>();
+    for (let i = 0; i < b.n && seen.size < DATETIME_PROBE; i++) {
+      const s = b.textAt(i, cache);
+      if (s !== null) seen.add(s);
+    }
+    return [...seen];
   }
 
   private addNumber(i: number, x: number, d: number, raw?: string): void {
@@ -312,6 +513,7 @@ export class ColumnBuilder {
     this.index = new LabelIndex();
     this.dt = f;
     this.mode = 'datetime';
+    this.wasDatetime = true;
   }
 
   /** Summary statistics used by the inference rules (`inferColumnSpec`). Call after the last push. */
@@ -598,6 +800,31 @@ const POW10 = Array.from({ length: MAX_DEC + 1 }, (_, i) => 10 ** i);
 /** The value of the last string `scanNumber` accepted (saves parsing it twice in the hot path). */
 let lastValue = 0;
 
+/** A `ColumnBuilder`'s contents as plain data (see `ColumnBuilder.exportState`). */
+export interface ColumnBuilderState {
+  name: string;
+  mode: Mode;
+  n: number;
+  nums: Float64Array;
+  tok: Uint8Array | null;
+  codes: Int32Array | null;
+  labels: string[];
+  hashes: Int32Array;
+  dt: string | null;
+  dtTried: boolean;
+  wasDatetime: boolean;
+  missing: number;
+  missCounts: Int32Array;
+  integer: boolean;
+  maxDec: number;
+  minDec: number;
+  lo: number;
+  hi: number;
+  small: Float64Array | null;
+  shortest: boolean;
+  raw: [number, string][] | null;
+}
+
 /** Options for `TableBuilder.finish`. */
 export interface FinishOptions {
   /** Use these specs instead of inferring (columns absent from it are inferred). Default: infer all. */
@@ -618,8 +845,9 @@ export interface FinishOptions {
 export class TableBuilder {
   readonly columns: ColumnBuilder[];
 
-  constructor(names: readonly string[]) {
-    this.columns = names.map((n) => new ColumnBuilder(n));
+  /** `capacity`: rows expected (room is made for them at once, saving the copies of growing); default 1024. */
+  constructor(names: readonly string[], capacity?: number) {
+    this.columns = names.map((n) => new ColumnBuilder(n, capacity));
   }
 
   get numRows(): number {

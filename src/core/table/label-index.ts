@@ -16,6 +16,23 @@ export class LabelIndex {
   private table = new Int32Array(64); // 0 = empty, else code + 1
   private hashes = new Int32Array(32);
 
+  /** An index of `labels` whose hashes (`hashText` of each) are known: no label is hashed again. */
+  static from(labels: string[], hashes: Int32Array): LabelIndex {
+    const ix = new LabelIndex();
+    for (let c = 0; c < labels.length; c++) ix.add(labels[c], hashes[c]);
+    return ix;
+  }
+
+  /** The hash (`hashText`) of label `c`. */
+  hashOf(c: number): number {
+    return this.hashes[c];
+  }
+
+  /** The labels' hashes (code = position), a copy. */
+  hashList(): Int32Array {
+    return this.hashes.slice(0, this.labels.length);
+  }
+
   /** Number of labels. */
   get size(): number {
     return this.labels.length;

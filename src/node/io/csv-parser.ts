@@ -18,6 +18,11 @@ export interface CsvParserOptions {
   rowsPerBuilder?: number;
   /** Receives each builder that reached `rowsPerBuilder` rows. */
   full?: (builder: TableBuilder) => void;
+  /**
+   * The column names when the text has no header row (a later part of a file, parsed on its own): the builder is
+   * made from them at once and the first row is data.
+   */
+  header?: string[];
 }
 
 const QUOTE = 34, LF = 10, CR = 13;
@@ -62,6 +67,22 @@ export class CsvParser {
     this.delim = opts.delimiter;
     this.d = opts.delimiter.charCodeAt(0);
     this.nl = opts.newline ?? '\n';
+    if (opts.header) this.header(opts.header);
+  }
+
+  /** The field delimiter. */
+  get delimiter(): string {
+    return this.delim;
+  }
+
+  /** The row separator. */
+  get newline(): '\n' | '\r' {
+    return this.nl as '\n' | '\r';
+  }
+
+  /** True when the text so far ended at the end of a row (nothing is held back waiting for more text). */
+  get atRowStart(): boolean {
+    return this.carry === '';
   }
 
   /** Data rows parsed so far. */

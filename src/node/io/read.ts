@@ -1,9 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { SynthopsError, ValidationError, throwIfAborted } from '../../core/errors.js';
-import { TableBuilder } from '../../core/table/infer-builder.js';
+import { ColumnBuilder, TableBuilder } from '../../core/table/infer-builder.js';
 import type { Schema } from '../../core/table/schema.js';
 import type { Table } from '../../core/table/table.js';
+import { availableParallelism } from 'node:os';
+import { startCsvPartJob, splitPoint } from './csv-parallel.js';
 import { CsvParser, type CsvParserOptions } from './csv-parser.js';
 import { formatOf, type TableFormat } from './format.js';
 import { readJsonLines } from './jsonl.js';
@@ -21,6 +23,11 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** How error messages name the file (e.g. the path as the user typed it). Default: `path`. */
   displayPath?: string;
+  /**
+   * CSV/TSV files of at least this many bytes are parsed in two parts, the second on a worker thread (same table,
+   * same errors). Default 16 MiB; `Infinity` never uses a worker.
+   */
+  parallelMinBytes?: number;
 }
 
 /**
@@ -45,7 +52,7 @@ export async function readTable(path: string, opts: ReadOptions = {}): Promise<T
   let builder: TableBuilder;
   if (format === 'parquet') builder = await readParquet(path, shown);
   else if (format === 'jsonl') builder = await readJsonLines(decodedText(path, shown), shown, opts.signal);
-  else builder = await readDelimited(path, shown, format === 'tsv' ? '\t' : opts.delimiter, opts.signal);
+  else builder = await readDelimited(path, shown, size, format === 'tsv' ? '\t' : opts.delimiter, opts.signal, opts.parallelMinBytes);
   if (builder.numRows === 0) throw new SynthopsError('invalid_input', 'invalid file: it has a header but no data rows.', { file: shown });
   throwIfAborted(opts.signal);
   return builder.finish({ schema: opts.schema, file: shown });
@@ -98,7 +105,7 @@ export async function* readTableChunks(path: string, opts: ChunkReadOptions = {}
     return t;
   };
   const full: TableBuilder[] = [];
-  const { parser, text } = await delimitedParser(path, shown, format === 'tsv' ? '\t' : opts.delimiter, { rowsPerBuilder: per, full: (b) => full.push(b) });
+  const { parser, text } = await delimitedParser(path, shown, size, format === 'tsv' ? '\t' : opts.delimiter, { rowsPerBuilder: per, full: (b) => full.push(b) });
   for (;;) {
     while (full.length) yield finish(full.shift()!);
     const next = await text.next();
@@ -143,12 +150,15 @@ async function sniffFile(path: string, shown: string, size: number, format: Tabl
 
 /**
  * The file's text as a stream of strings (`chunkBytes` bytes at a time, default 64 KiB): strict UTF-8 (invalid
- * bytes are an error naming the line), BOM removed.
+ * bytes are an error naming the line), BOM removed. `range` reads only bytes [start, end) (cut at row ends).
  */
-export async function* decodedText(path: string, shown = path, chunkBytes = 1 << 16): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-  let offset = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: chunkBytes })) {
+export async function* decodedText(path: string, shown = path, chunkBytes = 1 << 16, range: { start?: number; end?: number } = {}): AsyncGenerator<string> {
+  const start = range.start ?? 0;
+  // Only the file's very start can hold a byte-order mark; a U+FEFF further in is data.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: start > 0 });
+  let offset = start;
+  const bounds = range.end !== undefined ? { start, end: range.end - 1 } : { start };
+  for await (const chunk of createReadStream(path, { highWaterMark: chunkBytes, ...bounds })) {
     const bytes = chunk as Buffer;
     let text: string;
     try {
@@ -235,13 +245,19 @@ export function checkHeader(names: readonly string[], file: string): void {
 async function delimitedParser(
   path: string,
   shown: string,
+  size: number,
   delimiter: string | undefined,
   chunking: Pick<CsvParserOptions, 'rowsPerBuilder' | 'full'> = {},
-): Promise<{ parser: CsvParser; text: AsyncGenerator<string> }> {
-  const text = decodedText(path, shown);
+  end?: number,
+): Promise<{ parser: CsvParser; text: AsyncGenerator<string>; bytesPerRow: number }> {
+  const text = decodedText(path, shown, undefined, { end });
   const first = await text.next();
   if (first.done || first.value.trim() === '') throw new SynthopsError('invalid_input', 'invalid file: it is empty.', { file: shown });
   const head = first.value;
+  // Room for the rows the file probably holds (its size over the first chunk's bytes per row), so the columns'
+  // typed arrays are not grown by doubling and copying; a chunked read needs at most one chunk's rows.
+  const bytesPerRow = measureRows(head);
+  const capacity = Math.min(Math.max(1024, Math.ceil(((end ?? size) / bytesPerRow) * 1.02)), chunking.rowsPerBuilder ?? Infinity);
   const parser = new CsvParser({
     delimiter: delimiter ?? detectDelimiter(head.slice(0, 65536)),
     newline: !head.includes('\n') && head.includes('\r') ? '\r' : '\n',
@@ -249,18 +265,68 @@ async function delimitedParser(
     ...chunking,
     start: (names) => {
       checkHeader(names, shown);
-      return new TableBuilder(names);
+      return new TableBuilder(names, capacity);
     },
   });
   parser.write(head);
-  return { parser, text };
+  return { parser, text, bytesPerRow };
 }
 
-async function readDelimited(path: string, shown: string, delimiter: string | undefined, signal?: AbortSignal): Promise<TableBuilder> {
-  const { parser, text } = await delimitedParser(path, shown, delimiter);
-  for await (const chunk of text) {
-    throwIfAborted(signal);
-    parser.write(chunk);
+/** Bytes per row in the first chunk of text (Infinity with fewer than two lines: no room is made ahead). */
+function measureRows(head: string): number {
+  let lines = 0;
+  for (let i = head.indexOf('\n'); i >= 0; i = head.indexOf('\n', i + 1)) lines++;
+  return lines < 2 ? Infinity : Buffer.byteLength(head) / lines;
+}
+
+/** Files at least this large are parsed in two parts, the second on a worker thread (start-up ~50 ms). */
+const PARALLEL_MIN_BYTES = 16 << 20;
+
+async function readDelimited(path: string, shown: string, size: number, delimiter: string | undefined, signal?: AbortSignal, parallelMinBytes = PARALLEL_MIN_BYTES): Promise<TableBuilder> {
+  const cut = size >= parallelMinBytes && availableParallelism() >= 2 ? await splitPoint(path, size, 0.5) : -1;
+  if (cut < 0) {
+    const { parser, text } = await delimitedParser(path, shown, size, delimiter);
+    for await (const chunk of text) {
+      throwIfAborted(signal);
+      parser.write(chunk);
+    }
+    return parser.end();
   }
-  return parser.end();
+  // Two parts: the rows from `cut` on are parsed by a worker while this thread parses the rows before it; the
+  // worker's columns are then joined on. Whenever that could differ from one sequential parse (the cut is not a
+  // row end, the worker failed, e.g. on a bad row, or a join could change a column's inferred type), this thread
+  // parses the second part itself, so the table and any error are exactly those of a sequential read.
+  const job = startCsvPartJob();
+  try {
+    const { parser, text, bytesPerRow } = await delimitedParser(path, shown, size, delimiter, {}, cut);
+    const first = parser.tableBuilder;
+    if (first && parser.newline === '\n') {
+      const names = first.columns.map((c) => c.name);
+      job.send({ path, start: cut, end: size, delimiter: parser.delimiter, newline: '\n', names, capacity: Math.max(1024, Math.ceil(((size - cut) / bytesPerRow) * 1.02)) });
+    } else job.stop();
+    for await (const chunk of text) {
+      throwIfAborted(signal);
+      parser.write(chunk);
+    }
+    if (first && parser.newline === '\n' && parser.atRowStart) {
+      const states = await job.result;
+      throwIfAborted(signal);
+      if (states) {
+        const own = parser.tableBuilder!.columns;
+        const next = states.map((st) => ColumnBuilder.fromState(st));
+        if (next.length === own.length && own.every((c, j) => c.canAppend(next[j]))) {
+          own.forEach((c, j) => c.append(next[j]));
+          return parser.end();
+        }
+      }
+    }
+    job.stop();
+    for await (const chunk of decodedText(path, shown, undefined, { start: cut })) {
+      throwIfAborted(signal);
+      parser.write(chunk);
+    }
+    return parser.end();
+  } finally {
+    job.stop();
+  }
 }

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Table } from '../../src/core/table/table.js';
+import { readTable } from '../../src/node/io/read.js';
+import { SHARED_NAMES, datasetPath, hasShared } from '../helpers/datasets.js';
+
+// Files from 16 MiB up are parsed in two parts, the second on a worker thread. `parallelMinBytes: 0` forces that
+// on small files: the table (schema, codes, dictionaries, values, nulls) and every error must be exactly those of
+// one sequential parse.
+const dir = mkdtempSync(join(tmpdir(), 'synthops-read-parallel-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function plain(t: Table): unknown {
+  return {
+    schema: t.schema,
+    columns: t.columns.map((c) =>
+      c.storage === 'numeric' ? { values: Array.from(c.values), nulls: c.nulls ? Array.from(c.nulls) : null } : { codes: Array.from(c.codes), dictionary: c.dictionary },
+    ),
+  };
+}
+
+async function expectSameRead(path: string): Promise<void> {
+  const seq = await readTable(path, { parallelMinBytes: Infinity });
+  const par = await readTable(path, { parallelMinBytes: 0 });
+  expect(plain(par)).toEqual(plain(seq));
+}
+
+async function errorOf(path: string, parallelMinBytes: number): Promise<unknown> {
+  try {
+    await readTable(path, { parallelMinBytes });
+  } catch (e) {
+    const x = e as { name: string; code: string; message: string; location?: unknown };
+    return { name: x.name, code: x.code, message: x.message, location: x.location };
+  }
+  return 'no error';
+}
+
+describe.skipIf(!hasShared)('parallel CSV read of every shared dataset', () => {
+  for (const name of SHARED_NAMES) it(`${name}: same table as a sequential read`, () => expectSameRead(datasetPath(name)), 60_000);
+});
+
+describe('parallel CSV read', () => {
+  const write = (name: string, text: string): string => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  const rows = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join('\n');
+
+  it('joins columns whose type changes across the cut (numbers then text, dates then few dates, words past 512 labels)', async () => {
+    const day = (i: number) => new Date(Date.UTC(2015, 0, 1) + i * 86400000).toISOString().slice(0, 10);
+    // Joined: a text column with numbers after the cut, many dates then a few (too few to be tested on their own),
+    // words past the 512-label datetime test, numbers with a missing token.
+    const text = 'n,d,w,m\n' + rows(3000, (i) => [i === 10 ? 'x' : String(i % 7), i < 1500 ? day(i) : day(i % 30), 'w' + (i % 700), i % 9 === 0 ? 'NA' : String(i / 4)].join(','));
+    await expectSameRead(write('types.csv', text + '\n'));
+    await expectSameRead(write('types-noeol.csv', text));
+    // Not joined (the second part is parsed again on this thread): numbers, then text with many labels after the cut.
+    await expectSameRead(write('types-late-text.csv', 'n\n' + rows(3000, (i) => (i < 2000 ? String(i % 7) : i > 2900 && i % 50 === 0 ? 'x' : String(i))) + '\n'));
+  });
+
+  it('handles a quoted field with newlines across the cut and a BOM', async () => {
+    const text = '\uFEFFa,b\n' + rows(400, (i) => (i === 200 ? `1,"line\n${'x\n'.repeat(200)}end"` : `${i},"q${i % 3}"`)) + '\r\n';
+    await expectSameRead(write('quoted.csv', text));
+  });
+
+  it('gives the same error, with the row counted over the whole file, for a bad row in the second part', async () => {
+    const p = write('ragged.csv', 'a,b\n' + rows(1000, (i) => (i === 900 ? '1,2,3' : `${i},${i}`)) + '\n');
+    const seq = await errorOf(p, Infinity);
+    expect(seq).toMatchObject({ code: 'invalid_input' });
+    expect(await errorOf(p, 0)).toEqual(seq);
+    const q = write('unclosed.csv', 'a,b\n' + rows(1000, (i) => (i === 950 ? '1,"open' : `${i},${i}`)) + '\n');
+    expect(await errorOf(q, 0)).toEqual(await errorOf(q, Infinity));
+    const u = join(dir, 'utf8.csv');
+    writeFileSync(u, Buffer.concat([Buffer.from('a,b\n' + rows(1000, (i) => `${i},${i}`) + '\n'), Buffer.from([0x31, 0x2c, 0xff, 0x0a])]));
+    const bad = await errorOf(u, Infinity);
+    expect(bad).toMatchObject({ code: 'invalid_input' });
+    expect(await errorOf(u, 0)).toEqual(bad);
+  });
+});
