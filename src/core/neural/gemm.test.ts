@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRng } from '../random.js';
-import { activeKernel, gemm, transpose, useKernel } from './gemm.js';
+import { activeKernel, gemm, gemmNT, gemmTN, transpose, useKernel } from './gemm.js';
 import { gemmTs } from './gemmTs.js';
 
 function naive(m: number, k: number, n: number, a: Float32Array, b: Float32Array): Float64Array {
@@ -49,6 +49,48 @@ describe('gemm', () => {
         gemm(m, k, n, a, b, cw, acc);
         gemmTs(m, k, n, a, b, ct, acc);
         expect(Array.from(cw)).toEqual(Array.from(ct));
+      }
+    }
+  });
+
+  it('gemmTN (A stored transposed) and gemmNT (B stored transposed) equal gemm on the transposed operand, bit for bit, with either kernel', () => {
+    const shapes: [number, number, number][] = [[1, 1, 1], [3, 7, 5], [4, 8, 8], [13, 29, 17], [9, 600, 20], [256, 500, 9], [50, 2640, 33]];
+    shapes.push(...fc.sample(fc.tuple(fc.integer({ min: 1, max: 23 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 37 })), { numRuns: 30, seed: 11 }));
+    for (const kernel of [undefined, 'ts'] as const) {
+      useKernel(kernel);
+      for (const [m, k, n] of shapes) {
+        const a = rand(m * k, m + k), b = rand(k * n, k + n), c0 = rand(m * n, m + n);
+        const aT = transpose(m, k, a, new Float32Array(m * k)), bT = transpose(k, n, b, new Float32Array(k * n));
+        for (const acc of [false, true]) {
+          const ref = c0.slice(), tn = c0.slice(), nt = c0.slice();
+          gemmTs(m, k, n, a, b, ref, acc);
+          gemmTN(m, k, n, aT, b, tn, acc);
+          gemmNT(m, k, n, a, bT, nt, acc);
+          expect(Array.from(tn)).toEqual(Array.from(ref));
+          expect(Array.from(nt)).toEqual(Array.from(ref));
+        }
+      }
+    }
+  });
+
+  it('with a row stride lda > k (the first k columns of a wider A), gemm and gemmTN equal the product of the cut-out matrix, with either kernel', () => {
+    for (const kernel of [undefined, 'ts'] as const) {
+      useKernel(kernel);
+      for (const [m, k, n, extra] of [[5, 7, 9, 3], [13, 300, 17, 40], [500, 128, 16, 100], [2, 1, 3, 1]]) {
+        const lda = k + extra, wide = rand(m * lda, m + k), b = rand(k * n, n), c0 = rand(m * n, k);
+        const cut = new Float32Array(m * k);
+        for (let i = 0; i < m; i++) cut.set(wide.subarray(i * lda, i * lda + k), i * k);
+        const ref = c0.slice(), got = c0.slice();
+        gemmTs(m, k, n, cut, b, ref, true);
+        gemm(m, k, n, wide, b, got, true, lda);
+        expect(Array.from(got)).toEqual(Array.from(ref));
+        // Aᵀ·B with A stored k × m inside rows of m + extra floats.
+        const ldt = m + extra, wideT = rand(k * ldt, m * k), cutT = new Float32Array(m * k);
+        for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) cutT[i * k + p] = wideT[p * ldt + i];
+        const refT = c0.slice(), gotT = c0.slice();
+        gemmTs(m, k, n, cutT, b, refT, false);
+        gemmTN(m, k, n, wideT, b, gotT, false, ldt);
+        expect(Array.from(gotT)).toEqual(Array.from(refT));
       }
     }
   });

@@ -10,6 +10,7 @@ interface WasmKernel {
   memory: WebAssembly.Memory;
   base: number;
   gemm: (m: number, k: number, n: number, a: number, b: number, c: number, acc: number, lda: number) => void;
+  gemmTn: (m: number, k: number, n: number, a: number, b: number, c: number, acc: number, lda: number) => void;
 }
 
 let wasm: WasmKernel | null | undefined;
@@ -20,8 +21,8 @@ function loadWasm(): WasmKernel | null {
   try {
     const mod = new WebAssembly.Module(base64ToBytes(KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>);
     const inst = new WebAssembly.Instance(mod, {});
-    const ex = inst.exports as unknown as { memory: WebAssembly.Memory; heapBase: () => number; gemm: WasmKernel['gemm'] };
-    wasm = { module: mod, memory: ex.memory, base: (ex.heapBase() + 63) & ~63, gemm: ex.gemm };
+    const ex = inst.exports as unknown as { memory: WebAssembly.Memory; heapBase: () => number; gemm: WasmKernel['gemm']; gemmTn: WasmKernel['gemmTn'] };
+    wasm = { module: mod, memory: ex.memory, base: (ex.heapBase() + 63) & ~63, gemm: ex.gemm, gemmTn: ex.gemmTn };
   } catch {
     wasm = null; // no WebAssembly SIMD here: the TS kernel gives the same bits, only slower
   }
@@ -44,14 +45,20 @@ export function activeKernel(): KernelName {
 }
 
 /**
- * C[m×n] (+)= A[m×k] · B[k×n], row-major Float32Arrays; `accumulate` adds into C instead of overwriting.
+ * C[m×n] (+)= A[m×k] · B[k×n], row-major Float32Arrays; `accumulate` adds into C instead of overwriting. Rows
+ * of A are `lda` floats apart (default k; larger to multiply by the first k columns of a wider A — such products
+ * stay on the calling thread).
  * Deterministic: a fixed summation order, identical bits with either kernel. Cost O(m·k·n).
  * @example gemm(batch, inDim, outDim, x, w, y, false); // y = x · w
  */
-export function gemm(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void {
+export function gemm(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, lda = k): void {
   const w = forced === 'ts' ? null : loadWasm();
   if (!w || m * k * n < 512) {
-    gemmTs(m, k, n, a, b, c, accumulate);
+    gemmTs(m, k, n, a, b, c, accumulate, lda);
+    return;
+  }
+  if (lda !== k) {
+    gemmWasm(w, m, k, n, a, b, c, accumulate, 'nn', lda);
     return;
   }
   if (helper && m >= 16 && m * k * n >= SPLIT_MIN) {
@@ -96,22 +103,79 @@ export function kernelModule(): WebAssembly.Module | null {
   return loadWasm()?.module ?? null;
 }
 
-function gemmWasm(w: WasmKernel, m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void {
-  const aBytes = m * k * 4, bBytes = k * n * 4, cBytes = m * n * 4;
+/**
+ * How the operands of a product are stored: 'nn' A m×k and B k×n; 'tn' A stored transposed (k×m); 'nt' B stored
+ * transposed (n×k). The kernel reads a transposed A in place; a transposed B is transposed while it is copied into
+ * the wasm heap (no separate pass).
+ */
+type Layout = 'nn' | 'tn' | 'nt';
+
+function gemmWasm(w: WasmKernel, m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, layout: Layout = 'nn', lda = layout === 'tn' ? m : k): void {
+  // A occupies m rows of lda floats ('nn') or k rows of lda floats ('tn'); only the first k (or m) of each are read.
+  const aLen = layout === 'tn' ? (k - 1) * lda + m : (m - 1) * lda + k;
+  const aBytes = aLen * 4, bBytes = k * n * 4, cBytes = m * n * 4;
   const pa = w.base, pb = align(pa + aBytes), pc = align(pb + bBytes);
   const need = pc + cBytes;
   const have = w.memory.buffer.byteLength;
   if (need > have) w.memory.grow(Math.ceil((need - have) / 65536));
   const heap = new Float32Array(w.memory.buffer);
-  heap.set(a.subarray(0, m * k), pa >> 2);
-  heap.set(b.subarray(0, k * n), pb >> 2);
+  heap.set(a.subarray(0, aLen), pa >> 2);
+  if (layout === 'nt') transposeAt(n, k, b, heap, pb >> 2);
+  else heap.set(b.subarray(0, k * n), pb >> 2);
   if (accumulate) heap.set(c.subarray(0, m * n), pc >> 2);
   // Panels of KC rows of B stay in cache; per element of C the k order is unchanged, so the bits are too.
   for (let k0 = 0; k0 < k; k0 += KC) {
-    const kc = Math.min(KC, k - k0);
-    w.gemm(m, kc, n, pa + k0 * 4, pb + k0 * n * 4, pc, accumulate || k0 > 0 ? 1 : 0, k);
+    const kc = Math.min(KC, k - k0), acc = accumulate || k0 > 0 ? 1 : 0;
+    if (layout === 'tn') w.gemmTn(m, kc, n, pa + k0 * lda * 4, pb + k0 * n * 4, pc, acc, lda);
+    else w.gemm(m, kc, n, pa + k0 * 4, pb + k0 * n * 4, pc, acc, lda);
   }
   c.set(heap.subarray(pc >> 2, (pc >> 2) + m * n));
+}
+
+/**
+ * C[m×n] (+)= Aᵀ·B with A stored k × m, rows `lda` floats apart (default m) (e.g. the weight gradient xᵀ·dy of a
+ * layer, from x as it is). Same bits
+ * as `gemm` on the transposed A; no transposed copy is made on the WebAssembly path. Runs on the calling thread.
+ * @example gemmTN(inDim, n, outDim, x, dy, w.grad, true); // w.grad += xᵀ · dy
+ */
+export function gemmTN(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, lda = m): void {
+  const w = forced === 'ts' ? null : loadWasm();
+  if (!w || m * k * n < 512) {
+    const aT = new Float32Array(m * k);
+    for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) aT[i * k + p] = a[p * lda + i];
+    gemmTs(m, k, n, aT, b, c, accumulate);
+    return;
+  }
+  gemmWasm(w, m, k, n, a, b, c, accumulate, 'tn', lda);
+}
+
+/**
+ * C[m×n] (+)= A·Bᵀ with B stored n × k (e.g. dx = dy·Wᵀ from W as it is). Same bits as `gemm` on the transposed B;
+ * on the WebAssembly path B is transposed while it is copied into the kernel's memory. Runs on the calling thread.
+ * @example gemmNT(n, outDim, inDim, dy, w, dx, false); // dx = dy · Wᵀ
+ */
+export function gemmNT(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void {
+  const w = forced === 'ts' ? null : loadWasm();
+  if (!w || m * k * n < 512) {
+    gemmTs(m, k, n, a, transpose(n, k, b, new Float32Array(k * n)), c, accumulate);
+    return;
+  }
+  gemmWasm(w, m, k, n, a, b, c, accumulate, 'nt');
+}
+
+/** out[at + j·rows + i] = a[i·cols + j]: the transpose of a (rows × cols) written into out from offset `at`, in tiles. */
+function transposeAt(rows: number, cols: number, a: Float32Array, out: Float32Array, at: number): void {
+  const T = 32;
+  for (let i0 = 0; i0 < rows; i0 += T) {
+    const i1 = Math.min(rows, i0 + T);
+    for (let j0 = 0; j0 < cols; j0 += T) {
+      const j1 = Math.min(cols, j0 + T);
+      for (let i = i0; i < i1; i++) {
+        const r = i * cols;
+        for (let j = j0; j < j1; j++) out[at + j * rows + i] = a[r + j];
+      }
+    }
+  }
 }
 
 /** Rows of B per cache panel. */

@@ -3,7 +3,8 @@ const fround = Math.fround;
 /**
  * Plain-TypeScript single-precision matrix multiply, the portable fallback of the neural engine.
  *
- * `gemmTs(m, k, n, a, b, c, accumulate)` computes C[m×n] (+)= A[m×k] · B[k×n], all row-major Float32Arrays.
+ * `gemmTs(m, k, n, a, b, c, accumulate, lda)` computes C[m×n] (+)= A[m×k] · B[k×n], all row-major Float32Arrays;
+ * rows of A are `lda` floats apart (default k; larger to use the first k columns of a wider A).
  * Rows of C are computed four at a time (register tiling: each loaded row of B feeds four rows of C) with a
  * fixed summation order over k. Each product is rounded to f32 before it is added (the sum of two f32 values
  * computed in double and stored to f32 is the correctly rounded f32 sum), so the result is bit-identical to
@@ -14,12 +15,12 @@ const fround = Math.fround;
  * const c = new Float32Array(2 * 2);
  * gemmTs(2, 3, 2, a, b, c, false); // c = a · b
  */
-export function gemmTs(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void {
+export function gemmTs(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, lda = k): void {
   if (!accumulate) c.fill(0, 0, m * n);
   let i = 0;
   for (; i + 4 <= m; i += 4) {
     const c0 = i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
-    const a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+    const a0 = i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
     for (let p = 0; p < k; p++) {
       const x0 = a[a0 + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];
       const bp = p * n;
@@ -33,7 +34,7 @@ export function gemmTs(m: number, k: number, n: number, a: Float32Array, b: Floa
     }
   }
   for (; i < m; i++) {
-    const c0 = i * n, a0 = i * k;
+    const c0 = i * n, a0 = i * lda;
     for (let p = 0; p < k; p++) {
       const x0 = a[a0 + p];
       const bp = p * n;
