@@ -96,4 +96,25 @@ describe('Generator', () => {
     g.backward(dRaw, n);
     expect(checkGradients(g.params, loss, 13, 5e-2)).toBe(g.params.length * 3);
   });
+
+  it('with the conditional vector given as one-hot indices, outputs and weight gradients have the same bits as the dense product', () => {
+    const n = 40, E = 8, C = 5, D = 7;
+    const input = rand(n * (E + C), 20), index = new Int32Array(n);
+    for (let r = 0; r < n; r++) {
+      index[r] = r % 7 === 6 ? -1 : (r * 3) % C; // some rows without a 1
+      input.fill(0, r * (E + C) + E, (r + 1) * (E + C));
+      if (index[r] >= 0) input[r * (E + C) + E + index[r]] = 1;
+    }
+    const dRaw = rand(n * D, 21);
+    const run = (cond?: { width: number; index: Int32Array }) => {
+      const g = new Generator(E + C, [16, 12], D, createRng(22));
+      for (const p of g.params) p.grad.fill(0);
+      const y = g.forward(input, n, cond).slice();
+      g.backward(dRaw, n);
+      return { y: Array.from(y), grads: g.params.map((p) => Array.from(p.grad)) };
+    };
+    const dense = run(), sparse = run({ width: C, index });
+    expect(sparse.y).toEqual(dense.y);
+    expect(sparse.grads).toEqual(dense.grads);
+  });
 });

@@ -143,6 +143,15 @@ function gatherRows(x: Float32Array, dim: number, rows: Int32Array): Float32Arra
   return out;
 }
 
+/**
+ * Fit options of CTGAN beyond the shared ones. `onEpochModel` is called after every epoch with a fitted model that
+ * samples from the generator as it is now (for experiments that score the model along training). The model is
+ * valid only during the call; it never changes the training (sampling draws from its own seed).
+ */
+export interface CtganFitOptions extends FitOptions {
+  onEpochModel?: (epoch: number, fitted: FittedSynthesizer<CtganParams>) => void | Promise<void>;
+}
+
 /** Rows of the generator's sample compared with the held-out rows at each epoch (early stopping). */
 const VALIDATION_SAMPLE = 2000;
 
@@ -150,7 +159,7 @@ class CtganSynthesizer implements Synthesizer<CtganParams> {
   readonly kind = KIND;
   constructor(readonly params: Readonly<CtganParams>) {}
 
-  async fit(data: Table, opts: FitOptions = {}): Promise<FittedSynthesizer<CtganParams>> {
+  async fit(data: Table, opts: CtganFitOptions = {}): Promise<FittedSynthesizer<CtganParams>> {
     const seed = opts.seed ?? 0;
     const p = this.params;
     validateRows(data, p.k);
@@ -180,10 +189,12 @@ class CtganSynthesizer implements Synthesizer<CtganParams> {
     const R = D + C, W = p.pac * R;
     // Every buffer of the training step is allocated once here and reused by every batch.
     const spanOf = new Int32Array(B), catOf = new Int32Array(B), rowOf = new Int32Array(B);
+    const hot = { width: C, index: new Int32Array(B) }; // where each row's conditional vector has its 1
     const cond = new Float32Array(B * C), z = new Float32Array(B * E), genIn = new Float32Array(B * (E + C));
     const act = new Float32Array(B * D), dAct = new Float32Array(B * D), dRaw = new Float32Array(B * D);
     const both = new Float32Array(2 * B * R); // m packs of real rows, then m packs of generated rows
-    const inter = new Float32Array(m * W), fakeIn = new Float32Array(B * R);
+    const inter = new Float32Array(m * W), fakeIn = both.subarray(B * R, 2 * B * R);
+    let raw: Float32Array = new Float32Array(0);
     const dBoth = new Float32Array(2 * m).fill(-1 / m, 0, m).fill(1 / m, m), dG = new Float32Array(m).fill(-1 / m);
 
     /** Training-by-sampling conditions for one batch into cond / spanOf / catOf / rowOf. */
@@ -194,7 +205,7 @@ class CtganSynthesizer implements Synthesizer<CtganParams> {
       }
       cond.fill(0);
       cv.drawInto(r, B, spanOf, catOf, rowOf);
-      for (let i = 0; i < B; i++) cond[i * C + cv.offsets[spanOf[i]] + catOf[i]] = 1;
+      for (let i = 0; i < B; i++) cond[i * C + (hot.index[i] = cv.offsets[spanOf[i]] + catOf[i])] = 1;
     };
     /** Generator input [noise | cond] for the current cond. */
     const generatorInput = (r: Rng): Float32Array => {
@@ -219,7 +230,7 @@ class CtganSynthesizer implements Synthesizer<CtganParams> {
             both.set(x.subarray(rowOf[j] * D, rowOf[j] * D + D), i * R);
             if (C) both.set(cond.subarray(j * C, j * C + C), i * R + D);
           }
-          const raw = gen.forward(generatorInput(rd), B);
+          raw = gen.forward(generatorInput(rd), B, C ? hot : undefined);
           packRows(activate(raw, B, D, tf.spans, p.tau, rd, act), D, cond, C, B, both, B);
           // Real and generated packs go through the critic together: one pass, scores −1/m and +1/m.
           optD.zeroGrad();
@@ -235,11 +246,10 @@ class CtganSynthesizer implements Synthesizer<CtganParams> {
           optD.step();
           lossD += s / m + gp;
         }
+        // The generator's step scores the last critic step's generated batch again (same noise, conditions and
+        // Gumbel draws) with the updated critic: the generator has not changed since, so its forward pass, kept
+        // in `raw`, `act` and the generator's own activations, is reused instead of drawing a second batch.
         const rg = r.split('g');
-        drawCond(rg);
-        const raw = gen.forward(generatorInput(rg), B);
-        activate(raw, B, D, tf.spans, p.tau, rg, act);
-        packRows(act, D, cond, C, B, fakeIn);
         const y = critic.forward(fakeIn, m, rg.split('critic'));
         let s = 0;
         for (let q = 0; q < m; q++) s -= y[q];
@@ -283,6 +293,10 @@ class CtganSynthesizer implements Synthesizer<CtganParams> {
         message: `epoch ${epoch + 1}/${p.epochs} · generator ${figures.generator.toFixed(3)} · critic ${figures.critic.toFixed(3)}${figures.validation !== undefined ? ` · validation TV ${figures.validation.toFixed(4)}` : ''}`,
         figures,
       });
+      if (opts.onEpochModel) {
+        const now = new CtganSampler(p, work.schema, tf, gen, frequencies, { epochsTrained });
+        await opts.onEpochModel(epoch + 1, new FittedTabular(KIND, KIND_VERSION, p, data.schema, models, now.engine(models), { rows: n, columns: data.numColumns, seed }));
+      }
       if (stop) break;
       await yieldToEventLoop();
     }
