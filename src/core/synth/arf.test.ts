@@ -83,6 +83,56 @@ describe('arf', () => {
     expect(reversed.sample(100, { seed: 1 }).toRows()).toEqual(plain.sample(100, { seed: 1 }).toRows());
   });
 
+  it.skipIf(!hasShared)('v2 leaf model: several conditions at once (categorical and numeric) follow the model exactly', async () => {
+    const adult = (await loadShared('adult')).slice(0, 4000);
+    const fitted = await arf.create({ trees: 4 }).fit(adult, { seed: 5 });
+    expect(fitted.save().kindVersion).toBe(2);
+    const free = fitted.sample(200000, { seed: 6 });
+    const cond = fitted.sample(4000, { seed: 7, conditions: [{ column: 'sex', equals: 'Female' }, { column: 'age', range: { min: 25, max: 40 } }] });
+    const sex = free.categorical('sex'), age = free.numeric('age').values;
+    const keep = (i: number) => sex.dictionary[sex.codes[i]] === 'Female' && age[i] >= 25 && age[i] <= 40;
+    // Distribution of relationship (a child of sex in the dependence tree or not): conditioned vs filtered draws.
+    const dist = (t: Table, use: (i: number) => boolean) => {
+      const c = t.categorical('relationship');
+      const m = new Map<string, number>();
+      let k = 0;
+      for (let i = 0; i < t.numRows; i++)
+        if (use(i)) {
+          m.set(c.dictionary[c.codes[i]], (m.get(c.dictionary[c.codes[i]]) ?? 0) + 1);
+          k++;
+        }
+      return { m, k };
+    };
+    const a = dist(free, keep), b = dist(cond, () => true);
+    expect(a.k).toBeGreaterThan(10000);
+    let tvd = 0;
+    for (const key of new Set([...a.m.keys(), ...b.m.keys()])) tvd += Math.abs((a.m.get(key) ?? 0) / a.k - (b.m.get(key) ?? 0) / b.k) / 2;
+    expect(tvd).toBeLessThan(0.04);
+    const ca = cond.numeric('age').values, cs = cond.categorical('sex');
+    for (let i = 0; i < cond.numRows; i++) {
+      expect(ca[i]).toBeGreaterThanOrEqual(25);
+      expect(ca[i]).toBeLessThanOrEqual(40);
+      expect(cs.dictionary[cs.codes[i]]).toBe('Female');
+    }
+    // A numeric equals on a point mass (education-num = 13) gives that value and the education that goes with it.
+    const e = fitted.sample(500, { seed: 8, conditions: [{ column: 'education-num', equals: 13 }] });
+    expect(new Set(e.numeric('education-num').values)).toEqual(new Set([13]));
+    const ed = e.categorical('education');
+    let bachelors = 0;
+    for (let i = 0; i < e.numRows; i++) if (ed.dictionary[ed.codes[i]] === 'Bachelors') bachelors++;
+    expect(bachelors / e.numRows).toBeGreaterThan(0.9);
+  }, 120000);
+
+  it('dependence: false is the v1 leaf model (kindVersion 1, columns independent inside a leaf)', async () => {
+    const t = linked(1500, 7);
+    const fitted = await arf.create({ trees: 3, dependence: false }).fit(t, { seed: 1 });
+    const saved = fitted.save();
+    expect(saved.kindVersion).toBe(1);
+    const again = arf.load(JSON.parse(JSON.stringify(saved)));
+    expect(again.params.dependence).toBe(false);
+    expect(again.sample(50, { seed: 2 }).toRows()).toEqual(fitted.sample(50, { seed: 2 }).toRows());
+  });
+
   it('rejects bad params with every issue listed', () => {
     expect(() => arf.create({ trees: 0, delta: 2, nope: 1 } as never)).toThrow(/trees[\s\S]*delta|delta[\s\S]*trees/);
   });

@@ -11,6 +11,7 @@ import type { FitOptions, Synthesizer, SynthesizerKind } from './synthesizer.js'
 import { FittedTabular, loadColumnModels, type JointEngine, type ModelledValues, type TabularState } from './tabular-fitted.js';
 import { DEFAULT_TRANSFORM, fitColumnModels, isModelled, type ColumnModel } from './transforms/column-model.js';
 import { validateRows } from './validate.js';
+import { ArfTreeEngine, conditionWindow, fitLeafBinning, pairCounts, leafCdf, leafInverse, learnDependenceTree, summariseTreeV2 } from './arf-leaf-tree.js';
 
 /**
  * Parameters of the `arf` synthesizer (adversarial random forest).
@@ -43,6 +44,18 @@ export interface ArfParams {
   leafQuantiles: number;
   /** Pseudo-count added to every category of a leaf's categorical distribution (0 = none). Default 0. */
   smoothing: number;
+  /**
+   * Leaf model. true (default, kindVersion 2): inside a density leaf the columns follow a dependence tree
+   * (Chow–Liu on binned columns given the leaf), each column's bin drawn from the leaf's counts given its parent's
+   * bin. false (kindVersion 1): the columns are drawn independently inside a leaf.
+   */
+  dependence: boolean;
+  /** Bins per numeric column for the dependence tree (equal-frequency, cut only between distinct values). Default 16. */
+  dependenceBins: number;
+  /** Pseudo-rows mixing each leaf's conditional counts (child bin given parent bin) with the leaf's marginal of the child. Default 1. */
+  dependenceSmoothing: number;
+  /** Edges of the dependence tree carrying less mutual information (nats, given the leaf) are dropped. Default 0. */
+  dependenceMinInfo: number;
   /** Privacy threshold for categories and extremes. Default 5. */
   k: number;
   /** Knots of each numeric marginal. Default 1000. */
@@ -62,6 +75,10 @@ const DEFAULTS: ArfParams = {
   maxBins: 64,
   leafQuantiles: 9,
   smoothing: 0,
+  dependence: true,
+  dependenceBins: 16,
+  dependenceSmoothing: 1,
+  dependenceMinInfo: 0,
   k: DEFAULT_TRANSFORM.k,
   gridSize: DEFAULT_TRANSFORM.gridSize,
 };
@@ -372,35 +389,6 @@ export class ArfEngine implements JointEngine {
   }
 }
 
-/**
- * The u-window of a numeric condition. A numeric `equals` on a value without a point mass has an empty window;
- * it is widened to the values that round to it (half a rounding unit either side; ±1e-9 relative when the column
- * has no rounding), so the condition keeps positive probability. Documented fallback.
- */
-function conditionWindow(c: ResolvedCondition, mg: { decimals: number | undefined; step: number | undefined; rangeInterval(min?: number, max?: number): [number, number] }): [number, number] {
-  if (c.value === undefined || c.uHi > c.uLo) return [c.uLo, c.uHi];
-  const half = mg.step ? mg.step / 2 : mg.decimals !== undefined ? 0.5 * Math.pow(10, -mg.decimals) : 1e-9 * Math.max(1, Math.abs(c.value));
-  return mg.rangeInterval(c.value - half, c.value + half);
-}
-
-/** Piecewise-linear CDF of a leaf's quantile summary (points qs[s..s+q)) at u. */
-function leafCdf(qs: Float32Array, s: number, q: number, u: number): number {
-  if (u < qs[s]) return 0;
-  if (u >= qs[s + q - 1]) return 1;
-  let a = 0;
-  while (a < q - 2 && qs[s + a + 1] <= u) a++;
-  const lo = qs[s + a], hi = qs[s + a + 1];
-  return (a + (hi > lo ? (u - lo) / (hi - lo) : 1)) / (q - 1);
-}
-
-/** Inverse of {@link leafCdf}: the u at cumulative probability f. */
-function leafInverse(qs: Float32Array, s: number, q: number, f: number): number {
-  const t = f * (q - 1);
-  const a = Math.min(Math.floor(t), q - 2);
-  const lo = qs[s + a], hi = qs[s + a + 1];
-  return lo + (t - a) * (hi - lo);
-}
-
 function leafTotals(start: Int32Array, counts: Float64Array): Float64Array {
   const total = new Float64Array(start.length - 1);
   for (let l = 0; l < total.length; l++) for (let e = start[l]; e < start[l + 1]; e++) total[l] += counts[e];
@@ -516,19 +504,25 @@ function validateParams(params: Partial<ArfParams>): ArfParams {
   int('maxTreeRows', 2, 1e9);
   int('maxBins', 2, 255);
   int('leafQuantiles', 2, 1000);
+  int('dependenceBins', 1, 1000);
   int('k', 1, 1e9);
   int('gridSize', 2, 100000);
   if (typeof p.delta !== 'number' || !(p.delta >= 0 && p.delta <= 0.5)) issues.push({ path: 'delta', message: `invalid delta: ${JSON.stringify(p.delta)}. Use a number from 0 to 0.5 (default 0).` });
   if (typeof p.smoothing !== 'number' || !(p.smoothing >= 0) || !Number.isFinite(p.smoothing)) issues.push({ path: 'smoothing', message: `invalid smoothing: ${JSON.stringify(p.smoothing)}. Use a number ≥ 0 (default 0).` });
   if (typeof p.maxFeatures !== 'number' || !(p.maxFeatures >= 0) || !Number.isFinite(p.maxFeatures) || (p.maxFeatures > 1 && !Number.isInteger(p.maxFeatures)))
     issues.push({ path: 'maxFeatures', message: `invalid maxFeatures: ${JSON.stringify(p.maxFeatures)}. Use 0 (√features), a fraction in (0, 1] or a whole count.` });
+  if (typeof p.dependenceSmoothing !== 'number' || !(p.dependenceSmoothing >= 0) || !Number.isFinite(p.dependenceSmoothing))
+    issues.push({ path: 'dependenceSmoothing', message: `invalid dependenceSmoothing: ${JSON.stringify(p.dependenceSmoothing)}. Use a number ≥ 0 (default 1).` });
+  if (typeof p.dependenceMinInfo !== 'number' || !(p.dependenceMinInfo >= 0) || !Number.isFinite(p.dependenceMinInfo))
+    issues.push({ path: 'dependenceMinInfo', message: `invalid dependenceMinInfo: ${JSON.stringify(p.dependenceMinInfo)}. Use a number ≥ 0 (default 0).` });
+  if (typeof p.dependence !== 'boolean') issues.push({ path: 'dependence', message: `invalid dependence: ${JSON.stringify(p.dependence)}. Use true or false (default true).` });
   if (typeof p.earlyStop !== 'boolean') issues.push({ path: 'earlyStop', message: `invalid earlyStop: ${JSON.stringify(p.earlyStop)}. Use true or false (default true).` });
   for (const key of Object.keys(params)) if (!(key in DEFAULTS)) issues.push({ path: key, message: `invalid parameter for arf: "${key}". Known: ${Object.keys(DEFAULTS).join(', ')}.` });
   if (issues.length) throw new ValidationError(issues);
   return p;
 }
 
-const KIND_VERSION = 1;
+const KIND_VERSION = 2;
 
 /**
  * `arf`: adversarial random forest (Watson, Blesch, Kapar & Wright, AISTATS 2023). Starting from synthetic
@@ -543,7 +537,7 @@ const KIND_VERSION = 1;
 export const arf: SynthesizerKind<ArfParams> = {
   kind: 'arf',
   kindVersion: KIND_VERSION,
-  readableVersions: [1],
+  readableVersions: [1, 2],
   description: 'Adversarial random forest: forests refitted against their own synthetic data until they cannot tell them apart; per-leaf densities.',
   create(params: Partial<ArfParams> = {}): Synthesizer<ArfParams> {
     const p = validateParams(params);
@@ -560,9 +554,9 @@ export const arf: SynthesizerKind<ArfParams> = {
         const rng = createRng(seed, 'arf');
         const work = workingValues(table, models);
         const ranks = modelled.map((m, j) => (m.kind === 'numeric' ? randomisedRanks(work[j] as Float64Array, rng.split(`ranks-${j}`)) : null));
-        let forest: DensityTree[];
-        if (!modelled.length) forest = [{ count: Float64Array.of(n), columns: [] }];
-        else {
+        // The kept forest's density leaves (one leaf holding every row when no column is modelled).
+        let trees: ArfTreeChunk['leaves'] = [{ leafOf: new Int32Array(n), numLeaves: 1 }];
+        if (modelled.length) {
           const x: FeatureMatrix = {
             numRows: n,
             names: modelled.map((m) => m.name),
@@ -581,7 +575,7 @@ export const arf: SynthesizerKind<ArfParams> = {
             for (let i = 0; i < n; i++) s[i] = b[r.int(n)];
             return s;
           });
-          let trees: ArfTreeChunk['leaves'] = [];
+          trees = [];
           let previous = Infinity;
           for (let round = 0; ; round++) {
             throwIfAborted(opts.signal);
@@ -599,22 +593,38 @@ export const arf: SynthesizerKind<ArfParams> = {
             previous = accuracy;
             synth = drawFromForest(chunks.flatMap((c) => c.leaves), real, n, rng.split(`round-${round}`));
           }
-          forest = trees.map(({ leafOf, numLeaves }) => {
-            return summariseTree(groupByLeaf(leafOf, numLeaves), numLeaves, modelled, work, ranks, p.leafQuantiles, p.smoothing);
-          });
+        }
+        const groups = trees.map(({ leafOf, numLeaves }) => groupByLeaf(leafOf, numLeaves));
+        let engine: JointEngine;
+        if (!p.dependence)
+          engine = new ArfEngine(
+            modelled,
+            p.leafQuantiles,
+            trees.map(({ numLeaves }, t) => summariseTree(groups[t], numLeaves, modelled, work, ranks, p.leafQuantiles, p.smoothing)),
+          );
+        else {
+          // v2 leaf model: bins, one dependence tree (learnt on up to 3 of the forest's trees' leaves), per-leaf tables.
+          const { binning, bins } = fitLeafBinning(modelled, work, ranks, p.dependenceBins);
+          const { parent, order } = learnDependenceTree(groups.slice(0, 3), bins, binning.size, p.dependenceMinInfo);
+          const forest = trees.map(({ numLeaves }, t) => summariseTreeV2(groups[t], numLeaves, modelled, bins, binning.size, parent, ranks, p.leafQuantiles));
+          engine = new ArfTreeEngine(modelled, p.leafQuantiles, binning, parent, order, p.dependenceSmoothing, pairCounts(bins, binning.size, parent), forest);
         }
         opts.onProgress?.({ stage: 'fit', done: p.maxIterations + 1, total: p.maxIterations + 1 });
-        const engine = new ArfEngine(modelled, p.leafQuantiles, forest);
-        return new FittedTabular('arf', KIND_VERSION, p, table.schema, models, engine, { rows: n, columns: table.numColumns, seed, seconds: (Date.now() - t0) / 1000 });
+        const version = p.dependence ? KIND_VERSION : 1;
+        return new FittedTabular('arf', version, p, table.schema, models, engine, { rows: n, columns: table.numColumns, seed, seconds: (Date.now() - t0) / 1000 });
       },
     };
   },
   load(artifact) {
     const pl = artifact.payload;
-    const p = validateParams((pl.params ?? {}) as Partial<ArfParams>);
+    const v1 = artifact.kindVersion === 1;
+    // v1 models drew the columns independently inside a leaf: record that in the params (v1 files have no `dependence`).
+    const p = validateParams({ ...(v1 ? { dependence: false } : {}), ...((pl.params ?? {}) as Partial<ArfParams>) });
     const state = pl.state as unknown as TabularState;
     const models = loadColumnModels(state);
-    return new FittedTabular('arf', KIND_VERSION, p, pl.schema, models, ArfEngine.fromJSON(state.engine, models), pl.training);
+    const modelled = models.filter(isModelled);
+    const engine = v1 ? ArfEngine.fromJSON(state.engine, models) : ArfTreeEngine.fromJSON(state.engine, modelled);
+    return new FittedTabular('arf', artifact.kindVersion, p, pl.schema, models, engine, pl.training);
   },
 };
 
