@@ -147,6 +147,16 @@ export class MixedTree {
 
     const perm = new Int32Array(n);
     for (let i = 0; i < n; i++) perm[i] = i;
+    // The rows kept physically in tree order (row-major), so a node's statistics stream over its own slice instead of
+    // gathering through perm from all of the data (on 1M rows × 20 columns the gathers' cache misses were ~80% of the
+    // build). After each split the node's slice is reordered to match perm; `where` is each row's position.
+    const rowNum = new Float64Array(n * nNum);
+    const rowCat = new Int32Array(n * nCat);
+    for (let j = 0; j < nNum; j++) { const v = data.num[j]; for (let i = 0; i < n; i++) rowNum[i * nNum + j] = v[i]; }
+    for (let j = 0; j < nCat; j++) { const c = data.cat[j]; for (let i = 0; i < n; i++) rowCat[i * nCat + j] = c[i]; }
+    const where = new Int32Array(n);
+    for (let i = 0; i < n; i++) where[i] = i;
+    let tmpNum = new Float64Array(0), tmpCat = new Int32Array(0);
     const keys = new Float64Array(n);
     const counts = new Int32Array(Math.max(1, ...Array.from(levels)));
     const spreads = new Float64Array(p);
@@ -166,10 +176,9 @@ export class MixedTree {
       const s = nodeStart[id], e = nodeEnd[id], size = e - s;
       // Bounds and spreads.
       for (let j = 0; j < nNum; j++) {
-        const v = data.num[j];
         let lo = Infinity, hi = -Infinity, miss = 0, pres = 0;
         for (let r = s; r < e; r++) {
-          const x = v[perm[r]];
+          const x = rowNum[r * nNum + j];
           if (x !== x) miss = 1;
           else { pres = 1; if (x < lo) lo = x; if (x > hi) hi = x; }
         }
@@ -178,10 +187,9 @@ export class MixedTree {
         spreads[j] = NUMERIC_SPLIT_WEIGHT * (pres ? Math.min(1, hi - lo) : 0) + (miss && pres ? 0.5 : 0);
       }
       for (let j = 0; j < nCat; j++) {
-        const c = data.cat[j];
         const L = levels[j];
         counts.fill(0, 0, L);
-        for (let r = s; r < e; r++) counts[c[perm[r]] + 1]++;
+        for (let r = s; r < e; r++) counts[rowCat[r * nCat + j] + 1]++;
         let mx = 0;
         for (let l = 0; l < L; l++) if (counts[l] > mx) mx = counts[l];
         spreads[nNum + j] = 1 - mx / size;
@@ -193,8 +201,8 @@ export class MixedTree {
       for (let j = 0; j < p; j++) if (spreads[j] > bestSpread) { bestSpread = spreads[j]; best = j; }
       if (best < 0) continue; // every row identical on every column
       // Keys of the split column: numeric missing sorts last; categorical by code (missing = -1 first).
-      if (best < nNum) { const v = data.num[best]; for (let r = s; r < e; r++) { const x = v[perm[r]]; keys[r] = x !== x ? Infinity : x; } }
-      else { const c = data.cat[best - nNum]; for (let r = s; r < e; r++) keys[r] = c[perm[r]]; }
+      if (best < nNum) { for (let r = s; r < e; r++) { const x = rowNum[r * nNum + best]; keys[r] = x !== x ? Infinity : x; } }
+      else { const jc = best - nNum; for (let r = s; r < e; r++) keys[r] = rowCat[r * nCat + jc]; }
       const mid = s + (size >> 1);
       select(keys, perm, s, e, mid);
       const [lt, gt] = partition3(keys, perm, s, e, keys[mid]);
@@ -204,18 +212,22 @@ export class MixedTree {
       if (c1 < 0) m = c2;
       else if (c2 < 0) m = c1;
       else m = Math.abs(c1 - mid) <= Math.abs(c2 - mid) ? c1 : c2;
+      // Move the node's rows into perm's new order (one gather per row, within the node's slice).
+      if (tmpNum.length < size * nNum) tmpNum = new Float64Array(size * nNum);
+      if (tmpCat.length < size * nCat) tmpCat = new Int32Array(size * nCat);
+      for (let r = s; r < e; r++) {
+        const o = where[perm[r]], t = r - s;
+        for (let j = 0; j < nNum; j++) tmpNum[t * nNum + j] = rowNum[o * nNum + j];
+        for (let j = 0; j < nCat; j++) tmpCat[t * nCat + j] = rowCat[o * nCat + j];
+      }
+      rowNum.set(tmpNum.subarray(0, size * nNum), s * nNum);
+      rowCat.set(tmpCat.subarray(0, size * nCat), s * nCat);
+      for (let r = s; r < e; r++) where[perm[r]] = r;
       if (m <= s || m >= e) continue; // cannot happen with spread > 0; stay a leaf to be safe
       nodeLeft[id] = newNode(s, m);
       nodeRight[id] = newNode(m, e);
     }
 
-    const rowNum = new Float64Array(n * nNum);
-    const rowCat = new Int32Array(n * nCat);
-    for (let r = 0; r < n; r++) {
-      const i = perm[r];
-      for (let j = 0; j < nNum; j++) rowNum[r * nNum + j] = data.num[j][i];
-      for (let j = 0; j < nCat; j++) rowCat[r * nCat + j] = data.cat[j][i];
-    }
     return new MixedTree({
       numRows: n, p, nNum, nCat, perm, rowNum, rowCat,
       nodeStart: nodeStart.slice(0, numNodes), nodeEnd: nodeEnd.slice(0, numNodes), nodeLeft: nodeLeft.slice(0, numNodes),
