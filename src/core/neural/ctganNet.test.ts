@@ -69,6 +69,26 @@ describe('Critic', () => {
     expect(checkGradients(withWeights, loss, 8)).toBe(9);
     for (const p of d.params.filter((q) => q.name.endsWith('.b'))) expect(Array.from(p.grad).every((g) => g === 0)).toBe(true);
   });
+
+  it('the penalty from interpolated first-layer pre-activations equals the penalty at the interpolated inputs', () => {
+    const d = new Critic(inDim, [8, 6], createRng(5));
+    const real = rand(m * inDim, 30), fake = rand(m * inDim, 31), alpha = rand(m, 32).map((v) => Math.abs(v) % 1);
+    const inter = new Float32Array(m * inDim);
+    for (let q = 0; q < m; q++) for (let j = 0; j < inDim; j++) inter[q * inDim + j] = alpha[q] * real[q * inDim + j] + (1 - alpha[q]) * fake[q * inDim + j];
+    for (const p of d.params) p.grad.fill(0);
+    const direct = d.gradientPenalty(inter, m, 10, createRng(7));
+    const gradsDirect = d.params.map((p) => Array.from(p.grad));
+    const both = new Float32Array(2 * m * inDim);
+    both.set(real);
+    both.set(fake, m * inDim);
+    d.forward(both, 2 * m, createRng(8), true);
+    const H = 8, pre = new Float32Array(m * H);
+    for (let q = 0; q < m; q++) for (let j = 0; j < H; j++) pre[q * H + j] = alpha[q] * d.firstPre[q * H + j] + (1 - alpha[q]) * d.firstPre[(m + q) * H + j];
+    for (const p of d.params) p.grad.fill(0);
+    const fromFirst = d.gradientPenaltyFromFirst(pre, m, 10, createRng(7));
+    expect(fromFirst).toBeCloseTo(direct, 4);
+    d.params.forEach((p, i) => p.grad.forEach((g, k) => expect(g).toBeCloseTo(gradsDirect[i][k], 3)));
+  });
 });
 
 describe('Generator', () => {

@@ -141,6 +141,11 @@ export function activateBackward(dY: Float32Array, y: Float32Array, n: number, d
   }
 }
 
+function copyInto(out: Float32Array, a: Float32Array): Float32Array {
+  out.set(a);
+  return out;
+}
+
 /**
  * CTGAN's critic with PacGAN: `pac` rows are concatenated into one input; two Linear → LeakyReLU(0.2) → Dropout(0.5)
  * layers and a linear score. Besides forward/backward it computes the WGAN-GP gradient penalty and its exact
@@ -170,22 +175,35 @@ export class Critic {
    * Scores (m values) for m packed rows; dropout masks drawn from `rng`. The returned buffer is reused by the next
    * call (copy the scores you keep).
    */
-  forward(x: Float32Array, m: number, rng: Rng): Float32Array {
-    let h = x;
+  forward(x: Float32Array, m: number, rng: Rng, keepFirst = false): Float32Array {
+    const pre = this.layers[0].forward(x, m);
+    if (keepFirst) this.firstPre = copyInto(this.buf('firstPre', pre.length), pre);
+    return this.forwardFrom(pre, m, rng);
+  }
+
+  /**
+   * The first layer's pre-activations (x·W₁ + b₁, m × H₁) of the last `forward` called with `keepFirst`, kept
+   * for `gradientPenaltyFromFirst` (valid until the next such call).
+   */
+  firstPre: Float32Array = new Float32Array(0);
+
+  /** The rest of the forward pass from the first layer's pre-activations `pre` (overwritten by the activations). */
+  private forwardFrom(pre: Float32Array, m: number, rng: Rng): Float32Array {
     const keep = 1 - this.dropout, scale = 1 / keep, slope = this.slope;
     // One 32-bit draw per unit: kept when below keep · 2³² (exact for keep = 0.5).
     const threshold = keep * 4294967296;
+    let h = pre;
     for (let i = 0; i < this.layers.length - 1; i++) {
-      const pre = this.layers[i].forward(h, m);
-      const len = pre.length;
+      const p = i === 0 ? pre : this.layers[i].forward(h, m);
+      const len = m * this.layers[i].outDim;
       if (!this.factors[i] || this.factors[i].length < len) this.factors[i] = new Float32Array(len);
       const f = this.factors[i];
       for (let k = 0; k < len; k++) {
         const drop = rng.nextUint32() < threshold ? scale : 0;
-        const fk = (f[k] = pre[k] > 0 ? drop : drop * slope);
-        pre[k] *= fk;
+        const fk = (f[k] = p[k] > 0 ? drop : drop * slope);
+        p[k] *= fk;
       }
-      h = pre;
+      h = p;
     }
     return this.layers[this.layers.length - 1].forward(h, m);
   }
@@ -228,6 +246,23 @@ export class Critic {
   gradientPenalty(x: Float32Array, m: number, lambda: number, rng: Rng): number {
     if (this.layers.length !== 3) throw new Error('gradientPenalty supports two hidden layers');
     this.forward(x, m, rng);
+    return this.penaltyAtFactors(m, lambda);
+  }
+
+  /**
+   * The gradient penalty (as `gradientPenalty`) at the interpolates x_q = a_q·real_q + (1 − a_q)·fake_q, given only
+   * their first-layer pre-activations `pre` (m × H₁). The first layer is affine, so these are
+   * a_q·pre(real_q) + (1 − a_q)·pre(fake_q) — computed from `firstPre` of the pass that scored the real and the
+   * generated packs, without multiplying the interpolates by W₁ again. `pre` is overwritten.
+   */
+  gradientPenaltyFromFirst(pre: Float32Array, m: number, lambda: number, rng: Rng): number {
+    if (this.layers.length !== 3) throw new Error('gradientPenalty supports two hidden layers');
+    this.forwardFrom(pre, m, rng);
+    return this.penaltyAtFactors(m, lambda);
+  }
+
+  /** The penalty and its weight gradient from the factors of the last forward pass (m rows). */
+  private penaltyAtFactors(m: number, lambda: number): number {
     const [l1, l2, l3] = this.layers;
     const H1 = l1.outDim, H2 = l2.outDim, Din = this.inDim;
     const [f1, f2] = this.factors;

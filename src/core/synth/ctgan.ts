@@ -186,14 +186,14 @@ class CtganSynthesizer implements Synthesizer<CtganParams> {
     const optG = new Adam(gen.params, { lr: p.generatorLr, beta1: 0.5, beta2: 0.9, weightDecay: p.generatorDecay });
     const optD = new Adam(critic.params, { lr: p.discriminatorLr, beta1: 0.5, beta2: 0.9, weightDecay: p.discriminatorDecay });
     const steps = Math.max(1, Math.floor(n / B));
-    const R = D + C, W = p.pac * R;
+    const R = D + C;
     // Every buffer of the training step is allocated once here and reused by every batch.
     const spanOf = new Int32Array(B), catOf = new Int32Array(B), rowOf = new Int32Array(B);
     const hot = { width: C, index: new Int32Array(B) }; // where each row's conditional vector has its 1
     const cond = new Float32Array(B * C), z = new Float32Array(B * E), genIn = new Float32Array(B * (E + C));
     const act = new Float32Array(B * D), dAct = new Float32Array(B * D), dRaw = new Float32Array(B * D);
     const both = new Float32Array(2 * B * R); // m packs of real rows, then m packs of generated rows
-    const inter = new Float32Array(m * W), fakeIn = both.subarray(B * R, 2 * B * R);
+    const H1 = p.discriminatorDims[0], inter = new Float32Array(m * H1), fakeIn = both.subarray(B * R, 2 * B * R);
     let raw: Float32Array = new Float32Array(0);
     const dBoth = new Float32Array(2 * m).fill(-1 / m, 0, m).fill(1 / m, m), dG = new Float32Array(m).fill(-1 / m);
 
@@ -234,15 +234,18 @@ class CtganSynthesizer implements Synthesizer<CtganParams> {
           packRows(activate(raw, B, D, tf.spans, p.tau, rd, act), D, cond, C, B, both, B);
           // Real and generated packs go through the critic together: one pass, scores −1/m and +1/m.
           optD.zeroGrad();
-          const y = critic.forward(both, 2 * m, rd.split('critic'));
+          const y = critic.forward(both, 2 * m, rd.split('critic'), true);
           let s = 0;
           for (let q = 0; q < m; q++) s += y[m + q] - y[q];
           critic.backward(dBoth, 2 * m, { input: false });
+          // Interpolates between real and generated packs: only their first-layer pre-activations are needed, and
+          // the first layer is affine, so those are interpolated from the pass above (no product by W₁ again).
+          const pre = critic.firstPre;
           for (let q = 0; q < m; q++) {
-            const a = rd.next(), real = q * W, fake = (m + q) * W;
-            for (let j = 0; j < W; j++) inter[q * W + j] = a * both[real + j] + (1 - a) * both[fake + j];
+            const a = rd.next(), real = q * H1, fake = (m + q) * H1;
+            for (let j = 0; j < H1; j++) inter[q * H1 + j] = a * pre[real + j] + (1 - a) * pre[fake + j];
           }
-          const gp = critic.gradientPenalty(inter, m, p.gpLambda, rd.split('gp'));
+          const gp = critic.gradientPenaltyFromFirst(inter, m, p.gpLambda, rd.split('gp'));
           optD.step();
           lossD += s / m + gp;
         }
