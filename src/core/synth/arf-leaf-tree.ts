@@ -48,31 +48,37 @@ export interface TreeDensity {
 interface TreeDensityState {
   count: number[];
   quantiles: (ReturnType<typeof encodeFloats> | null)[];
-  tables: { start: IntsState; key: IntsState; cnt: IntsState }[];
+  tables: { entries: IntsState; key: IntsState; cnt: IntsState }[];
 }
 
+/** Non-negative integers, base64 in the narrowest of u8 / u16 / i32 that holds them (little-endian). */
 type IntsState = {
-  dtype: 'i32';
+  dtype: 'u8' | 'u16' | 'i32';
   length: number;
   base64: string;
 };
 
 const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-function swap32(bytes: Uint8Array): Uint8Array {
-  if (LE) return bytes;
+function swapBytes(bytes: Uint8Array, width: number): Uint8Array {
+  if (LE || width === 1) return bytes;
   const out = new Uint8Array(bytes.length);
-  for (let i = 0; i < bytes.length; i += 4) for (let k = 0; k < 4; k++) out[i + k] = bytes[i + 3 - k];
+  for (let i = 0; i < bytes.length; i += width) for (let k = 0; k < width; k++) out[i + k] = bytes[i + width - 1 - k];
   return out;
 }
 function encodeInts(a: ArrayLike<number>): IntsState {
-  const v = Int32Array.from(a);
-  return { dtype: 'i32', length: v.length, base64: bytesToBase64(swap32(new Uint8Array(v.buffer))) };
+  let max = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] > max) max = a[i];
+  const v = max < 256 ? Uint8Array.from(a) : max < 65536 ? Uint16Array.from(a) : Int32Array.from(a);
+  const dtype = v instanceof Uint8Array ? 'u8' : v instanceof Uint16Array ? 'u16' : 'i32';
+  return { dtype, length: v.length, base64: bytesToBase64(swapBytes(new Uint8Array(v.buffer), v.BYTES_PER_ELEMENT)) };
 }
 function decodeInts(e: IntsState): Int32Array {
-  if (!e || e.dtype !== 'i32') throw new SynthopsError('incompatible_artifact', 'invalid arf state: an integer array is not encoded as i32.');
-  const bytes = swap32(base64ToBytes(e.base64));
-  if (bytes.length !== e.length * 4) throw new SynthopsError('incompatible_artifact', `invalid encoded array: ${bytes.length} bytes for ${e.length} × i32.`);
-  return new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const width = e?.dtype === 'u8' ? 1 : e?.dtype === 'u16' ? 2 : e?.dtype === 'i32' ? 4 : 0;
+  if (!width || !Number.isInteger(e.length)) throw new SynthopsError('incompatible_artifact', 'invalid arf state: an integer array is not encoded as u8, u16 or i32.');
+  const bytes = swapBytes(base64ToBytes(e.base64), width);
+  if (bytes.length !== e.length * width) throw new SynthopsError('incompatible_artifact', `invalid encoded array: ${bytes.length} bytes for ${e.length} × ${e.dtype}.`);
+  const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  return Int32Array.from(width === 1 ? new Uint8Array(buf) : width === 2 ? new Uint16Array(buf) : new Int32Array(buf));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -395,7 +401,7 @@ export class ArfTreeEngine implements JointEngine {
           quantiles: t.quantiles.map((qs) => (qs ? encodeFloats(qs) : null)),
           tables: t.tables.map((tb, j) => {
             const sj = this.binning.size[j];
-            return { start: encodeInts(tb.start), key: encodeInts(tb.pb.map((p, e) => p * sj + tb.cb[e])), cnt: encodeInts(tb.cnt) };
+            return { entries: encodeInts(tb.start.subarray(1).map((v, l) => v - tb.start[l])), key: encodeInts(tb.pb.map((p, e) => p * sj + tb.cb[e])), cnt: encodeInts(tb.cnt) };
           }),
         }),
       ) as unknown as JsonValue,
@@ -410,22 +416,41 @@ export class ArfTreeEngine implements JointEngine {
     if (!(o.alpha >= 0) || !Array.isArray(o.parent) || o.parent.length !== P || !Array.isArray(o.order) || o.order.length !== P || !Array.isArray(o.size) || o.size.length !== P || !Array.isArray(o.edges) || !Array.isArray(o.pairs) || o.pairs.length !== P)
       throw bad('the dependence tree does not match the columns');
     const size = Int32Array.from(o.size);
+    const parent = Int32Array.from(o.parent);
     const edges = o.edges.map((e) => (e ? Float64Array.from(decodeFloats(e)) : null));
+    const seen = new Uint8Array(P);
+    for (const j of o.order) {
+      if (!Number.isInteger(j) || j < 0 || j >= P || seen[j] || (parent[j] >= 0 && !seen[parent[j]])) throw bad('the dependence tree order is not parents first');
+      seen[j] = 1;
+    }
+    models.forEach((m, j) => {
+      const e = edges[j];
+      if (!(size[j] >= 1) || (m.kind === 'numeric') !== !!e || (e && (e.length !== size[j] || e[0] !== 0 || e[e.length - 1] !== 1)) || (parent[j] >= P || parent[j] < -1))
+        throw bad(`column ${m.name} does not match its bins`);
+    });
     const forest = o.trees.map((t): TreeDensity => {
       if (!Array.isArray(t.tables) || t.tables.length !== P || !Array.isArray(t.quantiles) || t.quantiles.length !== P) throw bad('a tree does not match the columns');
       if (!Array.isArray(t.count) || !t.count.length || !t.count.every((c) => c > 0)) throw bad('a tree has no leaves');
       const count = Float64Array.from(t.count);
       return {
         count,
-        quantiles: t.quantiles.map((qs) => (qs ? Float32Array.from(decodeFloats(qs)) : null)),
+        quantiles: t.quantiles.map((qs, j) => {
+          const v = qs ? Float32Array.from(decodeFloats(qs)) : null;
+          if (!!v !== !!edges[j] || (v && v.length !== count.length * o.q)) throw bad('a leaf quantile summary does not match the leaves');
+          return v;
+        }),
         tables: t.tables.map((tb, j) => {
-          const start = decodeInts(tb.start);
-          if (start.length !== count.length + 1) throw bad('a leaf table does not match the leaves');
-          return makeTable(start, decodeInts(tb.key), Float64Array.from(decodeInts(tb.cnt)), size[j]);
+          const entries = decodeInts(tb.entries);
+          if (entries.length !== count.length) throw bad('a leaf table does not match the leaves');
+          const start = new Int32Array(entries.length + 1);
+          for (let l = 0; l < entries.length; l++) start[l + 1] = start[l] + entries[l];
+          const key = decodeInts(tb.key), cnt = decodeInts(tb.cnt);
+          if (key.length !== start[entries.length] || cnt.length !== key.length) throw bad('a leaf table has the wrong number of entries');
+          for (let e = 0; e < key.length; e++) if (key[e] >= size[Math.max(0, parent[j])] * size[j] || cnt[e] <= 0) throw bad('a leaf table entry is out of range');
+          return makeTable(start, key, Float64Array.from(cnt), size[j]);
         }),
       };
     });
-    const parent = Int32Array.from(o.parent);
     const pairs = o.pairs.map((c, j) => {
       if (!c) return null;
       const v = decodeInts(c);
