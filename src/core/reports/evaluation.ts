@@ -7,6 +7,7 @@ import { pairTrendsOf } from '../metrics/fidelity/pair-metrics.js';
 import type { KnnProvider } from '../neighbors/knn-provider.js';
 import { prefetchBallCounts, type BallCountProvider } from '../metrics/diversity/prdc.js';
 import { prefetchDetection } from '../metrics/detection/detection-metrics.js';
+import { prefetchUtility } from '../metrics/utility/tstr.js';
 import type { DetectorName } from '../metrics/detection/detectors.js';
 import type { ParallelRunner } from '../parallel.js';
 import { DIVERSITY_SEARCHES, PRIVACY_SEARCHES, privacyContext, type PrivacyContextOptions } from '../metrics/privacy/privacy-context.js';
@@ -58,15 +59,16 @@ export interface EvaluationSpec {
   /** Runs the diversity metrics' ball counts (after the searches), e.g. `workerBallProvider(pool)`. Default: in this thread. */
   balls?: BallCountProvider;
   /**
-   * Runs the detection metrics' cross-validation folds (independent fits), e.g. `poolRunner(pool)`
-   * (src/node/workers/parallel-runner.ts): they then start at once on worker threads, for the synthetic table and
-   * the holdout reference. Default: in this thread, when the metric runs. Results are identical.
+   * Runs the detection metrics' cross-validation folds and the utility metric's models (independent fits), e.g.
+   * `poolRunner(pool)` (src/node/workers/parallel-runner.ts): they then start at once on worker threads, for the
+   * synthetic table and the holdout reference. Default: in this thread, when the metric runs. Results are identical.
    */
   parallel?: ParallelRunner;
   /**
    * When privacy searches stop being exact over every query row (see PrivacyContextOptions): default exact up to
-   * 1e10 row pairs per search (e.g. 100k × 100k); beyond, a seeded sample of 20,000 query rows per table, stated in
-   * the affected metrics' warnings with its error bound.
+   * 1e10 row pairs per search (e.g. 100k × 100k); beyond, a seeded sample of query rows per table (2·10⁹ / largest
+   * table's rows, between 2,000 and 20,000: 2,000 at 1M rows), stated in the affected metrics' warnings with its error
+   * bound.
    */
   neighbours?: Omit<PrivacyContextOptions, 'seed'>;
   /** Called after each metric with its id (for progress bars). */
@@ -150,6 +152,10 @@ export async function evaluate(input: EvaluationInput, spec: EvaluationSpec): Pr
   let detection: Promise<unknown> | null = null;
   if (spec.parallel && detectors.length > 0)
     detection = prefetchDetection(training, [input.synthetic, holdout], detectors, spec.seed, spec.parallel).catch((e: unknown) => e); // a failure: the metrics recompute in this thread
+  // The utility metric's models (independent fits), queued after the detectors' folds.
+  let utility: Promise<unknown> | null = null;
+  if (spec.parallel && metrics.some((m) => m.info.id === 'utility-tstr@1'))
+    utility = prefetchUtility(training, input.synthetic, holdout, spec.target, spec.seed, spec.parallel).catch((e: unknown) => e); // a failure: the metric refits in this thread
   let done = 0;
   for (const m of metrics) {
     throwIfAborted(spec.signal);
@@ -161,6 +167,10 @@ export async function evaluate(input: EvaluationInput, spec: EvaluationSpec): Pr
     if (detection && detectorOf(info.id)) {
       await detection;
       detection = null;
+    }
+    if (utility && info.id === 'utility-tstr@1') {
+      await utility;
+      utility = null;
     }
     const input1 = { ...base, real: training, synthetic: input.synthetic, holdout };
     let r: MetricResult;

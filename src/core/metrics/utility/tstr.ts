@@ -1,5 +1,5 @@
 import type { FeatureMatrix } from '../../learners/features.js';
-import { fitLearner, type LearnerKind } from '../../learners/learner.js';
+import { fitLearner, type LearnerKind, type LearnerOptions } from '../../learners/learner.js';
 import type { TreeTarget } from '../../learners/tree.js';
 import { confusionMatrix, confusionScores } from '../../model-eval/confusion.js';
 import { regressionScores } from '../../model-eval/regression.js';
@@ -8,19 +8,32 @@ import { alignTables, type AlignedColumn } from '../aligned.js';
 import { aucOf } from '../detection/two-sample.js';
 import type { Metric, MetricResult } from '../metric.js';
 import { round6, runGuarded, skippedResult } from '../run-guarded.js';
+import type { ParallelRunner } from '../../parallel.js';
+import type { Table } from '../../table/table.js';
 
 const ID = 'utility-tstr@1';
 /** Poisson-bootstrap resamples of the holdout rows for the interval. */
 export const UTILITY_RESAMPLES = 100;
+/**
+ * Most training rows per model side (real, synthetic). Above it the models train on a seeded sample of that many rows
+ * (stated in the result's warnings and details); they are always scored on every holdout row. Adult (26k / 33k rows)
+ * is far below it; it keeps the 1M-row report finishing (boosting on 1M rows, three times, took most of an hour).
+ */
+export const UTILITY_MAX_TRAIN_ROWS = 100_000;
 
 interface Side { x: FeatureMatrix; target: TreeTarget }
 
-function side(cols: readonly AlignedColumn[], t: number, targetName: string): Side {
+function side(cols: readonly AlignedColumn[], t: number, targetName: string, sample?: { max: number; seed: number }): Side & { rows: number } {
   const tc = cols.find((c) => c.name === targetName)!;
   const feats = cols.filter((c) => c.name !== targetName);
   const yAll = tc.kind === 'numeric' ? tc.values[t] : tc.codes[t];
-  const keep: number[] = [];
+  let keep: number[] = [];
   for (let i = 0; i < yAll.length; i++) if (tc.kind === 'numeric' ? Number.isFinite(yAll[i]) : yAll[i] >= 0) keep.push(i);
+  const rows = keep.length;
+  if (sample && keep.length > sample.max) {
+    const pick = createRng(sample.seed, ID, 'train-sample', t).permutation(keep.length).subarray(0, sample.max).sort();
+    keep = Array.from(pick, (i) => keep[i]);
+  }
   const columns = feats.map((c) => {
     const src = c.kind === 'numeric' ? c.values[t] : c.codes[t];
     const out = c.kind === 'numeric' ? new Float64Array(keep.length) : new Int32Array(keep.length);
@@ -28,8 +41,98 @@ function side(cols: readonly AlignedColumn[], t: number, targetName: string): Si
     return out;
   });
   const x: FeatureMatrix = { numRows: keep.length, names: feats.map((c) => c.name), columns, levels: feats.map((c) => (c.kind === 'numeric' ? 0 : Math.max(1, c.levels))) };
-  if (tc.kind === 'numeric') return { x, target: { kind: 'regression', y: Float64Array.from(keep, (i) => yAll[i]) } };
-  return { x, target: { kind: 'classification', y: Int32Array.from(keep, (i) => yAll[i]), numClasses: Math.max(2, tc.levels) } };
+  if (tc.kind === 'numeric') return { x, rows, target: { kind: 'regression', y: Float64Array.from(keep, (i) => yAll[i]) } };
+  return { x, rows, target: { kind: 'classification', y: Int32Array.from(keep, (i) => yAll[i]), numClasses: Math.max(2, tc.levels) } };
+}
+
+/** What the metric needs from one fitted model: its holdout predictions, positive-class probabilities (binary), importances. */
+export interface UtilityFit {
+  pred: Float64Array;
+  /** P(class 1) per holdout row for a binary target, else null. */
+  pos: Float64Array | null;
+  importance: Float64Array;
+}
+
+/**
+ * Fits one of the metric's models and scores the holdout: a plain function of cloneable arguments, so a
+ * ParallelRunner (src/core/parallel.ts) can fit the models on worker threads with the same result.
+ * @example utilityFit('gradient-boosting', x, target, { seed: 1, nEstimators: 60 }, holdX)
+ */
+export function utilityFit(kind: LearnerKind, x: FeatureMatrix, target: TreeTarget, opts: LearnerOptions, holdX: FeatureMatrix): UtilityFit {
+  const m = fitLearner(kind, x, target, opts);
+  let pos: Float64Array | null = null;
+  if (target.kind === 'classification' && target.numClasses === 2) {
+    const p = m.predictProba(holdX);
+    pos = Float64Array.from({ length: holdX.numRows }, (_, i) => p[2 * i + 1]);
+  }
+  return { pred: m.predict(holdX), pos, importance: m.featureImportance() };
+}
+
+function learnerOptions(kind: LearnerKind, seed: number): LearnerOptions {
+  return { seed, ...(kind === 'gradient-boosting' ? { nEstimators: 60 } : { maxIter: 100 }) };
+}
+
+/** The metric's inputs for one (training, synthetic, holdout) triple, or a reason to skip. */
+interface Plan {
+  real: Side & { rows: number };
+  synth: Side & { rows: number };
+  hold: Side;
+  kinds: LearnerKind[];
+  /** Job key → arguments of utilityFit. */
+  jobs: Map<string, Parameters<typeof utilityFit>>;
+}
+
+function plan(real: Table, synthetic: Table, holdout: Table | undefined, target: string | undefined, seed: number): Plan | string {
+  if (!target) return 'No target column given (--target).';
+  if (!holdout) return 'No real holdout to test on.';
+  if (!real.has(target)) return `The target column "${target}" is not in the data.`;
+  const cols = alignTables([real, synthetic, holdout]);
+  if (!cols.some((c) => c.name === target)) return `The target column "${target}" is an id or text column.`;
+  const sample = { max: UTILITY_MAX_TRAIN_ROWS, seed };
+  const r = side(cols, 0, target, sample), s = side(cols, 1, target, sample), hold = side(cols, 2, target);
+  if (r.x.numRows < 10 || s.x.numRows < 10 || hold.x.numRows < 10) return 'Fewer than 10 rows with a target on one side.';
+  const kinds: LearnerKind[] = r.target.kind === 'classification' ? ['gradient-boosting', 'logistic-regression'] : ['gradient-boosting', 'linear-regression'];
+  const jobs = new Map<string, Parameters<typeof utilityFit>>();
+  for (const kind of kinds) {
+    const o = learnerOptions(kind, seed);
+    jobs.set(`${kind}:real`, [kind, r.x, r.target, o, hold.x]);
+    jobs.set(`${kind}:synth`, [kind, s.x, s.target, o, hold.x]);
+    if (kind === 'gradient-boosting') {
+      const both = concatSides(r, s);
+      jobs.set(`${kind}:both`, [kind, both.x, both.target, o, hold.x]);
+    }
+  }
+  return { real: r, synth: s, hold, kinds, jobs };
+}
+
+const fitCache = new WeakMap<Table, WeakMap<Table, WeakMap<Table, Map<string, Map<string, UtilityFit>>>>>();
+
+function fitsFor(real: Table, synthetic: Table, holdout: Table, target: string, seed: number): Map<string, UtilityFit> {
+  let a = fitCache.get(real);
+  if (!a) fitCache.set(real, (a = new WeakMap()));
+  let b = a.get(synthetic);
+  if (!b) a.set(synthetic, (b = new WeakMap()));
+  let c = b.get(holdout);
+  if (!c) b.set(holdout, (c = new Map()));
+  const key = `${target}:${seed}`;
+  let m = c.get(key);
+  if (!m) c.set(key, (m = new Map()));
+  return m;
+}
+
+/**
+ * Fits the utility metric's models through `runner` (e.g. on worker threads: they are independent) and caches their
+ * holdout predictions, so utility-tstr@1 then only scores them. Same seeds as in process, so the result is identical.
+ * Does nothing when the metric would be skipped.
+ * @example await prefetchUtility(training, synthetic, holdout, 'income', 1, poolRunner(pool));
+ */
+export async function prefetchUtility(real: Table, synthetic: Table, holdout: Table | undefined, target: string | undefined, seed: number, runner: ParallelRunner): Promise<void> {
+  const p = plan(real, synthetic, holdout, target, seed);
+  if (typeof p === 'string') return;
+  const cache = fitsFor(real, synthetic, holdout!, target!, seed);
+  const keys = [...p.jobs.keys()].filter((k) => !cache.has(k));
+  const out = await runner<UtilityFit>('metrics/utility/tstr', 'utilityFit', keys.map((k) => p.jobs.get(k)!));
+  keys.forEach((k, i) => cache.set(k, out[i]));
 }
 
 /** Primary figure of predictions on the holdout (macro F1 or R²), optionally under row weights. */
@@ -116,15 +219,16 @@ export const utilityTstr: Metric = {
   },
   compute: (input): MetricResult =>
     runGuarded(ID, () => {
-      if (!input.target) return skippedResult(ID, 'No target column given (--target).');
-      if (!input.holdout) return skippedResult(ID, 'No real holdout to test on.');
-      if (!input.real.has(input.target)) return skippedResult(ID, `The target column "${input.target}" is not in the data.`);
-      const cols = alignTables([input.real, input.synthetic, input.holdout]);
-      if (!cols.some((c) => c.name === input.target)) return skippedResult(ID, `The target column "${input.target}" is an id or text column.`);
-      const real = side(cols, 0, input.target), synth = side(cols, 1, input.target), hold = side(cols, 2, input.target);
-      if (real.x.numRows < 10 || synth.x.numRows < 10 || hold.x.numRows < 10) return skippedResult(ID, 'Fewer than 10 rows with a target on one side.');
+      const p = plan(input.real, input.synthetic, input.holdout, input.target, input.seed);
+      if (typeof p === 'string') return skippedResult(ID, p);
+      const { real, synth, hold, kinds } = p;
+      const cache = fitsFor(input.real, input.synthetic, input.holdout!, input.target!, input.seed);
+      const fit = (key: string): UtilityFit => {
+        let f = cache.get(key);
+        if (!f) cache.set(key, (f = utilityFit(...p.jobs.get(key)!)));
+        return f;
+      };
       const classification = real.target.kind === 'classification';
-      const kinds: LearnerKind[] = classification ? ['gradient-boosting', 'logistic-regression'] : ['gradient-boosting', 'linear-regression'];
       const rng = createRng(input.seed, ID, 'bootstrap');
       const weights: Float64Array[] = [];
       for (let b = 0; b < UTILITY_RESAMPLES; b++) {
@@ -138,10 +242,8 @@ export const utilityTstr: Metric = {
       const boot = new Float64Array(UTILITY_RESAMPLES);
       let importance: number | null = null, lift: number | null = null;
       for (const kind of kinds) {
-        const opts = { seed: input.seed, ...(kind === 'gradient-boosting' ? { nEstimators: 60 } : { maxIter: 100 }) };
-        const mReal = fitLearner(kind, real.x, real.target, opts);
-        const mSynth = fitLearner(kind, synth.x, synth.target, opts);
-        const pReal = mReal.predict(hold.x), pSynth = mSynth.predict(hold.x);
+        const fReal = fit(`${kind}:real`), fSynth = fit(`${kind}:synth`);
+        const pReal = fReal.pred, pSynth = fSynth.pred;
         const fr = primary(hold.target, pReal, null), fs = primary(hold.target, pSynth, null);
         ratios.push(ratio(fs, fr));
         for (let b = 0; b < UTILITY_RESAMPLES; b++) boot[b] += ratio(primary(hold.target, pSynth, weights[b]), primary(hold.target, pReal, weights[b])) / kinds.length;
@@ -150,13 +252,9 @@ export const utilityTstr: Metric = {
           const k = hold.target.numClasses;
           const sr = confusionScores(confusionMatrix(hold.target.y, pReal, k), k), ss = confusionScores(confusionMatrix(hold.target.y, pSynth, k), k);
           Object.assign(entry, { real: { accuracy: round6(sr.accuracy), f1: round6(sr.macro.f1) }, synthetic: { accuracy: round6(ss.accuracy), f1: round6(ss.macro.f1) } });
-          if (k === 2) {
-            const pos = (m: typeof mReal) => {
-              const p = m.predictProba(hold.x);
-              return Float64Array.from({ length: hold.x.numRows }, (_, i) => p[2 * i + 1]);
-            };
-            (entry.real as Record<string, number>).auc = round6(aucOf(pos(mReal), hold.target.y));
-            (entry.synthetic as Record<string, number>).auc = round6(aucOf(pos(mSynth), hold.target.y));
+          if (k === 2 && fReal.pos && fSynth.pos) {
+            (entry.real as Record<string, number>).auc = round6(aucOf(fReal.pos, hold.target.y));
+            (entry.synthetic as Record<string, number>).auc = round6(aucOf(fSynth.pos, hold.target.y));
           }
         } else {
           const rr = regressionScores(hold.target.y, pReal), rs = regressionScores(hold.target.y, pSynth);
@@ -165,12 +263,14 @@ export const utilityTstr: Metric = {
         entry.score = round6(ratio(fs, fr));
         learners.push(entry);
         if (kind === 'gradient-boosting') {
-          importance = spearman(mReal.featureImportance(), mSynth.featureImportance());
-          const both = concatSides(real, synth);
-          const mBoth = fitLearner(kind, both.x, both.target, opts);
-          lift = primary(hold.target, mBoth.predict(hold.x), null) - fr;
+          importance = spearman(fReal.importance, fSynth.importance);
+          lift = primary(hold.target, fit(`${kind}:both`).pred, null) - fr;
         }
       }
+      const sampled = real.rows > real.x.numRows || synth.rows > synth.x.numRows;
+      const warnings = sampled
+        ? [`Approximation: the models trained on a seeded sample of at most ${UTILITY_MAX_TRAIN_ROWS} rows per side (real ${real.x.numRows} of ${real.rows}, synthetic ${synth.x.numRows} of ${synth.rows}); they were scored on all ${hold.x.numRows} holdout rows.`]
+        : [];
       const sorted = Float64Array.from(boot).sort();
       const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(p * (sorted.length - 1))))];
       return {
@@ -186,8 +286,9 @@ export const utilityTstr: Metric = {
           augmentationLift: lift === null ? null : round6(lift),
           holdoutRows: hold.x.numRows,
           resamples: UTILITY_RESAMPLES,
+          ...(sampled ? { trainingRows: { real: real.x.numRows, realOf: real.rows, synthetic: synth.x.numRows, syntheticOf: synth.rows } } : {}),
         },
-        warnings: [],
+        warnings,
       };
     }),
 };
