@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { adultSplit } from '../../../../test/privacy/adult-split.js';
 import { hasShared } from '../../../../test/helpers/datasets.js';
 import { dcr, dcrScore, sizeCorrectedShare } from './dcr.js';
+import { defaultSampleRows } from './privacy-context.js';
 
 describe('sizeCorrectedShare', () => {
   it('is 0.5 at the chance share, 1 at 1, 0 at 0, and increasing (property)', () => {
@@ -85,5 +86,14 @@ describe.runIf(hasShared)('dcr with sampled queries (the large-data approximatio
     const sample = ctx.querySample('synth')!;
     const st = ctx.synthToTrain();
     for (let i = 0; i < sample.length; i++) expect(st.distances[2 * i]).toBe(full.distances[2 * sample[i]]);
+  });
+});
+
+describe('defaultSampleRows', () => {
+  it('keeps about 2·10⁹ query × data pairs per search, between 2,000 and 20,000 queries', () => {
+    expect(defaultSampleRows(1_000_000)).toBe(2_000);
+    expect(defaultSampleRows(200_000)).toBe(10_000);
+    expect(defaultSampleRows(100_000)).toBe(20_000);
+    expect(defaultSampleRows(50_000_000)).toBe(2_000);
   });
 });
