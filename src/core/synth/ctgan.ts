@@ -6,11 +6,14 @@ import { CondVector } from '../neural/condVector.js';
 import { Critic, Generator, activate, activateBackward } from '../neural/ctganNet.js';
 import { DataTransformer, type TransformerState } from '../neural/dataTransformer.js';
 import { encodedTvDistance } from '../neural/fidelitySignal.js';
+import { calibratedProbability, calibrationKnots } from '../neural/marginalCalibration.js';
 import { NeuralEngine, workingTable } from '../neural/tabularEngine.js';
 import { packWeights, unpackWeights, type PackedWeights } from '../neural/weights.js';
 import { createRng, type Rng } from '../random.js';
 import type { Schema } from '../table/schema.js';
 import type { Table } from '../table/table.js';
+import { NumericColumn } from '../table/column.js';
+import type { NumericMarginal } from './transforms/numeric-marginal.js';
 import type { FitOptions, FittedSynthesizer, Synthesizer, SynthesizerKind, SynthesizerPayload } from './synthesizer.js';
 import { FittedTabular, loadColumnModels, type TabularState } from './tabular-fitted.js';
 import { DEFAULT_TRANSFORM, fitColumnModels, type ColumnModel } from './transforms/column-model.js';
@@ -52,6 +55,13 @@ export interface CtganParams {
   validationFraction: number;
   /** Privacy: categories with fewer than k rows are merged, extremes clipped to the k-th value. Default 5. */
   k: number;
+  /**
+   * Marginal calibration of numeric columns (default true): after training, each generated numeric value v is
+   * replaced by Q(G(v)) — G the generator's own distribution of the column (quantiles of 20,000 generated rows),
+   * Q the column's protected training quantile function. Monotone, so the learned rank dependence is kept; the
+   * column's distribution becomes the training one. false = the plain generator output.
+   */
+  calibrate: boolean;
 }
 
 /** The defaults of every CTGAN parameter. */
@@ -72,10 +82,12 @@ export const CTGAN_DEFAULTS: Readonly<CtganParams> = Object.freeze({
   patience: 0,
   validationFraction: 0.1,
   k: 5,
+  calibrate: true,
 });
 
 const KIND = 'ctgan';
-const KIND_VERSION = 1;
+/** 2: the state may hold `calibration` (v1 artifacts, without it, load and sample as before). */
+const KIND_VERSION = 2;
 
 interface CtganState {
   transformer: TransformerState;
@@ -89,7 +101,17 @@ interface CtganState {
   epochsTrained?: number;
   /** With early stopping, the epoch (1-based) whose generator was kept. */
   bestEpoch?: number;
+  /** Marginal calibration: per numeric working column, quantile knots of the generator's own output (v2). */
+  calibration?: Calibration[];
 }
+
+interface Calibration {
+  column: string;
+  knots: number[];
+}
+
+/** Generated rows whose quantiles describe the generator's marginals for the calibration. */
+const CALIBRATION_ROWS = 20000;
 
 function validate(params: Partial<CtganParams>): CtganParams {
   const p: CtganParams = { ...CTGAN_DEFAULTS, ...params };
@@ -112,6 +134,7 @@ function validate(params: Partial<CtganParams>): CtganParams {
   if (!(p.validationFraction > 0 && p.validationFraction < 0.5))
     issues.push({ path: 'validationFraction', message: `invalid validationFraction: ${JSON.stringify(p.validationFraction)}. Use a number in (0, 0.5).` });
   for (const k of ['generatorLr', 'discriminatorLr', 'generatorDecay', 'discriminatorDecay', 'gpLambda'] as const) pos(k);
+  if (typeof p.calibrate !== 'boolean') issues.push({ path: 'calibrate', message: `invalid calibrate: ${JSON.stringify(p.calibrate)}. Use true or false.` });
   if (!(p.tau > 0)) issues.push({ path: 'tau', message: `invalid tau: ${JSON.stringify(p.tau)}. Use a number > 0.` });
   if (!Array.isArray(p.generatorDims) || !p.generatorDims.every((d) => Number.isInteger(d) && d >= 1))
     issues.push({ path: 'generatorDims', message: `invalid generatorDims: ${JSON.stringify(p.generatorDims)}. Use a list of whole numbers ≥ 1.` });
@@ -297,7 +320,7 @@ class CtganSynthesizer implements Synthesizer<CtganParams> {
         figures,
       });
       if (opts.onEpochModel) {
-        const now = new CtganSampler(p, work.schema, tf, gen, frequencies, { epochsTrained });
+        const now = new CtganSampler(p, work.schema, tf, gen, frequencies, { epochsTrained }); // not calibrated
         await opts.onEpochModel(epoch + 1, new FittedTabular(KIND, KIND_VERSION, p, data.schema, models, now.engine(models), { rows: n, columns: data.numColumns, seed }));
       }
       if (stop) break;
@@ -305,6 +328,7 @@ class CtganSynthesizer implements Synthesizer<CtganParams> {
     }
     if (bestWeights) gen.params.forEach((q, i) => q.data.set(bestWeights![i]));
     const sampler = new CtganSampler(p, work.schema, tf, gen, frequencies, { epochsTrained, ...(bestWeights ? { bestEpoch } : {}) });
+    if (p.calibrate) sampler.calibrate(models, rng.split('calibration'));
     return new FittedTabular(KIND, KIND_VERSION, p, data.schema, models, sampler.engine(models), { rows: n, columns: data.numColumns, seed });
   }
 }
@@ -336,6 +360,9 @@ function encodedSample(gen: Generator, p: CtganParams, tf: DataTransformer, C: n
 class CtganSampler {
   private readonly discrete: { column: string; offset: number; size: number; categories: readonly string[] }[];
   private readonly condDim: number;
+
+  /** Calibrated columns: working-table column, generator knots, the training quantile function. */
+  private calibration: { column: string; knots: Float64Array; target: NumericMarginal }[] = [];
 
   constructor(
     readonly params: Readonly<CtganParams>,
@@ -393,12 +420,48 @@ class CtganSampler {
       const take = Math.min(B, n - at);
       out.set(act.subarray(0, take * D), at * D);
     }
-    return this.tf.inverse(out, n, this.schema, rng.split('decode'));
+    let table = this.tf.inverse(out, n, this.schema, rng.split('decode'));
+    for (const c of this.calibration) {
+      const v = table.numeric(c.column).values, w = new Float64Array(v.length);
+      for (let i = 0; i < v.length; i++) w[i] = v[i] === v[i] ? c.target.inverse(calibratedProbability(c.knots, v[i])) : NaN;
+      table = table.withColumn(table.spec(c.column), new NumericColumn(w));
+    }
+    return table;
+  }
+
+  /** Fits the marginal calibration (see `CtganParams.calibrate`) from CALIBRATION_ROWS generated rows. */
+  calibrate(models: readonly ColumnModel[], rng: Rng): void {
+    this.calibration = [];
+    const sample = this.draw(CALIBRATION_ROWS, rng, []);
+    const found: Calibration[] = [];
+    for (const spec of this.schema.columns) {
+      const model = models.find((m) => m.name === spec.name);
+      if (model?.kind !== 'numeric' || spec.type !== 'numerical') continue;
+      const knots = calibrationKnots(sample.numeric(spec.name).values);
+      if (knots) found.push({ column: spec.name, knots: Array.from(knots) });
+    }
+    this.useCalibration(found, models);
+  }
+
+  /** Installs saved calibration knots (columns without a numeric model are skipped). */
+  useCalibration(saved: readonly Calibration[], models: readonly ColumnModel[]): void {
+    this.calibration = [];
+    for (const c of saved) {
+      const model = models.find((m) => m.name === c.column);
+      if (model?.kind === 'numeric') this.calibration.push({ column: c.column, knots: Float64Array.from(c.knots), target: model.marginal });
+    }
   }
 
   engine(models: ColumnModel[]): NeuralEngine {
     const state = (): JsonValue =>
-      ({ transformer: this.tf.state(), weights: packWeights(this.gen.params), frequencies: this.frequencies, workingSchema: this.schema, ...this.trained }) as unknown as JsonValue;
+      ({
+        transformer: this.tf.state(),
+        weights: packWeights(this.gen.params),
+        frequencies: this.frequencies,
+        workingSchema: this.schema,
+        ...this.trained,
+        ...(this.calibration.length ? { calibration: this.calibration.map((c) => ({ column: c.column, knots: Array.from(c.knots) })) } : {}),
+      }) as unknown as JsonValue;
     return new NeuralEngine(models, (n, rng, equals) => this.draw(n, rng, equals), state);
   }
 }
@@ -416,14 +479,15 @@ class CtganSampler {
 export const ctgan: SynthesizerKind<CtganParams> = {
   kind: KIND,
   kindVersion: KIND_VERSION,
-  readableVersions: [1],
+  readableVersions: [1, 2],
   description: 'CTGAN: conditional GAN with mode-specific normalisation and training-by-sampling (neural, CPU, WebAssembly SIMD).',
   create(params: Partial<CtganParams> = {}): Synthesizer<CtganParams> {
     return new CtganSynthesizer(validate(params));
   },
   load(artifact: Artifact<SynthesizerPayload>): FittedSynthesizer<CtganParams> {
-    const a = readArtifact<SynthesizerPayload>(artifact, `synthesizer/${KIND}`, [1]);
-    const p = validate(a.payload.params as unknown as Partial<CtganParams>);
+    const a = readArtifact<SynthesizerPayload>(artifact, `synthesizer/${KIND}`, [1, 2]);
+    // Version 1 had no calibration: its params read `calibrate: false`, as its samples are.
+    const p = validate({ ...(a.kindVersion === 1 ? { calibrate: false } : {}), ...(a.payload.params as unknown as Partial<CtganParams>) });
     const tab = a.payload.state as unknown as TabularState;
     const models = loadColumnModels(tab);
     const state = tab.engine as unknown as CtganState;
@@ -434,6 +498,7 @@ export const ctgan: SynthesizerKind<CtganParams> = {
     const gen = new Generator(p.embeddingDim + condDim, p.generatorDims, tf.dim, createRng(0));
     unpackWeights(state.weights, gen.params);
     const sampler = new CtganSampler(p, state.workingSchema, tf, gen, state.frequencies, { ...(state.epochsTrained !== undefined ? { epochsTrained: state.epochsTrained } : {}), ...(state.bestEpoch !== undefined ? { bestEpoch: state.bestEpoch } : {}) });
+    if (Array.isArray(state.calibration)) sampler.useCalibration(state.calibration, models);
     return new FittedTabular(KIND, KIND_VERSION, p, a.payload.schema, models, sampler.engine(models), a.payload.training);
   },
 };
