@@ -54,7 +54,8 @@ describe('gemm', () => {
   });
 
   it('gemmTN (A stored transposed) and gemmNT (B stored transposed) equal gemm on the transposed operand, bit for bit, with either kernel', () => {
-    const shapes: [number, number, number][] = [[1, 1, 1], [3, 7, 5], [4, 8, 8], [13, 29, 17], [9, 600, 20], [256, 500, 9], [50, 2640, 33]];
+    // [5, 64, 300], [50, 256, 2640], [3, 300, 700]: a small A and a wide B, computed as Cᵀ = B·Aᵀ.
+    const shapes: [number, number, number][] = [[1, 1, 1], [3, 7, 5], [4, 8, 8], [13, 29, 17], [9, 600, 20], [256, 500, 9], [50, 2640, 33], [5, 64, 300], [50, 256, 2640], [3, 300, 700]];
     shapes.push(...fc.sample(fc.tuple(fc.integer({ min: 1, max: 23 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 37 })), { numRuns: 30, seed: 11 }));
     for (const kernel of [undefined, 'ts'] as const) {
       useKernel(kernel);

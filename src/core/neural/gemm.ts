@@ -160,7 +160,43 @@ export function gemmNT(m: number, k: number, n: number, a: Float32Array, b: Floa
     gemmTs(m, k, n, a, transpose(n, k, b, new Float32Array(k * n)), c, accumulate);
     return;
   }
-  gemmWasm(w, m, k, n, a, b, c, accumulate, 'nt');
+  if (m * (k + n) < k * n) ntBySwap(w, m, k, n, a, b, c, accumulate);
+  else gemmWasm(w, m, k, n, a, b, c, accumulate, 'nt');
+}
+
+/**
+ * C (+)= A·Bᵀ computed as Cᵀ (+)= B·Aᵀ, for a wide B (e.g. dx = dy·W₁ᵀ of the critic's 2,640 × 256 first layer):
+ * B is read as it is (row-major n × k is the left operand of the swapped product), only the small A and C are
+ * transposed, and the swapped product's m columns are padded to a multiple of 8 (zeros) so every block is SIMD.
+ * Each element is the same sum in the same order, so the bits are those of `gemm`.
+ */
+function ntBySwap(w: WasmKernel, m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void {
+  const m8 = (m + 7) & ~7;
+  const pa = w.base, pb = align(pa + n * k * 4), pc = align(pb + k * m8 * 4);
+  const need = pc + n * m8 * 4;
+  const have = w.memory.buffer.byteLength;
+  if (need > have) w.memory.grow(Math.ceil((need - have) / 65536));
+  const heap = new Float32Array(w.memory.buffer);
+  heap.set(b.subarray(0, n * k), pa >> 2);
+  const hb = pb >> 2, hc = pc >> 2;
+  for (let p = 0; p < k; p++) {
+    const o = hb + p * m8;
+    for (let i = 0; i < m; i++) heap[o + i] = a[i * k + p];
+    for (let i = m; i < m8; i++) heap[o + i] = 0;
+  }
+  if (accumulate)
+    for (let j = 0; j < n; j++) {
+      const o = hc + j * m8;
+      for (let i = 0; i < m; i++) heap[o + i] = c[i * n + j];
+    }
+  for (let k0 = 0; k0 < k; k0 += KC) {
+    const kc = Math.min(KC, k - k0);
+    w.gemm(n, kc, m8, pa + k0 * 4, pb + k0 * m8 * 4, pc, accumulate || k0 > 0 ? 1 : 0, k);
+  }
+  for (let j = 0; j < n; j++) {
+    const o = hc + j * m8;
+    for (let i = 0; i < m; i++) c[i * n + j] = heap[o + i];
+  }
 }
 
 /** out[at + j·rows + i] = a[i·cols + j]: the transpose of a (rows × cols) written into out from offset `at`, in tiles. */
@@ -179,7 +215,7 @@ function transposeAt(rows: number, cols: number, a: Float32Array, out: Float32Ar
 }
 
 /** Rows of B per cache panel. */
-const KC = 256;
+const KC = 128;
 
 function align(x: number): number {
   return (x + 63) & ~63;
