@@ -19,20 +19,57 @@ export const DEFAULT_BINS = 10;
 
 /**
  * Cut points at the 1/bins … (bins−1)/bins quantiles of the non-missing values (duplicates removed).
- * O(n log n). Empty when there are no values.
+ * O(n log bins): the few order statistics are selected (multi-quickselect), not the whole column sorted — the same
+ * values as a sort would give; on 1M-row columns sorting was a quarter of the fidelity metrics' time.
+ * Empty when there are no values.
  * @example quantileCuts(Float64Array.of(1, 2, 3, 4), 2) // [2]
  */
 export function quantileCuts(values: Float64Array, bins = DEFAULT_BINS): Float64Array {
-  const s = Float64Array.from(values).sort();
-  let n = s.length;
-  while (n > 0 && s[n - 1] !== s[n - 1]) n--;
+  const s = new Float64Array(values.length);
+  let n = 0, max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === v) {
+      s[n++] = v;
+      if (v > max) max = v;
+    }
+  }
   if (n === 0) return new Float64Array(0);
+  const pos: number[] = [];
+  for (let q = 1; q < bins; q++) pos.push(Math.min(n - 1, Math.floor((q * n) / bins)));
+  selectPositions(s, n, pos);
   const cuts: number[] = [];
-  for (let q = 1; q < bins; q++) {
-    const v = s[Math.min(n - 1, Math.floor((q * n) / bins))];
-    if (v !== s[n - 1] && (cuts.length === 0 || v > cuts[cuts.length - 1])) cuts.push(v);
+  for (const p of pos) {
+    const v = s[p];
+    if (v !== max && (cuts.length === 0 || v > cuts[cuts.length - 1])) cuts.push(v);
   }
   return Float64Array.from(cuts);
+}
+
+/** Rearranges a[0..n) so that a[p] is the value a sort would put there, for every p of the ascending `pos`. */
+function selectPositions(a: Float64Array, n: number, pos: readonly number[]): void {
+  const stack: number[] = [0, n, 0, pos.length]; // [lo, hi) of a, [from, to) of pos
+  while (stack.length) {
+    const pt = stack.pop()!, pf = stack.pop()!;
+    const hi = stack.pop()!, lo = stack.pop()!;
+    if (pf >= pt || hi - lo <= 1) continue;
+    // Three-way partition around a median-of-three pivot: [lo, lt) < pivot, [lt, gt) = pivot, [gt, hi) > pivot.
+    const x = a[lo], y = a[(lo + hi) >> 1], z = a[hi - 1];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let lt = lo, i = lo, gt = hi;
+    while (i < gt) {
+      const v = a[i];
+      if (v < pivot) { a[i++] = a[lt]; a[lt++] = v; }
+      else if (v > pivot) { a[i] = a[--gt]; a[gt] = v; }
+      else i++;
+    }
+    let m1 = pf;
+    while (m1 < pt && pos[m1] < lt) m1++;
+    let m2 = m1;
+    while (m2 < pt && pos[m2] < gt) m2++;
+    if (m1 > pf) stack.push(lo, lt, pf, m1);
+    if (m2 < pt) stack.push(gt, hi, m2, pt);
+  }
 }
 
 /**
