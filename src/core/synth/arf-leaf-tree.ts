@@ -215,9 +215,11 @@ export function learnDependenceTree(groups: { start: Int32Array; rows: Int32Arra
   const mi = new Float64Array(P * P);
   let maxCells = 1;
   for (let j = 0; j < P; j++) for (let k = j + 1; k < P; k++) maxCells = Math.max(maxCells, size[j] * size[k]);
-  const cell = new Float64Array(maxCells);
+  const cell = new Int32Array(maxCells);
   const touched = new Int32Array(Math.max(1, ...groups.map((g) => g.rows.length)));
-  const entropyTerm = (x: number) => x * Math.log(x);
+  // n·log n for every count a leaf can hold (a table: the same numbers as computing them inline, without the logs).
+  const nlogn = new Float64Array(touched.length + 1);
+  for (let x = 1; x < nlogn.length; x++) nlogn[x] = x * Math.log(x);
   // Σ n·log n over the cells of (column j, column k of the row `shift` places further in the leaf).
   const cellSum = (rows: Int32Array, a: number, b: number, bj: Int32Array, bk: Int32Array, sk: number, shift: number): number => {
     const N = b - a;
@@ -228,7 +230,7 @@ export function learnDependenceTree(groups: { start: Int32Array; rows: Int32Arra
       if (cell[key]++ === 0) touched[t++] = key;
     }
     for (let x = 0; x < t; x++) {
-      s += entropyTerm(cell[touched[x]]);
+      s += nlogn[cell[touched[x]]];
       cell[touched[x]] = 0;
     }
     return s;
@@ -298,25 +300,27 @@ export function summariseTreeV2(
   const count = new Float64Array(numLeaves);
   for (let l = 0; l < numLeaves; l++) count[l] = groups.start[l + 1] - groups.start[l];
   const quantiles = models.map((m, j) => (m.kind === 'numeric' ? leafQuantiles(groups, numLeaves, ranks[j]!, q).quantiles : null));
-  const keys = new Float64Array(groups.rows.length);
+  const distinct = new Int32Array(groups.rows.length);
   const tables = models.map((_, j): LeafTable => {
     const pj = parent[j], sj = size[j];
     const child = bins[j], par = pj >= 0 ? bins[pj] : null;
     const start = new Int32Array(numLeaves + 1);
     const key: number[] = [], cnt: number[] = [];
+    // Dense counts over the (parent bin, bin) cells; only the leaf's distinct cells are sorted and emitted.
+    const cell = new Int32Array((pj >= 0 ? size[pj] : 1) * sj);
     for (let l = 0; l < numLeaves; l++) {
       const a = groups.start[l], b = groups.start[l + 1];
+      let t = 0;
       for (let e = a; e < b; e++) {
         const r = groups.rows[e];
-        keys[e] = (par ? par[r] : 0) * sj + child[r];
+        const k = (par ? par[r] : 0) * sj + child[r];
+        if (cell[k]++ === 0) distinct[t++] = k;
       }
-      const v = keys.subarray(a, b).sort();
-      for (let e = 0; e < v.length; ) {
-        let f = e + 1;
-        while (f < v.length && v[f] === v[e]) f++;
+      const v = distinct.subarray(0, t).sort();
+      for (let e = 0; e < t; e++) {
         key.push(v[e]);
-        cnt.push(f - e);
-        e = f;
+        cnt.push(cell[v[e]]);
+        cell[v[e]] = 0;
       }
       start[l + 1] = key.length;
     }
