@@ -6,7 +6,7 @@ import type { Table } from '../../src/core/table/table.js';
 import { readTable } from '../../src/node/io/read.js';
 import { SHARED_NAMES, datasetPath, hasShared } from '../helpers/datasets.js';
 
-// Files from 16 MiB up are parsed in two parts, the second on a worker thread. `parallelMinBytes: 0` forces that
+// Files from 256 MiB up (or from `parallelMinBytes`) are parsed in two parts, the second on a worker thread. `parallelMinBytes: 0` forces that
 // on small files: the table (schema, codes, dictionaries, values, nulls) and every error must be exactly those of
 // one sequential parse.
 const dir = mkdtempSync(join(tmpdir(), 'synthops-read-parallel-'));

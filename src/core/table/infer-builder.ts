@@ -261,8 +261,11 @@ export class ColumnBuilder {
         remap[c] = k >= 0 ? k : this.index.add(s, h);
       }
       const n = this.n + next.n;
-      const codes = new Int32Array(Math.max(16, n));
-      codes.set(this.codes!.subarray(0, this.n));
+      let codes = this.codes!;
+      if (codes.length < n) {
+        codes = new Int32Array(n);
+        codes.set(this.codes!.subarray(0, this.n));
+      }
       const nc = next.codes!;
       for (let i = 0, o = this.n; i < next.n; i++) codes[o + i] = nc[i] < 0 ? -1 : remap[nc[i]];
       this.codes = codes;
@@ -274,15 +277,18 @@ export class ColumnBuilder {
       return;
     }
     // Numbers, datetimes and missing values: the arrays one after the other, the summaries combined.
+    // (Into the room left in this builder's arrays when there is enough: a reader sizes them for the whole file.)
     const n = this.n + next.n, o = this.n;
-    const nums = new Float64Array(Math.max(16, n));
-    nums.set(this.nums.subarray(0, o));
-    nums.set(next.nums.subarray(0, next.n), o);
-    const tok = new Uint8Array(nums.length);
-    tok.set(this.tok!.subarray(0, o));
-    tok.set(next.tok!.subarray(0, next.n), o);
-    this.nums = nums;
-    this.tok = tok;
+    if (this.nums.length < n) {
+      const nums = new Float64Array(n);
+      nums.set(this.nums.subarray(0, o));
+      const tok = new Uint8Array(n);
+      tok.set(this.tok!.subarray(0, o));
+      this.nums = nums;
+      this.tok = tok;
+    }
+    this.nums.set(next.nums.subarray(0, next.n), o);
+    this.tok!.set(next.tok!.subarray(0, next.n), o);
     this.n = n;
     this.missing += next.missing;
     for (let k = 0; k < this.missCounts.length; k++) this.missCounts[k] += next.missCounts[k];

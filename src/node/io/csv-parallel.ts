@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { ColumnBuilderState } from '../../core/table/infer-builder.js';
 
 /** What a CSV worker parses: bytes [start, end) of the file at `path`, whole rows with no header. */
@@ -28,6 +28,8 @@ export interface CsvPartJob {
 }
 
 const HERE = import.meta.url;
+/** A small young generation: the worker's short-lived strings are collected often, keeping its memory low. */
+const LIMITS = { maxYoungGenerationSizeMb: 4 };
 /** True when running from TypeScript sources (tsx, vitest) rather than compiled dist. */
 const FROM_SOURCES = HERE.endsWith('.ts');
 
@@ -38,8 +40,8 @@ const FROM_SOURCES = HERE.endsWith('.ts');
 export function startCsvPartJob(): CsvPartJob {
   const worker = FROM_SOURCES
     ? // From sources a tiny bootstrap registers tsx's loader in the worker first (as the worker pool does).
-      new Worker(`import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(new URL('./csv-worker.ts', HERE).href)}); });`, { eval: true })
-    : new Worker(fileURLToPath(new URL('./csv-worker.js', HERE)));
+      new Worker(`import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(new URL('./csv-worker.ts', HERE).href)}); });`, { eval: true, resourceLimits: LIMITS })
+    : new Worker(fileURLToPath(new URL('./csv-worker.js', HERE)), { resourceLimits: LIMITS });
   const result = new Promise<ColumnBuilderState[] | null>((resolve) => {
     worker.once('message', (m: { ok: boolean; states?: ColumnBuilderState[] }) => resolve(m.ok ? m.states! : null));
     worker.once('error', () => resolve(null));
@@ -68,6 +70,20 @@ export async function splitPoint(path: string, size: number, share: number): Pro
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * Frees the memory of a joined part's typed arrays at once (their views become empty): the buffers are moved
+ * into a message on a channel that is then closed, which drops the message and its buffers, instead of waiting
+ * for a garbage collection to notice them. Only for arrays nothing else refers to.
+ */
+export function releaseBuffers(st: ColumnBuilderState): void {
+  const buffers = new Set<ArrayBuffer>();
+  for (const a of [st.nums, st.tok, st.codes, st.hashes]) if (a && a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) buffers.add(a.buffer);
+  const { port1, port2 } = new MessageChannel();
+  port1.postMessage(null, [...buffers]);
+  port1.close();
+  port2.close();
 }
 
 /** File URL of tsx's ESM register API (the `import` build: the CommonJS one cannot register from a worker). */
