@@ -6,7 +6,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRng } from '../src/core/random.js';
 import { compileDatetimeFormat } from '../src/core/table/datetime.js';
-import { readTable, readTableChunks } from '../src/node/io/read.js';
+import type { Table } from '../src/core/table/table.js';
+import { readTable, readTableChunks, type ReadOptions } from '../src/node/io/read.js';
 import { writeTable } from '../src/node/io/write.js';
 import { peakRssMb, report, timed } from './util.js';
 
@@ -16,13 +17,18 @@ const dir = mkdtempSync(join(tmpdir(), 'synthops-io-bench-'));
 const keep = process.env.IO_BENCH_KEEP;
 const only = process.env.IO_BENCH_ONLY_BIG === '1';
 
-async function readFigure(label: string, path: string): Promise<number> {
-  gc();
+async function readFigure(label: string, path: string, opts: ReadOptions = {}, repeat = 1): Promise<number> {
   const mb = statSync(path).size / 1048576;
-  const cpu0 = process.cpuUsage();
-  const { value: t, seconds } = await timed(() => readTable(path));
-  const cpu = process.cpuUsage(cpu0);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  // With `repeat` > 1: the median read (wall and CPU) of that many, i.e. the steady speed once the JIT is warm.
+  const runs: { t: Table; seconds: number; cpuSeconds: number }[] = [];
+  for (let r = 0; r < repeat; r++) {
+    gc();
+    const cpu0 = process.cpuUsage();
+    const { value: t, seconds } = await timed(() => readTable(path, opts));
+    const cpu = process.cpuUsage(cpu0);
+    runs.push({ t, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+  }
+  const { t, seconds, cpuSeconds } = runs.sort((a, b) => a.seconds - b.seconds)[runs.length >> 1];
   // CPU seconds beside wall seconds: on a shared machine the wall time includes waiting for a core.
   // The load average says how many other processes competed for the 2 cores meanwhile.
   report(label, {
@@ -108,6 +114,9 @@ try {
   await readFigure(`read csv: ${rows} × 20 mixed`, big);
   const m = process.memoryUsage();
   report('  memory after the 1M read', { rssMB: m.rss / 1048576, heapTotalMB: m.heapTotal / 1048576, heapUsedMB: m.heapUsed / 1048576, arrayBuffersMB: m.arrayBuffers / 1048576 });
+  // Opt-in two-part parse (second half on a worker thread; default only from 256 MiB): last, since peak RSS only
+  // grows — its peakRssMB is the larger of the two reads.
+  await readFigure(`read csv (2 threads, opt-in): ${rows} × 20`, big, { parallelMinBytes: 0 });
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -116,6 +125,7 @@ async function smallFigures(): Promise<void> {
   const adult = resolve(import.meta.dirname, '../../shared/datasets/adult.csv');
   await readFigure('read csv: adult (warm-up)', adult);
   await readFigure('read csv: adult', adult);
+  await readFigure('read csv: adult (steady, median of 5)', adult, {}, 5);
   const t = await readTable(adult);
   for (const ext of ['csv', 'parquet']) {
     const p = join(dir, `adult.${ext}`);
