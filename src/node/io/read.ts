@@ -266,7 +266,7 @@ async function delimitedParser(
     ...chunking,
     start: (names) => {
       checkHeader(names, shown);
-      return new TableBuilder(names, capacity);
+      return new TableBuilder(names, roomFor(capacity, names.length));
     },
   });
   parser.write(head);
@@ -281,10 +281,18 @@ function measureRows(head: string): number {
 }
 
 /**
- * Files at least this large are parsed in two parts, the second on a worker thread. The worker costs a fixed
- * ~90 MB of memory from TypeScript sources (its isolate, loader and allocator arenas; measured on the 120 MB
- * 1M × 20 file: peak 420–460 MB against 330–345 MB in one thread), so by default only files whose tables dwarf
- * that are split.
+ * Rows to make room for at once: the estimate, but at most 256 MiB of arrays (9 bytes per cell) in all, so a first
+ * chunk unlike the rest of the file cannot make a huge allocation (past it the arrays grow by doubling).
+ */
+function roomFor(rows: number, columns: number): number {
+  return Math.max(1024, Math.min(rows, Math.floor((256 << 20) / (9 * Math.max(1, columns)))));
+}
+
+/**
+ * Files at least this large are parsed in two parts, the second on a worker thread. The worker costs 90–125 MB
+ * of memory (its isolate and heap, and the second part's arrays until they are joined; measured on the 120 MB
+ * 1M × 20 file: peak 420–470 MB against 310–350 MB in one thread, from sources and from dist), so by default only
+ * files whose tables dwarf that are split.
  */
 const PARALLEL_MIN_BYTES = 256 << 20;
 
@@ -308,7 +316,7 @@ async function readDelimited(path: string, shown: string, size: number, delimite
     const first = parser.tableBuilder;
     if (first && parser.newline === '\n') {
       const names = first.columns.map((c) => c.name);
-      job.send({ path, start: cut, end: size, delimiter: parser.delimiter, newline: '\n', names, capacity: Math.max(1024, Math.ceil(((size - cut) / bytesPerRow) * 1.02)) });
+      job.send({ path, start: cut, end: size, delimiter: parser.delimiter, newline: '\n', names, capacity: roomFor(Math.ceil(((size - cut) / bytesPerRow) * 1.02), names.length) });
     } else job.stop();
     for await (const chunk of text) {
       throwIfAborted(signal);
