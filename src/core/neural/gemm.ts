@@ -223,16 +223,6 @@ function align(x: number): number {
 
 /** out[cols×rows] = transpose of a[rows×cols], in 32 × 32 tiles so both sides stay in cache for wide matrices. */
 export function transpose(rows: number, cols: number, a: Float32Array, out: Float32Array): Float32Array {
-  const T = 32;
-  for (let i0 = 0; i0 < rows; i0 += T) {
-    const i1 = Math.min(rows, i0 + T);
-    for (let j0 = 0; j0 < cols; j0 += T) {
-      const j1 = Math.min(cols, j0 + T);
-      for (let i = i0; i < i1; i++) {
-        const r = i * cols;
-        for (let j = j0; j < j1; j++) out[j * rows + i] = a[r + j];
-      }
-    }
-  }
+  transposeAt(rows, cols, a, out, 0);
   return out;
 }

@@ -11,7 +11,7 @@ import type { FitOptions, Synthesizer, SynthesizerKind } from './synthesizer.js'
 import { FittedTabular, loadColumnModels, type JointEngine, type ModelledValues, type TabularState } from './tabular-fitted.js';
 import { DEFAULT_TRANSFORM, fitColumnModels, isModelled, type ColumnModel } from './transforms/column-model.js';
 import { validateRows } from './validate.js';
-import { ArfTreeEngine, conditionWindow, fitLeafBinning, pairCounts, leafCdf, leafInverse, learnDependenceTree, summariseTreeV2 } from './arf-leaf-tree.js';
+import { ArfTreeEngine, conditionWindow, fitLeafBinning, pairCounts, leafCdf, leafInverse, leafQuantiles, learnDependenceTree, summariseTreeV2 } from './arf-leaf-tree.js';
 
 /**
  * Parameters of the `arf` synthesizer (adversarial random forest).
@@ -445,28 +445,7 @@ function summariseTree(groups: { start: Int32Array; rows: Int32Array }, numLeave
   for (let l = 0; l < numLeaves; l++) count[l] = groups.start[l + 1] - groups.start[l];
   const columns = models.map((m, j): LeafColumn => {
     if (m.kind === 'numeric') {
-      const u = ranks[j]!;
-      const nulls = new Float64Array(numLeaves);
-      const quantiles = new Float32Array(numLeaves * q);
-      const buf = new Float64Array(groups.rows.length);
-      for (let l = 0; l < numLeaves; l++) {
-        let k = 0;
-        for (let e = groups.start[l]; e < groups.start[l + 1]; e++) {
-          const v = u[groups.rows[e]];
-          if (v === v) buf[k++] = v;
-          else nulls[l]++;
-        }
-        const v = buf.subarray(0, k).sort();
-        for (let p = 0; p < q; p++) {
-          if (!k) {
-            quantiles[l * q + p] = p / (q - 1);
-            continue;
-          }
-          const pos = (p / (q - 1)) * (k - 1);
-          const a = Math.floor(pos);
-          quantiles[l * q + p] = v[a] + (pos - a) * (v[Math.min(a + 1, k - 1)] - v[a]);
-        }
-      }
+      const { nulls, quantiles } = leafQuantiles(groups, numLeaves, ranks[j]!, q);
       return { kind: 'numeric', nulls, quantiles };
     }
     const L = m.kind === 'categorical' ? m.marginal.labels.length : 0;
