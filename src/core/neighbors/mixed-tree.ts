@@ -238,6 +238,49 @@ export class MixedTree {
   }
 
   /**
+   * For the query loaded into `qn` / `qPresIdx` (see {@link loadQuery}): node → Σ over columns of the smallest term any
+   * row below the node can have against the query, a lower bound of their distance sums (× columns). A closure over
+   * the index's arrays, made once per search, so the hot loop calls it like a local function.
+   */
+  private gapSums(qn: Float64Array, qPresIdx: Int32Array): (node: number) => number {
+    const { nNum, nCat, nodeNumFlags, nodeMin, nodeMax, presence, levelOffset, totalLevels } = this;
+    return (node) => {
+      let lb = 0;
+      const nb = node * nNum;
+      for (let j = 0; j < nNum; j++) {
+        const q = qn[j];
+        const fl = nodeNumFlags[nb + j];
+        if (q !== q) { if (!(fl & 1)) lb += 1; }
+        else if (!(fl & 2)) lb += 1;
+        else {
+          const lo = nodeMin[nb + j], hi = nodeMax[nb + j];
+          if (q < lo) { const g = lo - q; lb += g > 1 ? 1 : g; }
+          else if (q > hi) { const g = q - hi; lb += g > 1 ? 1 : g; }
+        }
+      }
+      const pb = node * totalLevels;
+      for (let j = 0; j < nCat; j++) {
+        const off = levelOffset[j];
+        if (off < 0) continue;
+        const li = qPresIdx[j];
+        if (li < 0 || presence[pb + off + li] === 0) lb += 1;
+      }
+      return lb;
+    };
+  }
+
+  /** Copies row `i` of `rows` into the query buffers: numbers, category codes, and each code's presence index. */
+  private loadQuery(rows: EncodedRows, i: number, qn: Float64Array, qc: Int32Array, qPresIdx: Int32Array): void {
+    const { nNum, nCat, levels } = this;
+    for (let j = 0; j < nNum; j++) qn[j] = rows.num[j][i];
+    for (let j = 0; j < nCat; j++) {
+      const c = rows.cat[j][i];
+      qc[j] = c;
+      qPresIdx[j] = c + 1 < levels[j] ? c + 1 : -1;
+    }
+  }
+
+  /**
    * Ball counts: for each query row q, the number of data rows i with distance(q, x_i) ≤ `radii[i]` (radii indexed by
    * data row, in distance units, e.g. each row's k-th-neighbour distance). Exact: a node is skipped only when its lower
    * bound exceeds the largest radius inside it. With `stopAtOne` a query stops at its first covering row (count 0/1).
@@ -245,8 +288,7 @@ export class MixedTree {
    * @example tree.countWithin(space.encode(synthetic), radii) // Int32Array, one count per synthetic row
    */
   countWithin(queries: EncodedRows, radii: Float64Array, opts: { stopAtOne?: boolean; signal?: AbortSignal } = {}): Int32Array {
-    const { p, nNum, nCat, perm, rowNum, rowCat, nodeStart, nodeEnd, nodeLeft, nodeRight, nodeMin, nodeMax, nodeNumFlags,
-      presence, levelOffset, totalLevels, levels } = this;
+    const { p, nNum, nCat, perm, rowNum, rowCat, nodeStart, nodeEnd, nodeLeft, nodeRight } = this;
     if (queries.num.length !== nNum || queries.cat.length !== nCat)
       throw new SynthopsError('internal', 'invalid queries: they were not encoded in the space of this index.');
     if (radii.length !== this.numRows) throw new SynthopsError('internal', 'invalid radii: one per data row is needed.');
@@ -268,38 +310,12 @@ export class MixedTree {
     }
     const qn = new Float64Array(nNum), qc = new Int32Array(nCat), qPresIdx = new Int32Array(nCat);
     const stack = new Int32Array(this.numNodes + 1);
-    const lowerBound = (node: number): number => {
-      let lb = 0;
-      const nb = node * nNum;
-      for (let j = 0; j < nNum; j++) {
-        const q = qn[j];
-        const fl = nodeNumFlags[nb + j];
-        if (q !== q) { if (!(fl & 1)) lb += 1; }
-        else if (!(fl & 2)) lb += 1;
-        else {
-          const lo = nodeMin[nb + j], hi = nodeMax[nb + j];
-          if (q < lo) { const g = lo - q; lb += g > 1 ? 1 : g; }
-          else if (q > hi) { const g = q - hi; lb += g > 1 ? 1 : g; }
-        }
-      }
-      const pb = node * totalLevels;
-      for (let j = 0; j < nCat; j++) {
-        const off = levelOffset[j];
-        if (off < 0) continue;
-        const li = qPresIdx[j];
-        if (li < 0 || presence[pb + off + li] === 0) lb += 1;
-      }
-      return lb / p;
-    };
+    const gapSum = this.gapSums(qn, qPresIdx);
+    const lowerBound = (node: number): number => gapSum(node) / p;
     const stopAtOne = opts.stopAtOne ?? false;
     for (let qi = 0; qi < nq; qi++) {
       if ((qi & 1023) === 0) throwIfAborted(opts.signal);
-      for (let j = 0; j < nNum; j++) qn[j] = queries.num[j][qi];
-      for (let j = 0; j < nCat; j++) {
-        const c = queries.cat[j][qi];
-        qc[j] = c;
-        qPresIdx[j] = c + 1 < levels[j] ? c + 1 : -1;
-      }
+      this.loadQuery(queries, qi, qn, qc, qPresIdx);
       let count = 0, sp = 0;
       stack[sp++] = 0;
       search: while (sp > 0) {
@@ -347,8 +363,7 @@ export class MixedTree {
    * @example MixedTree.build(null, syntheticRows).countBalls(realRows, realRadii) // per synthetic row: real balls holding it
    */
   countBalls(centres: EncodedRows, radii: Float64Array, opts: { stopAtOne?: boolean; signal?: AbortSignal } = {}): Int32Array {
-    const { p, nNum, nCat, perm, rowNum, rowCat, nodeStart, nodeEnd, nodeLeft, nodeRight, nodeMin, nodeMax, nodeNumFlags,
-      presence, levelOffset, totalLevels, levels, blocks } = this;
+    const { p, nNum, nCat, perm, rowNum, rowCat, nodeStart, nodeEnd, nodeLeft, nodeRight, blocks } = this;
     if (centres.num.length !== nNum || centres.cat.length !== nCat)
       throw new SynthopsError('internal', 'invalid centres: they were not encoded in the space of this index.');
     if (radii.length !== centres.numRows) throw new SynthopsError('internal', 'invalid radii: one per centre row is needed.');
@@ -357,29 +372,8 @@ export class MixedTree {
     const hits = new Int32Array(this.numRows); // by tree position
     const qn = new Float64Array(nNum), qc = new Int32Array(nCat), qPresIdx = new Int32Array(nCat);
     const stack = new Int32Array(this.numNodes + 1);
-    const lowerBound = (node: number): number => {
-      let lb = 0;
-      const nb = node * nNum;
-      for (let j = 0; j < nNum; j++) {
-        const q = qn[j];
-        const fl = nodeNumFlags[nb + j];
-        if (q !== q) { if (!(fl & 1)) lb += 1; }
-        else if (!(fl & 2)) lb += 1;
-        else {
-          const lo = nodeMin[nb + j], hi = nodeMax[nb + j];
-          if (q < lo) { const g = lo - q; lb += g > 1 ? 1 : g; }
-          else if (q > hi) { const g = q - hi; lb += g > 1 ? 1 : g; }
-        }
-      }
-      const pb = node * totalLevels;
-      for (let j = 0; j < nCat; j++) {
-        const off = levelOffset[j];
-        if (off < 0) continue;
-        const li = qPresIdx[j];
-        if (li < 0 || presence[pb + off + li] === 0) lb += 1;
-      }
-      return lb / p;
-    };
+    const gapSum = this.gapSums(qn, qPresIdx);
+    const lowerBound = (node: number): number => gapSum(node) / p;
     // The distance test of countWithin, with the data row at tree position r and the centre in qn / qc.
     const inside = (r: number, rad: number, lim: number): boolean => {
       let s = 0;
@@ -405,12 +399,7 @@ export class MixedTree {
       const rad = radii[ci];
       if (!(rad >= 0)) continue; // NaN: nothing is inside (countWithin's comparisons are all false)
       const lim = rad * p + 1e-9;
-      for (let j = 0; j < nNum; j++) qn[j] = centres.num[j][ci];
-      for (let j = 0; j < nCat; j++) {
-        const c = centres.cat[j][ci];
-        qc[j] = c;
-        qPresIdx[j] = c + 1 < levels[j] ? c + 1 : -1;
-      }
+      this.loadQuery(centres, ci, qn, qc, qPresIdx);
       if (blocks && rad < oneMismatch) {
         const b = findBlock(blocks, rowCat, nCat, qc);
         if (b < 0) continue;
@@ -448,8 +437,7 @@ export class MixedTree {
     const end = opts.end ?? queries.numRows;
     const excludeSelf = opts.excludeSelf ?? false;
     const selfRows = opts.selfRows;
-    const { p, nNum, nCat, perm, rowNum, rowCat, nodeStart, nodeEnd, nodeLeft, nodeRight, nodeMin, nodeMax, nodeNumFlags,
-      presence, levels, levelOffset, totalLevels } = this;
+    const { p, nNum, nCat, perm, rowNum, rowCat, nodeStart, nodeEnd, nodeLeft, nodeRight } = this;
     if (queries.num.length !== nNum || queries.cat.length !== nCat)
       throw new SynthopsError('internal', 'invalid queries: they were not encoded in the space of this index.');
     const nq = Math.max(0, end - start);
@@ -467,40 +455,13 @@ export class MixedTree {
     const blockOf = blocks ? blocks.blockOf : null;
     const blockCap = Math.max(1024, 4 * Math.sqrt(this.numRows));
 
-    const lowerBound = (node: number): number => {
-      let lb = 0;
-      const nb = node * nNum;
-      for (let j = 0; j < nNum; j++) {
-        const q = qn[j];
-        const fl = nodeNumFlags[nb + j];
-        if (q !== q) { if (!(fl & 1)) lb += 1; }
-        else if (!(fl & 2)) lb += 1;
-        else {
-          const lo = nodeMin[nb + j], hi = nodeMax[nb + j];
-          if (q < lo) { const g = lo - q; lb += g > 1 ? 1 : g; }
-          else if (q > hi) { const g = q - hi; lb += g > 1 ? 1 : g; }
-        }
-      }
-      const pb = node * totalLevels;
-      for (let j = 0; j < nCat; j++) {
-        const off = levelOffset[j];
-        if (off < 0) continue;
-        const li = qPresIdx[j];
-        if (li < 0 || presence[pb + off + li] === 0) lb += 1;
-      }
-      return lb;
-    };
+    const lowerBound = this.gapSums(qn, qPresIdx);
 
     let scanned = 0;
     for (let qi = start; qi < end; qi++) {
       const self = selfRows ? selfRows[qi] : qi;
       if (((qi - start) & 1023) === 0) throwIfAborted(opts.signal);
-      for (let j = 0; j < nNum; j++) qn[j] = queries.num[j][qi];
-      for (let j = 0; j < nCat; j++) {
-        const c = queries.cat[j][qi];
-        qc[j] = c;
-        qPresIdx[j] = c + 1 < levels[j] ? c + 1 : -1;
-      }
+      this.loadQuery(queries, qi, qn, qc, qPresIdx);
       let count = 0;
       let worst = Infinity;
       // Exact-categorical block first: every row outside it differs in at least one categorical column, so its
