@@ -10,7 +10,7 @@
 // Load average is printed beside every figure: wall seconds are inflated on a shared machine, CPU seconds less so.
 import os from 'node:os';
 import { readTable } from '../src/node/io/read.js';
-import { gemm, useGemmHelper, useKernel } from '../src/core/neural/gemm.js';
+import { Gemm } from '../src/core/neural/gemm.js';
 import { startGemmHelper } from '../src/node/workers/gemm-helper.js';
 import { ctgan } from '../src/core/synth/ctgan.js';
 import { tvae } from '../src/core/synth/tvae.js';
@@ -40,20 +40,17 @@ function gemmBench(): void {
   const shapes: [number, number, number][] = [[500, 160, 128], [500, 488, 256], [50, 2640, 256], [100, 2640, 256]];
   for (const [kernel, threads] of [[undefined, 1], [undefined, 2], ['ts', 1]] as const) {
     if (threads === 2 && !helper) continue;
-    useKernel(kernel);
-    useGemmHelper(threads === 2 ? helper!.helper : null);
+    const mm = new Gemm({ kernel, helper: threads === 2 ? helper!.helper : null });
     for (const [m, k, n] of shapes) {
       const a = new Float32Array(m * k).fill(0.5), b = new Float32Array(k * n).fill(0.25), c = new Float32Array(m * n);
-      for (let i = 0; i < 5; i++) gemm(m, k, n, a, b, c, false);
+      for (let i = 0; i < 5; i++) mm.nn(m, k, n, a, b, c, false);
       const reps = kernel === 'ts' ? 10 : 100;
       const t0 = performance.now(), c0 = cpuSeconds();
-      for (let i = 0; i < reps; i++) gemm(m, k, n, a, b, c, false);
+      for (let i = 0; i < reps; i++) mm.nn(m, k, n, a, b, c, false);
       const s = (performance.now() - t0) / 1000, cs = cpuSeconds() - c0;
       report(`gemm ${kernel ?? 'wasm-simd'} ${threads}T ${m}x${k}x${n}`, { seconds: s, 'GFLOP/s (wall)': (2 * m * k * n * reps) / s / 1e9, 'GFLOP/s (cpu)': (2 * m * k * n * reps) / cs / 1e9, load: load() });
     }
   }
-  useKernel(undefined);
-  useGemmHelper(null);
 }
 
 /** Categories with a share ≥ 1 % in `real` (per categorical column) that never appear in `synth`. */
@@ -82,7 +79,7 @@ async function fitBench(name: string, kind: SynthesizerKind): Promise<void> {
   const stamps: { wall: number; cpu: number }[] = [];
   const t0 = performance.now(), c0 = cpuSeconds();
   const { value: fitted, seconds } = await timed(() =>
-    kind.create(params).fit(adult, { seed: 1, onProgress: (p) => void (p.stage === 'epoch' && stamps.push({ wall: performance.now(), cpu: cpuSeconds() })) }),
+    kind.create(params).fit(adult, { seed: 1, ...(helper ? { gemm: { helper: helper.helper } } : {}), onProgress: (p) => void (p.stage === 'epoch' && stamps.push({ wall: performance.now(), cpu: cpuSeconds() })) }),
   );
   const fitCpu = cpuSeconds() - c0;
   const wallPer = stamps.slice(1).map((s, i) => (s.wall - stamps[i].wall) / 1000);
@@ -112,8 +109,6 @@ async function fitBench(name: string, kind: SynthesizerKind): Promise<void> {
 }
 
 if (process.env.NEURAL_BENCH_GEMM !== '0') gemmBench();
-useGemmHelper(helper ? helper.helper : null);
 if (!ONLY || ONLY === 'tvae') await fitBench('tvae', tvae);
 if (!ONLY || ONLY === 'ctgan') await fitBench('ctgan', ctgan);
-useGemmHelper(null);
 helper?.close();

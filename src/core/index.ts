@@ -111,7 +111,7 @@ export { tvae, TVAE_DEFAULTS, type TvaeParams } from './synth/tvae.js';
 export { ctgan, CTGAN_DEFAULTS, type CtganParams } from './synth/ctgan.js';
 export { DataTransformer, type ColumnEncoding, type Span, type TransformerState } from './neural/dataTransformer.js';
 export { fitBayesianMixture, type Mixture1d, type BayesianMixtureOptions } from './neural/bayesianMixture.js';
-export { gemm, useKernel, activeKernel, useGemmHelper, type KernelName, type GemmHelper } from './neural/gemm.js';
+export { Gemm, type GemmOptions, type KernelName, type GemmHelper } from './neural/gemm.js';
 export { encodedTvDistance } from './neural/fidelitySignal.js';
 export { parseCondition, parseRebalance, splitShares, resolveConditions, type ResolvedCondition } from './synth/conditions.js';
 export { NumericMarginal, fitNumericMarginal, type NumericMarginalOptions } from './synth/transforms/numeric-marginal.js';

@@ -2,7 +2,7 @@ import type { Rng } from '../random.js';
 import { reluBackward, reluForward } from './activations.js';
 import { BatchNorm } from './batchNorm.js';
 import type { Span } from './dataTransformer.js';
-import { gemm, gemmNT, gemmTN } from './gemm.js';
+import { Gemm } from './gemm.js';
 import { Linear, type OneHotTail } from './linear.js';
 import type { Param } from './param.js';
 
@@ -24,14 +24,14 @@ export class Generator {
   private dAs: Float32Array[] = [];
   private dXs: Float32Array[] = [];
 
-  constructor(readonly inDim: number, dims: number[], readonly outDim: number, rng: Rng) {
+  constructor(readonly inDim: number, dims: number[], readonly outDim: number, rng: Rng, mm: Gemm = new Gemm()) {
     let d = inDim;
     dims.forEach((h, i) => {
-      this.fcs.push(new Linear(d, h, rng.split(`g${i}`), `g${i}`));
+      this.fcs.push(new Linear(d, h, rng.split(`g${i}`), `g${i}`, mm));
       this.bns.push(new BatchNorm(h, `g${i}.bn`));
       d += h;
     });
-    this.out = new Linear(d, outDim, rng.split('gout'), 'gout');
+    this.out = new Linear(d, outDim, rng.split('gout'), 'gout', mm);
   }
 
   get params(): Param[] {
@@ -157,14 +157,14 @@ export class Critic {
   private factors: Float32Array[] = [];
   private readonly slope = 0.2;
 
-  constructor(readonly inDim: number, dims: number[], rng: Rng, readonly dropout = 0.5) {
+  constructor(readonly inDim: number, dims: number[], rng: Rng, readonly dropout = 0.5, private readonly mm: Gemm = new Gemm()) {
     let d = inDim;
     this.layers = dims.map((h, i) => {
-      const l = new Linear(d, h, rng.split(`d${i}`), `d${i}`);
+      const l = new Linear(d, h, rng.split(`d${i}`), `d${i}`, mm);
       d = h;
       return l;
     });
-    this.layers.push(new Linear(d, 1, rng.split('dout'), 'dout'));
+    this.layers.push(new Linear(d, 1, rng.split('dout'), 'dout', mm));
   }
 
   get params(): Param[] {
@@ -270,11 +270,11 @@ export class Critic {
     const e2 = this.buf('e2', m * H2);
     for (let r = 0; r < m; r++) for (let j = 0; j < H2; j++) e2[r * H2 + j] = f2[r * H2 + j] * w3[j];
     const d1 = this.buf('d1', m * H1);
-    gemmNT(m, H2, H1, e2, l2.w.data, d1, false);
+    this.mm.nt(m, H2, H1, e2, l2.w.data, d1, false);
     const e1 = this.buf('e1', m * H1);
     for (let k = 0; k < m * H1; k++) e1[k] = f1[k] * d1[k];
     const g = this.buf('g', m * Din);
-    gemmNT(m, H1, Din, e1, l1.w.data, g, false);
+    this.mm.nt(m, H1, Din, e1, l1.w.data, g, false);
     let gp = 0;
     const u = g; // reuse: u_r = λ·2(‖g_r‖ − 1)/m · g_r/‖g_r‖
     for (let r = 0; r < m; r++) {
@@ -286,13 +286,13 @@ export class Critic {
       for (let k = 0; k < Din; k++) u[r * Din + k] *= c;
     }
     // W1 grad += uᵀ·e1; de1 = u·W1; dd1 = de1 ⊙ f1; W2 grad += dd1ᵀ·e2; de2 = dd1·W2; w3 grad += Σ_r de2 ⊙ f2.
-    gemmTN(Din, m, H1, u, e1, l1.w.grad, true);
+    this.mm.tn(Din, m, H1, u, e1, l1.w.grad, true);
     const dd1 = this.buf('dd1', m * H1);
-    gemm(m, Din, H1, u, l1.w.data, dd1, false);
+    this.mm.nn(m, Din, H1, u, l1.w.data, dd1, false);
     for (let k = 0; k < m * H1; k++) dd1[k] *= f1[k];
-    gemmTN(H1, m, H2, dd1, e2, l2.w.grad, true);
+    this.mm.tn(H1, m, H2, dd1, e2, l2.w.grad, true);
     const de2 = this.buf('de2', m * H2);
-    gemm(m, H1, H2, dd1, l2.w.data, de2, false);
+    this.mm.nn(m, H1, H2, dd1, l2.w.data, de2, false);
     for (let r = 0; r < m; r++) for (let j = 0; j < H2; j++) l3.w.grad[j] += de2[r * H2 + j] * f2[r * H2 + j];
     return (lambda * gp) / m;
   }

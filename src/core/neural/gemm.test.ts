@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRng } from '../random.js';
-import { activeKernel, gemm, gemmNT, gemmTN, transpose, useKernel } from './gemm.js';
+import { Gemm, transpose } from './gemm.js';
 import { gemmTs } from './gemmTs.js';
 
 function naive(m: number, k: number, n: number, a: Float32Array, b: Float32Array): Float64Array {
@@ -21,17 +21,17 @@ function rand(len: number, seed: number): Float32Array {
   return out;
 }
 
-describe('gemm', () => {
-  afterEach(() => useKernel(undefined));
+const simd = new Gemm();
 
-  it('uses WebAssembly SIMD in Node 20', () => expect(activeKernel()).toBe('wasm-simd'));
+describe('Gemm', () => {
+  it('uses WebAssembly SIMD in Node 20', () => expect(simd.kernel).toBe('wasm-simd'));
 
-  it('gemm(wasm) equals gemmTs bit for bit and the float64 product closely, for any shape', () => {
+  it('nn (wasm) equals gemmTs bit for bit and the float64 product closely, for any shape', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 23 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 37 }), fc.boolean(), fc.integer(), (m, k, n, acc, seed) => {
         const a = rand(m * k, seed), b = rand(k * n, seed + 1), c0 = rand(m * n, seed + 2);
         const cw = c0.slice(), ct = c0.slice();
-        gemm(m, k, n, a, b, cw, acc);
+        simd.nn(m, k, n, a, b, cw, acc);
         gemmTs(m, k, n, a, b, ct, acc);
         expect(Array.from(cw)).toEqual(Array.from(ct));
         const ref = naive(m, k, n, a, b);
@@ -46,27 +46,27 @@ describe('gemm', () => {
       const a = rand(m * k, k), b = rand(k * n, n), c0 = rand(m * n, m);
       for (const acc of [false, true]) {
         const cw = c0.slice(), ct = c0.slice();
-        gemm(m, k, n, a, b, cw, acc);
+        simd.nn(m, k, n, a, b, cw, acc);
         gemmTs(m, k, n, a, b, ct, acc);
         expect(Array.from(cw)).toEqual(Array.from(ct));
       }
     }
   });
 
-  it('gemmTN (A stored transposed) and gemmNT (B stored transposed) equal gemm on the transposed operand, bit for bit, with either kernel', () => {
+  it('tn (A stored transposed) and nt (B stored transposed) equal nn on the transposed operand, bit for bit, with either kernel', () => {
     // [5, 64, 300], [50, 256, 2640], [3, 300, 700]: a small A and a wide B, computed as Cᵀ = B·Aᵀ.
     const shapes: [number, number, number][] = [[1, 1, 1], [3, 7, 5], [4, 8, 8], [13, 29, 17], [9, 600, 20], [256, 500, 9], [50, 2640, 33], [5, 64, 300], [50, 256, 2640], [3, 300, 700]];
     shapes.push(...fc.sample(fc.tuple(fc.integer({ min: 1, max: 23 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 37 })), { numRuns: 30, seed: 11 }));
     for (const kernel of [undefined, 'ts'] as const) {
-      useKernel(kernel);
+      const mm = new Gemm({ kernel });
       for (const [m, k, n] of shapes) {
         const a = rand(m * k, m + k), b = rand(k * n, k + n), c0 = rand(m * n, m + n);
         const aT = transpose(m, k, a, new Float32Array(m * k)), bT = transpose(k, n, b, new Float32Array(k * n));
         for (const acc of [false, true]) {
           const ref = c0.slice(), tn = c0.slice(), nt = c0.slice();
           gemmTs(m, k, n, a, b, ref, acc);
-          gemmTN(m, k, n, aT, b, tn, acc);
-          gemmNT(m, k, n, a, bT, nt, acc);
+          mm.tn(m, k, n, aT, b, tn, acc);
+          mm.nt(m, k, n, a, bT, nt, acc);
           expect(Array.from(tn)).toEqual(Array.from(ref));
           expect(Array.from(nt)).toEqual(Array.from(ref));
         }
@@ -74,31 +74,37 @@ describe('gemm', () => {
     }
   });
 
-  it('with a row stride lda > k (the first k columns of a wider A), gemm and gemmTN equal the product of the cut-out matrix, with either kernel', () => {
+  it('with a row stride lda > k (the first k columns of a wider A), nn and tn equal the product of the cut-out matrix, with either kernel', () => {
     for (const kernel of [undefined, 'ts'] as const) {
-      useKernel(kernel);
+      const mm = new Gemm({ kernel });
       for (const [m, k, n, extra] of [[5, 7, 9, 3], [13, 300, 17, 40], [500, 128, 16, 100], [2, 1, 3, 1]]) {
         const lda = k + extra, wide = rand(m * lda, m + k), b = rand(k * n, n), c0 = rand(m * n, k);
         const cut = new Float32Array(m * k);
         for (let i = 0; i < m; i++) cut.set(wide.subarray(i * lda, i * lda + k), i * k);
         const ref = c0.slice(), got = c0.slice();
         gemmTs(m, k, n, cut, b, ref, true);
-        gemm(m, k, n, wide, b, got, true, lda);
+        mm.nn(m, k, n, wide, b, got, true, lda);
         expect(Array.from(got)).toEqual(Array.from(ref));
         // Aᵀ·B with A stored k × m inside rows of m + extra floats.
         const ldt = m + extra, wideT = rand(k * ldt, m * k), cutT = new Float32Array(m * k);
         for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) cutT[i * k + p] = wideT[p * ldt + i];
         const refT = c0.slice(), gotT = c0.slice();
         gemmTs(m, k, n, cutT, b, refT, false);
-        gemmTN(m, k, n, wideT, b, gotT, false, ldt);
+        mm.tn(m, k, n, wideT, b, gotT, false, ldt);
         expect(Array.from(gotT)).toEqual(Array.from(refT));
       }
     }
   });
 
-  it('a forced TS kernel reports itself', () => {
-    useKernel('ts');
-    expect(activeKernel()).toBe('ts');
+  it('a forced TS kernel reports itself, and instances with different kernels run side by side with the same bits', () => {
+    const ts = new Gemm({ kernel: 'ts' });
+    expect(ts.kernel).toBe('ts');
+    const [m, k, n] = [40, 300, 50];
+    const a = rand(m * k, 1), b = rand(k * n, 2), x = new Float32Array(m * n), y = new Float32Array(m * n);
+    ts.nn(m, k, n, a, b, x, false);
+    simd.nn(m, k, n, a, b, y, false);
+    expect(Array.from(y)).toEqual(Array.from(x));
+    expect(simd.kernel).toBe('wasm-simd'); // creating a TS instance changed nothing for the other one
   });
 
   it('transpose twice is the identity', () => {

@@ -13,94 +13,142 @@ interface WasmKernel {
   gemmTn: (m: number, k: number, n: number, a: number, b: number, c: number, acc: number, lda: number) => void;
 }
 
-let wasm: WasmKernel | null | undefined;
-let forced: KernelName | undefined;
-
-function loadWasm(): WasmKernel | null {
-  if (wasm !== undefined) return wasm;
-  try {
-    const mod = new WebAssembly.Module(base64ToBytes(KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>);
-    const inst = new WebAssembly.Instance(mod, {});
-    const ex = inst.exports as unknown as { memory: WebAssembly.Memory; heapBase: () => number; gemm: WasmKernel['gemm']; gemmTn: WasmKernel['gemmTn'] };
-    wasm = { module: mod, memory: ex.memory, base: (ex.heapBase() + 63) & ~63, gemm: ex.gemm, gemmTn: ex.gemmTn };
-  } catch {
-    wasm = null; // no WebAssembly SIMD here: the TS kernel gives the same bits, only slower
-  }
-  return wasm;
-}
+let compiled: WebAssembly.Module | null | undefined;
 
 /**
- * Picks the kernel: `'ts'` forces the plain-TypeScript one (tests, comparisons); `undefined` restores the
- * default (WebAssembly SIMD when available). Both give bit-identical results.
- * @example useKernel('ts'); ... useKernel(undefined);
+ * The compiled kernel module: a constant, compiled on first use (a memo of fixed bytes, not state: every caller gets
+ * the same module). Each {@link Gemm} instantiates its own copy, with its own memory. Null when the runtime has no
+ * WebAssembly SIMD.
  */
-export function useKernel(name: KernelName | undefined): void {
-  forced = name;
-}
-
-/** The kernel in use now. */
-export function activeKernel(): KernelName {
-  if (forced === 'ts') return 'ts';
-  return loadWasm() ? 'wasm-simd' : 'ts';
-}
-
-/**
- * C[m×n] (+)= A[m×k] · B[k×n], row-major Float32Arrays; `accumulate` adds into C instead of overwriting. Rows
- * of A are `lda` floats apart (default k; larger to multiply by the first k columns of a wider A — such products
- * stay on the calling thread).
- * Deterministic: a fixed summation order, identical bits with either kernel. Cost O(m·k·n).
- * @example gemm(batch, inDim, outDim, x, w, y, false); // y = x · w
- */
-export function gemm(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, lda = k): void {
-  const w = forced === 'ts' ? null : loadWasm();
-  if (!w || m * k * n < 512) {
-    gemmTs(m, k, n, a, b, c, accumulate, lda);
-    return;
-  }
-  if (lda !== k) {
-    gemmWasm(w, m, k, n, a, b, c, accumulate, 'nn', lda);
-    return;
-  }
-  if (helper && m >= 16 && m * k * n >= SPLIT_MIN) {
-    // Rows [from, m) on the helper thread, rows [0, from) here: each element of C is summed exactly as before.
-    const from = (m >> 3) << 2;
-    const wait = helper.start(m, k, n, a, b, c, accumulate, from);
+function compiledKernels(): WebAssembly.Module | null {
+  if (compiled === undefined) {
     try {
-      gemmWasm(w, from, k, n, a, b, c, accumulate);
-    } finally {
-      wait();
+      compiled = new WebAssembly.Module(base64ToBytes(KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>);
+    } catch {
+      compiled = null; // no WebAssembly SIMD here: the TS kernel gives the same bits, only slower
     }
-    return;
   }
-  gemmWasm(w, m, k, n, a, b, c, accumulate);
+  return compiled;
+}
+
+function instantiate(): WasmKernel | null {
+  const mod = compiledKernels();
+  if (!mod) return null;
+  const inst = new WebAssembly.Instance(mod, {});
+  const ex = inst.exports as unknown as { memory: WebAssembly.Memory; heapBase: () => number; gemm: WasmKernel['gemm']; gemmTn: WasmKernel['gemmTn'] };
+  return { module: mod, memory: ex.memory, base: (ex.heapBase() + 63) & ~63, gemm: ex.gemm, gemmTn: ex.gemmTn };
 }
 
 /**
  * A second thread that computes the lower rows of large products while the calling thread computes the upper
  * ones. `start` hands over rows [from, m) of C (+)= A·B (copying what it needs before it returns) and gives back a
  * function that blocks until those rows are written into `c`. The results are bit-identical to one thread.
- * Core never creates threads: a Node adapter installs one (`startGemmHelper` in src/node/workers/gemm-helper.ts).
+ * Core never creates threads: a Node adapter makes one (`startGemmHelper` in src/node/workers/gemm-helper.ts) and
+ * the caller passes it in {@link GemmOptions}.
  */
 export interface GemmHelper {
   start(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, from: number): () => void;
 }
 
-let helper: GemmHelper | null = null;
+/** How a {@link Gemm} multiplies. Every choice gives the same bits; they differ only in speed. */
+export interface GemmOptions {
+  /** `'ts'` forces the plain-TypeScript kernel (tests, comparisons); default WebAssembly SIMD when the runtime has it. */
+  kernel?: KernelName;
+  /** A second thread for large products (see {@link GemmHelper}); default none (one thread). */
+  helper?: GemmHelper | null;
+}
 
 /** Products with fewer multiply-adds than this stay on one thread (a hand-over costs tens of microseconds). */
 const SPLIT_MIN = 1 << 21;
 
 /**
- * Installs (or, with null, removes) the helper thread used by `gemm` for large products.
- * @example const h = startGemmHelper(); useGemmHelper(h.helper); ... useGemmHelper(null); h.close();
+ * The matrix products of the neural networks, with the kernel and threads chosen at construction (no module-level
+ * switches: two fits in one process, or in one worker, can use different settings side by side). Owns its
+ * WebAssembly instance and the instance's scratch memory; one instance per network (or per fit) is the intended use.
+ * Deterministic: a fixed summation order per element of C, identical bits with either kernel, with or without a helper.
+ *
+ * @example
+ * const mm = new Gemm();             // WebAssembly SIMD when available
+ * mm.nn(batch, inDim, outDim, x, w, y, false); // y = x · w
  */
-export function useGemmHelper(h: GemmHelper | null): void {
-  helper = h;
+export class Gemm {
+  /** The kernel this instance runs. */
+  readonly kernel: KernelName;
+  private readonly w: WasmKernel | null;
+  private readonly helper: GemmHelper | null;
+
+  constructor(opts: GemmOptions = {}) {
+    this.w = opts.kernel === 'ts' ? null : instantiate();
+    this.kernel = this.w ? 'wasm-simd' : 'ts';
+    this.helper = opts.helper ?? null;
+  }
+
+  /**
+   * C[m×n] (+)= A[m×k] · B[k×n], row-major Float32Arrays; `accumulate` adds into C instead of overwriting. Rows
+   * of A are `lda` floats apart (default k; larger to multiply by the first k columns of a wider A — such products
+   * stay on the calling thread). Cost O(m·k·n).
+   */
+  nn(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, lda = k): void {
+    const w = this.w;
+    if (!w || m * k * n < 512) {
+      gemmTs(m, k, n, a, b, c, accumulate, lda);
+      return;
+    }
+    if (lda !== k) {
+      gemmWasm(w, m, k, n, a, b, c, accumulate, 'nn', lda);
+      return;
+    }
+    const helper = this.helper;
+    if (helper && m >= 16 && m * k * n >= SPLIT_MIN) {
+      // Rows [from, m) on the helper thread, rows [0, from) here: each element of C is summed exactly as before.
+      const from = (m >> 3) << 2;
+      const wait = helper.start(m, k, n, a, b, c, accumulate, from);
+      try {
+        gemmWasm(w, from, k, n, a, b, c, accumulate);
+      } finally {
+        wait();
+      }
+      return;
+    }
+    gemmWasm(w, m, k, n, a, b, c, accumulate);
+  }
+
+  /**
+   * C[m×n] (+)= Aᵀ·B with A stored k × m, rows `lda` floats apart (default m) (e.g. the weight gradient xᵀ·dy of a
+   * layer, from x as it is). Same bits as `nn` on the transposed A; no transposed copy is made on the WebAssembly
+   * path. Runs on the calling thread.
+   * @example mm.tn(inDim, n, outDim, x, dy, w.grad, true); // w.grad += xᵀ · dy
+   */
+  tn(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, lda = m): void {
+    const w = this.w;
+    if (!w || m * k * n < 512) {
+      const aT = new Float32Array(m * k);
+      for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) aT[i * k + p] = a[p * lda + i];
+      gemmTs(m, k, n, aT, b, c, accumulate);
+      return;
+    }
+    gemmWasm(w, m, k, n, a, b, c, accumulate, 'tn', lda);
+  }
+
+  /**
+   * C[m×n] (+)= A·Bᵀ with B stored n × k (e.g. dx = dy·Wᵀ from W as it is). Same bits as `nn` on the transposed B;
+   * on the WebAssembly path B is transposed while it is copied into the kernel's memory. Runs on the calling thread.
+   * @example mm.nt(n, outDim, inDim, dy, w, dx, false); // dx = dy · Wᵀ
+   */
+  nt(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void {
+    const w = this.w;
+    if (!w || m * k * n < 512) {
+      gemmTs(m, k, n, a, transpose(n, k, b, new Float32Array(k * n)), c, accumulate);
+      return;
+    }
+    if (m * (k + n) < k * n) ntBySwap(w, m, k, n, a, b, c, accumulate);
+    else gemmWasm(w, m, k, n, a, b, c, accumulate, 'nt');
+  }
 }
 
 /** The WebAssembly module of the kernels, for a helper thread to instantiate its own copy. */
 export function kernelModule(): WebAssembly.Module | null {
-  return loadWasm()?.module ?? null;
+  return compiledKernels();
 }
 
 /**
@@ -130,38 +178,6 @@ function gemmWasm(w: WasmKernel, m: number, k: number, n: number, a: Float32Arra
     else w.gemm(m, kc, n, pa + k0 * 4, pb + k0 * n * 4, pc, acc, lda);
   }
   c.set(heap.subarray(pc >> 2, (pc >> 2) + m * n));
-}
-
-/**
- * C[m×n] (+)= Aᵀ·B with A stored k × m, rows `lda` floats apart (default m) (e.g. the weight gradient xᵀ·dy of a
- * layer, from x as it is). Same bits
- * as `gemm` on the transposed A; no transposed copy is made on the WebAssembly path. Runs on the calling thread.
- * @example gemmTN(inDim, n, outDim, x, dy, w.grad, true); // w.grad += xᵀ · dy
- */
-export function gemmTN(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, lda = m): void {
-  const w = forced === 'ts' ? null : loadWasm();
-  if (!w || m * k * n < 512) {
-    const aT = new Float32Array(m * k);
-    for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) aT[i * k + p] = a[p * lda + i];
-    gemmTs(m, k, n, aT, b, c, accumulate);
-    return;
-  }
-  gemmWasm(w, m, k, n, a, b, c, accumulate, 'tn', lda);
-}
-
-/**
- * C[m×n] (+)= A·Bᵀ with B stored n × k (e.g. dx = dy·Wᵀ from W as it is). Same bits as `gemm` on the transposed B;
- * on the WebAssembly path B is transposed while it is copied into the kernel's memory. Runs on the calling thread.
- * @example gemmNT(n, outDim, inDim, dy, w, dx, false); // dx = dy · Wᵀ
- */
-export function gemmNT(m: number, k: number, n: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void {
-  const w = forced === 'ts' ? null : loadWasm();
-  if (!w || m * k * n < 512) {
-    gemmTs(m, k, n, a, transpose(n, k, b, new Float32Array(k * n)), c, accumulate);
-    return;
-  }
-  if (m * (k + n) < k * n) ntBySwap(w, m, k, n, a, b, c, accumulate);
-  else gemmWasm(w, m, k, n, a, b, c, accumulate, 'nt');
 }
 
 /**

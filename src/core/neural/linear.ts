@@ -1,5 +1,5 @@
 import type { Rng } from '../random.js';
-import { gemm, gemmNT, gemmTN } from './gemm.js';
+import { Gemm } from './gemm.js';
 import { param, type Param } from './param.js';
 
 /**
@@ -15,7 +15,8 @@ export interface OneHotTail {
  * A fully connected layer y = x·W + b on row-major batches (x: n × inDim, W: inDim × outDim).
  * Weights start uniform in ±1/√inDim (drawn from `rng`). `forward` keeps a reference to its input for
  * `backward`, which accumulates dW = xᵀ·dy and db = Σ rows of dy and returns dx = dy·Wᵀ.
- * Cost O(n · inDim · outDim) per pass, on the SIMD GEMM.
+ * Cost O(n · inDim · outDim) per pass, on the products of `mm` (a {@link Gemm}: kernel and threads; by default a
+ * new one with the WebAssembly SIMD kernel on this thread — pass one shared instance to every layer of a network).
  *
  * @example
  * const fc = new Linear(170, 128, createRng(0).split('fc1'));
@@ -29,7 +30,7 @@ export class Linear {
   private out = new Float32Array(0);
   private dx = new Float32Array(0);
 
-  constructor(readonly inDim: number, readonly outDim: number, rng: Rng, name = 'linear') {
+  constructor(readonly inDim: number, readonly outDim: number, rng: Rng, name = 'linear', readonly mm: Gemm = new Gemm()) {
     this.w = param(`${name}.w`, inDim * outDim);
     this.b = param(`${name}.b`, outDim);
     const bound = 1 / Math.sqrt(inDim);
@@ -55,11 +56,11 @@ export class Linear {
     const o = this.outDim, bias = this.b.data, w = this.w.data;
     for (let i = 0; i < n; i++) y.set(bias, i * o);
     if (!oneHot) {
-      gemm(n, this.inDim, o, x, w, y, true);
+      this.mm.nn(n, this.inDim, o, x, w, y, true);
       return y;
     }
     const dense = this.inDim - oneHot.width;
-    gemm(n, dense, o, x, w, y, true, this.inDim);
+    this.mm.nn(n, dense, o, x, w, y, true, this.inDim);
     for (let r = 0; r < n; r++) {
       const h = oneHot.index[r];
       if (h < 0) continue;
@@ -78,12 +79,12 @@ export class Linear {
     if (!x) throw new Error('Linear.backward before forward');
     const i = this.inDim, o = this.outDim;
     const hot = this.oneHot;
-    if (!hot) gemmTN(i, n, o, x, dy, this.w.grad, true); // dW += xᵀ·dy, x read as it is (no transposed copy)
+    if (!hot) this.mm.tn(i, n, o, x, dy, this.w.grad, true); // dW += xᵀ·dy, x read as it is (no transposed copy)
     else {
       // Dense columns as a product, then the one-hot block's rows: row r adds dy_r to the weight row of its 1
       // (rows in increasing r, the order of the full product's sum).
       const dense = i - hot.width, wg = this.w.grad;
-      gemmTN(dense, n, o, x, dy, wg, true, i);
+      this.mm.tn(dense, n, o, x, dy, wg, true, i);
       for (let r = 0; r < n; r++) {
         const h = hot.index[r];
         if (h < 0) continue;
@@ -111,7 +112,7 @@ export class Linear {
     if (this.dx.length < n * i) this.dx = new Float32Array(n * i);
     const dx = this.dx.subarray(0, n * i);
     // dx = dy·Wᵀ over the first `cols` rows of W (inDim × outDim, row-major: its first cols · outDim values).
-    gemmNT(n, o, i, dy, this.w.data.subarray(0, i * o), dx, false);
+    this.mm.nt(n, o, i, dy, this.w.data.subarray(0, i * o), dx, false);
     return dx;
   }
 }

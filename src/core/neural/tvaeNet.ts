@@ -1,6 +1,7 @@
 import type { Rng } from '../random.js';
 import { reluBackward, reluForward } from './activations.js';
 import type { Span } from './dataTransformer.js';
+import { Gemm } from './gemm.js';
 import { Linear } from './linear.js';
 import { param, type Param } from './param.js';
 
@@ -47,23 +48,23 @@ export class TvaeNet {
   private dOut = new Float32Array(0);
   private dH = new Float32Array(0);
 
-  constructor(readonly shape: TvaeShape, readonly spans: readonly Span[], rng: Rng) {
+  constructor(readonly shape: TvaeShape, readonly spans: readonly Span[], rng: Rng, mm: Gemm = new Gemm()) {
     const { dataDim, embeddingDim, compressDims, decompressDims } = shape;
     let d = dataDim;
     this.encoder = compressDims.map((h, i) => {
-      const l = new Linear(d, h, rng.split(`enc${i}`), `enc${i}`);
+      const l = new Linear(d, h, rng.split(`enc${i}`), `enc${i}`, mm);
       d = h;
       return l;
     });
-    this.mu = new Linear(d, embeddingDim, rng.split('mu'), 'mu');
-    this.logvar = new Linear(d, embeddingDim, rng.split('logvar'), 'logvar');
+    this.mu = new Linear(d, embeddingDim, rng.split('mu'), 'mu', mm);
+    this.logvar = new Linear(d, embeddingDim, rng.split('logvar'), 'logvar', mm);
     d = embeddingDim;
     this.decoder = decompressDims.map((h, i) => {
-      const l = new Linear(d, h, rng.split(`dec${i}`), `dec${i}`);
+      const l = new Linear(d, h, rng.split(`dec${i}`), `dec${i}`, mm);
       d = h;
       return l;
     });
-    this.decoder.push(new Linear(d, dataDim, rng.split('out'), 'out'));
+    this.decoder.push(new Linear(d, dataDim, rng.split('out'), 'out', mm));
     this.sigma = param('sigma', dataDim);
     this.sigma.data.fill(0.1);
   }

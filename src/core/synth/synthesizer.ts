@@ -1,6 +1,7 @@
 import type { Artifact } from '../artifact.js';
 import type { JsonValue } from '../json.js';
 import type { ParallelRunner } from '../parallel.js';
+import type { GemmOptions } from '../neural/gemm.js';
 import type { RunOptions } from '../progress.js';
 import type { Schema } from '../table/schema.js';
 import type { Table } from '../table/table.js';
@@ -37,6 +38,12 @@ export interface FitOptions extends RunOptions {
    * same with or without it; default: in this thread. Kinds that do not split their work ignore it.
    */
   parallel?: ParallelRunner;
+  /**
+   * How the neural kinds (`tvae`, `ctgan`) multiply matrices: the kernel and an optional helper thread (from
+   * `startGemmHelper` in `synthops/node`). Every choice fits the same model bit for bit; default WebAssembly SIMD on
+   * this thread. Other kinds ignore it.
+   */
+  gemm?: GemmOptions;
 }
 
 /** What sampling reports besides the rows (constraint checks, fallbacks). Returned, never printed. */

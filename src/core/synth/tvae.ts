@@ -3,6 +3,7 @@ import { SynthopsError, ValidationError, throwIfAborted, type ValidationIssue } 
 import type { JsonValue } from '../json.js';
 import { Adam } from '../neural/adam.js';
 import { DataTransformer, type TransformerState } from '../neural/dataTransformer.js';
+import { Gemm } from '../neural/gemm.js';
 import { NeuralEngine, workingTable } from '../neural/tabularEngine.js';
 import { TvaeNet } from '../neural/tvaeNet.js';
 import { packWeights, unpackWeights, type PackedWeights } from '../neural/weights.js';
@@ -131,7 +132,7 @@ class TvaeSynthesizer implements Synthesizer<TvaeParams> {
     const tf = DataTransformer.fit(work, rng.split('transformer'));
     const x = tf.transform(work, rng.split('encode'));
     const dim = tf.dim;
-    const net = new TvaeNet({ dataDim: dim, embeddingDim: p.embeddingDim, compressDims: p.compressDims, decompressDims: p.decompressDims }, tf.spans, rng.split('init'));
+    const net = new TvaeNet({ dataDim: dim, embeddingDim: p.embeddingDim, compressDims: p.compressDims, decompressDims: p.decompressDims }, tf.spans, rng.split('init'), new Gemm(opts.gemm));
     const opt = new Adam(net.params, { lr: p.learningRate, weightDecay: p.l2scale });
 
     let train = rng.split('holdout').permutation(work.numRows);

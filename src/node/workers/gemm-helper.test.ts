@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { gemm, useGemmHelper } from '../../core/neural/gemm.js';
+import { Gemm } from '../../core/neural/gemm.js';
 import { createRng } from '../../core/random.js';
+import { ctgan } from '../../core/synth/ctgan.js';
+import { tvae } from '../../core/synth/tvae.js';
+import { loadShared } from '../../../test/helpers/datasets.js';
 import { startGemmHelper } from './gemm-helper.js';
 
 function rand(len: number, seed: number): Float32Array {
@@ -10,10 +13,8 @@ function rand(len: number, seed: number): Float32Array {
 }
 
 const h = startGemmHelper();
-afterAll(() => {
-  useGemmHelper(null);
-  h?.close();
-});
+afterAll(() => h?.close());
+const one = new Gemm();
 
 describe('startGemmHelper', () => {
   it('splitting large products over two threads gives the same bits as one thread', () => {
@@ -24,17 +25,15 @@ describe('startGemmHelper', () => {
     const shapes: [number, number, number][] = [[500, 232, 256], [100, 2640, 256], [2640, 100, 256], [37, 301, 199], [500, 744, 160], [3000, 700, 600]];
     shapes.forEach(([m, k, n], i) => {
       const a = rand(m * k, i), b = rand(k * n, 100 + i), c0 = rand(m * n, 200 + i);
+      const split = new Gemm({ helper: counting });
       for (const accumulate of [false, true]) {
-        useGemmHelper(null);
-        const one = c0.slice();
-        gemm(m, k, n, a, b, one, accumulate);
-        useGemmHelper(counting);
-        const two = c0.slice();
-        gemm(m, k, n, a, b, two, accumulate);
-        expect(Buffer.from(two.buffer).equals(Buffer.from(one.buffer))).toBe(true);
+        const c1 = c0.slice();
+        one.nn(m, k, n, a, b, c1, accumulate);
+        const c2 = c0.slice();
+        split.nn(m, k, n, a, b, c2, accumulate);
+        expect(Buffer.from(c2.buffer).equals(Buffer.from(c1.buffer))).toBe(true);
       }
     });
-    useGemmHelper(null);
     expect(handed).toBe(2 * shapes.length); // every shape here is large enough to be split
   });
 
@@ -44,15 +43,23 @@ describe('startGemmHelper', () => {
     // on demand — the fix is the re-checking wait loop in gemm-helper.ts.
     const [m, k, n] = [16, 400, 330];
     const a = rand(m * k, 7), b = rand(k * n, 8);
-    useGemmHelper(null);
-    const one = new Float32Array(m * n);
-    gemm(m, k, n, a, b, one, false);
-    useGemmHelper(h!.helper);
+    const c1 = new Float32Array(m * n);
+    one.nn(m, k, n, a, b, c1, false);
+    const split = new Gemm({ helper: h!.helper });
     for (let i = 0; i < 400; i++) {
-      const two = new Float32Array(m * n);
-      gemm(m, k, n, a, b, two, false);
-      expect(Buffer.from(two.buffer).equals(Buffer.from(one.buffer))).toBe(true);
+      const c2 = new Float32Array(m * n);
+      split.nn(m, k, n, a, b, c2, false);
+      expect(Buffer.from(c2.buffer).equals(Buffer.from(c1.buffer))).toBe(true);
     }
-    useGemmHelper(null);
+  });
+
+  it('a fit given a helper thread or the TS kernel in its options gives the same model bit for bit', async () => {
+    const data = (await loadShared('adult')).slice(0, 600).select(['age', 'workclass', 'education', 'hours-per-week', 'sex', 'income']);
+    // TVAE with both options; CTGAN with the helper only (its TS-kernel fit takes half a minute).
+    const runs = [[tvae, { epochs: 2, batchSize: 300 }, [{ helper: h!.helper }, { kernel: 'ts' }]], [ctgan, { epochs: 1, batchSize: 300 }, [{ helper: h!.helper }]]] as const;
+    for (const [kind, params, variants] of runs) {
+      const plain = JSON.stringify((await kind.create(params).fit(data, { seed: 4 })).save());
+      for (const gemm of variants) expect(JSON.stringify((await kind.create(params).fit(data, { seed: 4, gemm })).save())).toBe(plain);
+    }
   });
 });

@@ -51,13 +51,13 @@ for (;;) {
 /**
  * Starts one helper thread for the neural engine's matrix multiply (see `GemmHelper` in core/neural/gemm.ts):
  * large products are split by rows between the calling thread and this one, with bit-identical results, so
- * TVAE/CTGAN training uses two cores. Returns null when WebAssembly SIMD is unavailable. Install it with
- * `useGemmHelper(h.helper)`; `close()` stops the thread (it never keeps the process alive).
+ * TVAE/CTGAN training uses two cores. Returns null when WebAssembly SIMD is unavailable. Pass it to a fit as
+ * `{ gemm: { helper: h.helper } }` (or to `new Gemm({ helper })`); `close()` stops the thread (it never keeps the
+ * process alive).
  *
  * @example
  * const h = startGemmHelper();
- * if (h) useGemmHelper(h.helper);
- * try { await tvae.create().fit(table, { seed: 1 }); } finally { useGemmHelper(null); h?.close(); }
+ * try { await tvae.create().fit(table, { seed: 1, gemm: { helper: h?.helper } }); } finally { h?.close(); }
  */
 export function startGemmHelper(): { helper: GemmHelper; close: () => void } | null {
   const module = kernelModule();
