@@ -3,7 +3,7 @@ import type { JsonValue } from '../json.js';
 import { createRng } from '../random.js';
 import { applyBinning, binningFromJSON, binningToJSON, fitBinning, type BinnedMatrix, type Binning } from './binning.js';
 import { checkFeatureMatrix, type FeatureMatrix } from './features.js';
-import { fitGradientTree, histLayout, rowMajorBins } from './gradient-tree.js';
+import { fitGradientTree, histLayout, rowMajorCodes } from './gradient-tree.js';
 import { treeFromJSON, treeToJSON, type Tree, type TreeTarget } from './tree.js';
 
 /**
@@ -120,7 +120,8 @@ export function fitGradientBoosting(x: FeatureMatrix, target: TreeTarget, opts: 
   const binning = fitBinning(x, { maxBins: o.maxBins, rows: train });
   const xb = applyBinning(x, binning);
   const layout = histLayout(xb);
-  const rowBins = rowMajorBins(xb);
+  const codes = rowMajorCodes(xb, layout);
+  const scratch = new Int32Array(train.length), rowBuf = new Int32Array(train.length);
 
   // Base score: the constant minimising the loss on the training rows.
   const base = new Float64Array(T);
@@ -168,23 +169,11 @@ export function fitGradientBoosting(x: FeatureMatrix, target: TreeTarget, opts: 
     }
     if (probs) for (const r of rows) softmaxRow(F, r, K, probs);
     for (let t = 0; t < T; t++) {
-      for (const r of rows) {
-        if (loss === 'squared-error') {
-          grad[r] = F[r] - yr![r];
-          hess[r] = 1;
-        } else if (loss === 'logloss') {
-          const q = 1 / (1 + Math.exp(-F[r]));
-          grad[r] = q - (yc![r] === 1 ? 1 : 0);
-          hess[r] = Math.max(q * (1 - q), 1e-16);
-        } else {
-          const q = probs![r * K + t];
-          grad[r] = q - (yc![r] === t ? 1 : 0);
-          hess[r] = Math.max(q * (1 - q), 1e-16);
-        }
-      }
+      gradients(loss, rows, F, K, t, yr, yc, probs, grad, hess);
       let features: Int32Array | undefined;
       if (nCols < p) features = rr.split(t).permutation(p).slice(0, nCols).sort();
-      const fit = fitGradientTree(xb, grad, hess, Int32Array.from(rows), layout, {
+      rowBuf.set(rows);
+      const fit = fitGradientTree(xb, grad, hess, rowBuf.subarray(0, rows.length), layout, {
         maxDepth: o.maxDepth,
         maxLeaves: o.maxLeaves,
         minSamplesLeaf: o.minSamplesLeaf,
@@ -193,7 +182,8 @@ export function fitGradientBoosting(x: FeatureMatrix, target: TreeTarget, opts: 
         minSplitGain: o.minSplitGain,
         shrinkage: o.learningRate,
         features,
-        rowBins,
+        codes,
+        scratch,
       });
       trees.push(fit.tree);
       // Update raw scores: sampled rows from the leaf ranges, the rest (and validation rows) by traversal.
@@ -240,6 +230,35 @@ export function fitGradientBoosting(x: FeatureMatrix, target: TreeTarget, opts: 
       }
     }
     return s / rows.length;
+  }
+}
+
+/**
+ * Gradient and hessian of the loss at the raw scores F for the given rows (output t): squared error → (F − y, 1);
+ * log loss and softmax → (q − [y = t], max(q(1 − q), 1e-16)) with q the predicted probability.
+ */
+function gradients(loss: BoostingLoss, rows: Int32Array, F: Float64Array, K: number, t: number, yr: Float64Array | null, yc: Int32Array | null, probs: Float64Array | null, grad: Float64Array, hess: Float64Array): void {
+  const m = rows.length;
+  if (loss === 'squared-error') {
+    for (let i = 0; i < m; i++) {
+      const r = rows[i];
+      grad[r] = F[r] - yr![r];
+      hess[r] = 1;
+    }
+  } else if (loss === 'logloss') {
+    for (let i = 0; i < m; i++) {
+      const r = rows[i];
+      const q = 1 / (1 + Math.exp(-F[r]));
+      grad[r] = q - (yc![r] === 1 ? 1 : 0);
+      hess[r] = Math.max(q * (1 - q), 1e-16);
+    }
+  } else {
+    for (let i = 0; i < m; i++) {
+      const r = rows[i];
+      const q = probs![r * K + t];
+      grad[r] = q - (yc![r] === t ? 1 : 0);
+      hess[r] = Math.max(q * (1 - q), 1e-16);
+    }
   }
 }
 

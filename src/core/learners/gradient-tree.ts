@@ -23,26 +23,29 @@ export interface GradientTreeOptions {
   /** Features that may be split on (column subsampling); default all. */
   features?: Int32Array;
   /**
-   * The same bins row-major (`rowBins[r * features + f]`, from {@link rowMajorBins}), when the caller fits many trees on
-   * one matrix: histograms are then built row by row (one gather per row instead of one per feature). Same result.
+   * Row-major histogram cells of the matrix (`codes[r * features + f] = offset[f] + bin`, from {@link rowMajorCodes}),
+   * when the caller fits many trees on one matrix; computed here when absent. Histograms are built row by row (one
+   * contiguous read per row). Same result either way.
    */
-  rowBins?: Uint8Array;
+  codes?: Uint16Array | Int32Array;
+  /** Scratch rows (length ≥ rows), reused across trees to spare allocations. */
+  scratch?: Int32Array;
 }
 
 /**
- * Row-major copy of a binned matrix's bins (`out[r * p + f]`), for {@link GradientTreeOptions.rowBins}.
- * @example const rowBins = rowMajorBins(xb);
+ * Row-major histogram cell of every (row, feature) of a binned matrix: `out[r * p + f] = layout.offset[f] + bin`
+ * (Uint16 when every cell index fits, else Int32), for {@link GradientTreeOptions.codes}.
+ * @example const codes = rowMajorCodes(xb, histLayout(xb));
  */
-export function rowMajorBins(x: BinnedMatrix): Uint8Array {
+export function rowMajorCodes(x: BinnedMatrix, layout: HistLayout): Uint16Array | Int32Array {
   const p = x.bins.length, n = x.numRows;
-  const out = new Uint8Array(n * p);
+  const out = layout.total <= 0x10000 ? new Uint16Array(n * p) : new Int32Array(n * p);
   for (let f = 0; f < p; f++) {
-    const b = x.bins[f];
-    for (let r = 0; r < n; r++) out[r * p + f] = b[r];
+    const b = x.bins[f], o = layout.offset[f];
+    for (let r = 0, k = f; r < n; r++, k += p) out[k] = o + b[r];
   }
   return out;
 }
-
 
 /** A fitted gradient tree and where the training rows ended: rows[nodeStart[leaf], nodeEnd[leaf]). */
 export interface GradientTreeFit {
@@ -112,9 +115,7 @@ export function fitGradientTree(
   const { offset } = layout;
   const H3 = layout.total * 3;
   const idx = rows;
-  const tmp = new Int32Array(idx.length);
-  const gBuf = new Float64Array(idx.length);
-  const hBuf = new Float64Array(idx.length);
+  const tmp = opts.scratch && opts.scratch.length >= idx.length ? opts.scratch : new Int32Array(idx.length);
   const free: Float64Array[] = [];
   const alloc = (): Float64Array => free.pop() ?? new Float64Array(H3);
 
@@ -138,66 +139,12 @@ export function fitGradientTree(
     return id;
   };
 
-  const rowBins = opts.rowBins;
+  const codes = opts.codes ?? rowMajorCodes(x, layout);
   const allFeatures = features.length === p;
-  const off3 = Int32Array.from(offset, (o) => o * 3);
-  // Row by row: every histogram cell still receives its rows' values in the same (row) order as the column loop.
-  const buildRows = (hist: Float64Array, rb: Uint8Array, start: number, end: number): void => {
-    hist.fill(0);
-    for (let i = start; i < end; i++) {
-      const r = idx[i];
-      const g = grad[r], h = hess[r];
-      const ro = r * p;
-      if (allFeatures) {
-        for (let f = 0; f < p; f++) {
-          const o = off3[f] + rb[ro + f] * 3;
-          hist[o] += g;
-          hist[o + 1] += h;
-          hist[o + 2]++;
-        }
-      } else {
-        for (let k = 0; k < features.length; k++) {
-          const f = features[k];
-          const o = off3[f] + rb[ro + f] * 3;
-          hist[o] += g;
-          hist[o + 1] += h;
-          hist[o + 2]++;
-        }
-      }
-    }
-  };
-
+  // Every histogram cell receives its rows' values in row order, whichever builder runs.
   const build = (hist: Float64Array, start: number, end: number): void => {
-    if (rowBins) return buildRows(hist, rowBins, start, end);
-    hist.fill(0);
-    const m = end - start;
-    for (let i = 0; i < m; i++) {
-      const r = idx[start + i];
-      gBuf[i] = grad[r];
-      hBuf[i] = hess[r];
-    }
-    // Every row of x, in order (the root without subsampling): read bins directly, no gather.
-    const dense = m === x.numRows && idx[start] === 0 && idx[end - 1] === m - 1;
-    for (let k = 0; k < features.length; k++) {
-      const f = features[k];
-      const b = x.bins[f];
-      const base = offset[f] * 3;
-      if (dense) {
-        for (let i = 0; i < m; i++) {
-          const o = base + b[i] * 3;
-          hist[o] += gBuf[i];
-          hist[o + 1] += hBuf[i];
-          hist[o + 2]++;
-        }
-        continue;
-      }
-      for (let i = 0; i < m; i++) {
-        const o = base + b[idx[start + i]] * 3;
-        hist[o] += gBuf[i];
-        hist[o + 1] += hBuf[i];
-        hist[o + 2]++;
-      }
-    }
+    if (allFeatures) buildAll(hist, codes, p, idx, start, end, grad, hess);
+    else buildSome(hist, codes, p, features, idx, start, end, grad, hess);
   };
 
   const score = (g: number, h: number): number => (g * g) / (h + lambda);
@@ -301,24 +248,12 @@ export function fitGradientTree(
     if (bi < 0) break;
     const c = open[bi];
     open.splice(bi, 1);
-    // Partition.
+    // Partition through a bin → side table (1 = left), without branches. Stable: rows stay in ascending order
+    // inside every node, so histogram building reads rows front to back (far fewer cache misses).
     const bins = x.bins[c.feature];
     const cat = c.catLeft, thr = c.threshold, ml = c.missingLeft;
-    // Stable partition: rows stay in ascending order inside every node, so histogram building reads the
-    // bin columns front to back (far fewer cache misses than a shuffled order).
-    let a = c.start, nr = 0;
-    let gl = 0, hl = 0;
-    for (let i = c.start; i < c.end; i++) {
-      const r = idx[i];
-      const bin = bins[r];
-      if (bin === MISSING_BIN ? ml : cat ? cat[bin] === 1 : bin <= thr) {
-        gl += grad[r];
-        hl += hess[r];
-        idx[a++] = r;
-      } else tmp[nr++] = r;
-    }
-    idx.set(tmp.subarray(0, nr), a);
-    const mid = a;
+    const side = goesLeft(x.numBins[c.feature], cat, thr, ml);
+    const { mid, gl, hl } = partitionRows(idx, tmp, c.start, c.end, bins, side, grad, hess);
     nFeature[c.node] = c.feature;
     nThreshold[c.node] = cat ? -1 : thr;
     nMissingLeft[c.node] = ml ? 1 : 0;
@@ -370,4 +305,81 @@ function set(c: Candidate, gain: number, feature: number, threshold: number, mis
   c.threshold = threshold;
   c.missingLeft = missingLeft;
   c.catLeft = catLeft;
+}
+
+/**
+ * Histogram of rows idx[start, end) over every feature: cell `codes[r * p + f]` gets (g, h, 1) at `cell * 3`.
+ * Three features per step (independent cells, so the adds overlap); the same per-cell order as one at a time.
+ */
+function buildAll(hist: Float64Array, codes: Uint16Array | Int32Array, p: number, idx: Int32Array, start: number, end: number, grad: Float64Array, hess: Float64Array): void {
+  hist.fill(0);
+  for (let i = start; i < end; i++) {
+    const r = idx[i];
+    const g = grad[r], h = hess[r];
+    let k = r * p;
+    const ke = k + p;
+    for (; k + 2 < ke; k += 3) {
+      const o1 = codes[k] * 3, o2 = codes[k + 1] * 3, o3 = codes[k + 2] * 3;
+      hist[o1] += g;
+      hist[o1 + 1] += h;
+      hist[o1 + 2] += 1;
+      hist[o2] += g;
+      hist[o2 + 1] += h;
+      hist[o2 + 2] += 1;
+      hist[o3] += g;
+      hist[o3 + 1] += h;
+      hist[o3 + 2] += 1;
+    }
+    for (; k < ke; k++) {
+      const o = codes[k] * 3;
+      hist[o] += g;
+      hist[o + 1] += h;
+      hist[o + 2] += 1;
+    }
+  }
+}
+
+/** {@link buildAll} over the listed features only (column subsampling). */
+function buildSome(hist: Float64Array, codes: Uint16Array | Int32Array, p: number, features: Int32Array, idx: Int32Array, start: number, end: number, grad: Float64Array, hess: Float64Array): void {
+  hist.fill(0);
+  const m = features.length;
+  for (let i = start; i < end; i++) {
+    const r = idx[i];
+    const g = grad[r], h = hess[r];
+    const ro = r * p;
+    for (let k = 0; k < m; k++) {
+      const o = codes[ro + features[k]] * 3;
+      hist[o] += g;
+      hist[o + 1] += h;
+      hist[o + 2] += 1;
+    }
+  }
+}
+
+/** Side of every bin of a split (1 = left): bin 0 by `missingLeft`, others by `catLeft` or `bin ≤ threshold`. */
+function goesLeft(numBins: number, catLeft: Uint8Array | null, threshold: number, missingLeft: boolean): Uint8Array {
+  const side = new Uint8Array(256);
+  for (let b = 1; b < numBins; b++) side[b] = catLeft ? (catLeft[b] === 1 ? 1 : 0) : b <= threshold ? 1 : 0;
+  side[MISSING_BIN] = missingLeft ? 1 : 0;
+  return side;
+}
+
+/**
+ * Stable partition of idx[start, end) by `side[bins[row]]`: left rows first (in place), right rows after (through
+ * `tmp`). Branch-free; G and H of the left rows are summed in row order (× 1 or × 0, which adds exactly nothing).
+ */
+function partitionRows(idx: Int32Array, tmp: Int32Array, start: number, end: number, bins: Uint8Array, side: Uint8Array, grad: Float64Array, hess: Float64Array): { mid: number; gl: number; hl: number } {
+  let a = start, nr = 0, gl = 0, hl = 0;
+  for (let i = start; i < end; i++) {
+    const r = idx[i];
+    const s = side[bins[r]];
+    idx[a] = r;
+    tmp[nr] = r;
+    a += s;
+    nr += 1 - s;
+    gl += grad[r] * s;
+    hl += hess[r] * s;
+  }
+  idx.set(tmp.subarray(0, nr), a);
+  return { mid: a, gl, hl };
 }
