@@ -51,6 +51,26 @@ export class LabelIndex {
     }
   }
 
+  /**
+   * Code of the label whose text is the ASCII bytes `bytes[start, end)`, or -1. `h` is the hash of those bytes
+   * computed as `hashText` would of their text (`hashAscii`). For ASCII only: bytes and UTF-16 units then agree.
+   */
+  findBytes(bytes: Uint8Array, start: number, end: number, h: number): number {
+    const t = this.table, mask = t.length - 1, len = end - start;
+    for (let k = h & mask; ; k = (k + 1) & mask) {
+      const e = t[k];
+      if (e === 0) return -1;
+      if (this.hashes[e - 1] === h) {
+        const l = this.labels[e - 1];
+        if (l.length === len) {
+          let j = 0;
+          while (j < len && l.charCodeAt(j) === bytes[start + j]) j++;
+          if (j === len) return e - 1;
+        }
+      }
+    }
+  }
+
   /** Code of `label`, or -1. */
   get(label: string): number {
     return this.find(label, 0, label.length);
@@ -96,3 +116,24 @@ export function hashText(src: string, start: number, end: number): number {
   h = Math.imul(h, 0x2c1b3c6d);
   return h ^ (h >>> 13);
 }
+
+/**
+ * `hashText` of the text of the bytes `bytes[start, end)` when they are all ASCII (one byte = one UTF-16 unit,
+ * so the hash is the same), else `NON_ASCII` (not an int32, so never a hash).
+ * @example hashAscii(new TextEncoder().encode('abc'), 0, 3) === hashText('abc', 0, 3); // true
+ */
+export function hashAscii(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5, or = 0;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    or |= c;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  if (or >= 128) return NON_ASCII;
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return h ^ (h >>> 13);
+}
+
+/** What `hashAscii` returns for bytes that are not all ASCII (not an int32, so never a hash). */
+export const NON_ASCII = 0.5;

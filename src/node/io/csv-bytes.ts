@@ -1,0 +1,256 @@
+import { isUtf8 } from 'node:buffer';
+import { open } from 'node:fs/promises';
+import { throwIfAborted } from '../../core/errors.js';
+import type { BytesToText, TableBuilder } from '../../core/table/infer-builder.js';
+
+const QUOTE = 34, LF = 10, CR = 13;
+/** Bytes read from the file at a time. */
+const CHUNK = 4 << 20;
+/** A row held back longer than this goes to the text reader (which decides whether it is an unclosed quote). */
+const MAX_CARRY = 32 << 20;
+
+/** Why the byte reader gave up: the text reader then reads the file from the start (it gives any error). */
+class NotHere extends Error {}
+const notHere = new NotHere('not for the byte reader');
+
+/** Node's fast decoders (ASCII bytes as Latin-1 are the same text, and cheaper to make). */
+interface NodeSlices {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+const text: BytesToText = (b, s, e, ascii) => (ascii ? (b as unknown as NodeSlices).latin1Slice(s, e) : (b as unknown as NodeSlices).utf8Slice(s, e));
+
+/** What the byte reader needs to know, as found by the text reader's detection on the file's first 64 KiB. */
+export interface ByteReadSetup {
+  /** The field delimiter (one ASCII character). */
+  delimiter: string;
+  /** Makes the builder for the header's names (checks them first; its errors propagate). */
+  start: (names: string[]) => TableBuilder;
+  signal?: AbortSignal;
+  /** Bytes read at a time (default 4 MiB; tests use tiny ones to cut rows and quotes anywhere). */
+  chunkBytes?: number;
+}
+
+/**
+ * Reads a delimited file (LF or CRLF rows) straight from its bytes into a TableBuilder: no text is decoded
+ * except for the labels a column has not seen and the values the builders cannot read from bytes
+ * (`ColumnBuilder.pushBytes`). Builds exactly what `CsvParser` builds from the decoded text (same values, same
+ * order, same rules for quotes, CRLF, empty lines and the BOM).
+ *
+ * Returns null whenever the file is anything this reader does not handle itself — invalid UTF-8, a ragged row or
+ * bad quoting (any error), a one-column table, a row held back beyond 32 MiB — so the caller reads it with the
+ * text reader, which gives the table or the exact error (file, row, column) as before. An abort still throws.
+ */
+export async function readDelimitedBytes(path: string, size: number, setup: ByteReadSetup): Promise<TableBuilder | null> {
+  const d = setup.delimiter.charCodeAt(0);
+  if (setup.delimiter.length !== 1 || d >= 128 || d === QUOTE || d === LF || d === CR) return null;
+  const fh = await open(path, 'r');
+  try {
+    const parser = new ByteRows(d, setup.start);
+    let buf = Buffer.allocUnsafe(Math.max(1, Math.min(size + 1, setup.chunkBytes ?? CHUNK)));
+    let len = 0, p = 0, checked = 0, pos = 0, first = true;
+    for (;;) {
+      throwIfAborted(setup.signal);
+      if (len === buf.length) {
+        if (len > MAX_CARRY) return null;
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, len);
+        buf = bigger;
+      }
+      const { bytesRead } = await fh.read(buf, len, buf.length - len, pos);
+      pos += bytesRead;
+      len += bytesRead;
+      const final = bytesRead === 0 || pos >= size;
+      if (first) {
+        // Only the file's very start can hold a byte-order mark (as the text reader's decoder): nothing is parsed
+        // before its first 3 bytes are in.
+        if (len < 3 && !final) continue;
+        first = false;
+        if (len >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) p = checked = 3;
+      }
+      // Rows are parsed up to the last LF (never inside a UTF-8 sequence), all of them at the end of the file.
+      const limit = final ? len : buf.lastIndexOf(LF, len - 1) + 1;
+      if (limit > checked) {
+        if (!isUtf8(buf.subarray(checked, limit))) return null;
+        checked = limit;
+      }
+      p = parser.rows(buf, p, limit, final);
+      if (final) return parser.builder;
+      // Keep the unparsed rest (a row continuing past `limit`, and bytes after it) at the buffer's start.
+      if (p > 0) {
+        buf.copyWithin(0, p, len);
+        len -= p;
+        checked -= p;
+        p = 0;
+      }
+    }
+  } catch (e) {
+    // Any failure (a bad row, a bad header, even a bug here) is left to the text reader, which gives the error.
+    if (setup.signal?.aborted) throw e;
+    return null;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The row parser over bytes (see `readDelimitedBytes`); mirrors `CsvParser` rule for rule, failing with `notHere`. */
+class ByteRows {
+  builder: TableBuilder | null = null;
+  private width = 0;
+  /** Delimiter positions of the row being read. */
+  private delims = new Int32Array(64);
+  /** Field bounds of a row holding quotes (start, end per field); `unq[f]` is the field's text when it had `""`. */
+  private bounds: number[] = [];
+  private unq: (string | null)[] = [];
+
+  constructor(
+    private readonly d: number,
+    private readonly start: (names: string[]) => TableBuilder,
+  ) {}
+
+  /** Parses the rows in buf[p, limit) (`limit` follows an LF unless `final`); returns where the unparsed rest starts. */
+  rows(buf: Buffer, p: number, limit: number, final: boolean): number {
+    const d = this.d;
+    let delims = this.delims;
+    while (p < limit) {
+      let k = p, j = 0, quoted = false;
+      for (; k < limit; k++) {
+        const c = buf[k];
+        if (c === d) {
+          if (j === delims.length) {
+            const more = new Int32Array(j * 2);
+            more.set(delims);
+            this.delims = delims = more;
+          }
+          delims[j++] = k;
+        } else if (c === LF) break;
+        else if (c === QUOTE) {
+          quoted = true;
+          break;
+        }
+      }
+      if (quoted) {
+        const next = this.quotedRow(buf, p, limit, final);
+        if (next < 0) return p;
+        p = next;
+        continue;
+      }
+      if (k >= limit && !final) return p;
+      let e = k;
+      if (e > p && buf[e - 1] === CR) e--;
+      if (e > p) {
+        const b = this.builder;
+        if (!b) this.header(text(buf, p, e, false).split(String.fromCharCode(d)));
+        else {
+          if (j !== this.width - 1) throw notHere;
+          const cols = b.columns;
+          let s = p;
+          for (let f = 0; f < j; f++) {
+            const at = delims[f];
+            cols[f].pushBytes(buf, s, at, text);
+            s = at + 1;
+          }
+          cols[j].pushBytes(buf, s, e, text);
+        }
+      }
+      p = k + 1;
+    }
+    return p;
+  }
+
+  private header(names: string[]): void {
+    // A one-column table reads an empty line as a missing value: left to the text reader.
+    if (names.length < 2) throw notHere;
+    this.builder = this.start(names);
+    this.width = names.length;
+  }
+
+  /** One row holding a quote, from p (as `CsvParser.quotedRow`). The index after it, or -1 when `limit` comes first. */
+  private quotedRow(buf: Buffer, p: number, limit: number, final: boolean): number {
+    const L = limit, d = this.d;
+    const bounds = this.bounds, unq = this.unq;
+    bounds.length = 0;
+    unq.length = 0;
+    let i = p;
+    for (;;) {
+      if (i < L && buf[i] === QUOTE) {
+        let j = i + 1, seg = j, val: string | null = null;
+        const open = j;
+        let close: number;
+        for (;;) {
+          const k = buf.indexOf(QUOTE, j);
+          if (k < 0 || k >= L) {
+            if (!final) return -1;
+            throw notHere; // not closed
+          }
+          if (k + 1 >= L && !final) return -1; // a "" escape may be cut by the chunk end
+          if (k + 1 < L && buf[k + 1] === QUOTE) {
+            val = (val ?? '') + text(buf, seg, k + 1, false);
+            j = seg = k + 2;
+            continue;
+          }
+          if (val !== null) val += text(buf, seg, k, false);
+          close = k;
+          i = k + 1;
+          break;
+        }
+        bounds.push(open, close);
+        unq.push(val);
+        if (i >= L) {
+          if (!final) return -1;
+          break;
+        }
+        const c = buf[i];
+        if (c === d) {
+          i++;
+          if (i >= L && !final) return -1;
+          continue;
+        }
+        if (c === LF) {
+          i++;
+          break;
+        }
+        if (c === CR) {
+          if (i + 1 >= L && !final) return -1;
+          if (i + 1 >= L || buf[i + 1] === LF) {
+            i += 2;
+            break;
+          }
+        }
+        throw notHere; // text follows a closing quote
+      }
+      let j = i, c = -1;
+      while (j < L) {
+        c = buf[j];
+        if (c === d || c === LF) break;
+        j++;
+      }
+      if (j >= L && !final) return -1;
+      let e = j;
+      if (e > i && buf[e - 1] === CR && (j >= L || c === LF)) e--;
+      bounds.push(i, e);
+      unq.push(null);
+      if (j < L && c === d) {
+        i = j + 1;
+        continue;
+      }
+      i = j + 1;
+      break;
+    }
+    const n = unq.length;
+    if (!this.builder) {
+      const names: string[] = [];
+      for (let f = 0; f < n; f++) names.push(unq[f] ?? text(buf, bounds[2 * f], bounds[2 * f + 1], false));
+      this.header(names);
+    } else {
+      if (n !== this.width) throw notHere;
+      const cols = this.builder.columns;
+      for (let f = 0; f < n; f++) {
+        const v = unq[f];
+        if (v !== null) cols[f].push(v);
+        else cols[f].pushBytes(buf, bounds[2 * f], bounds[2 * f + 1], text);
+      }
+    }
+    return Math.min(i, L);
+  }
+}
