@@ -7,7 +7,7 @@ import type { JsonValue } from '../../json.js';
 import type { Metric, MetricInput, MetricResult } from '../metric.js';
 import { guarded, skipped } from './guard.js';
 import { quasiIdentifiers } from './rare-records.js';
-import { bootstrapInterval, round, weightedMean } from './stats.js';
+import { meanBootstrapInterval, round, weightedMean } from './stats.js';
 
 const ID = 'attribute-inference@1';
 
@@ -103,7 +103,7 @@ export function inferenceAdvantage(accuracy: number, base: number): number {
  *   1 = the synthetic data let no better guess than the baseline.
  * - `reference` = the same when a real holdout is released instead (what any real sample of the population gives:
  *   inference from general patterns, not from memorised people). Score ≥ reference means no extra leakage.
- * - `interval`: bootstrap over training rows of the worst column's score (200 resamples).
+ * - `interval`: bootstrap over all training rows of the worst column's score (200 resamples of n rows).
  * - `details.columns[]`: per column `accuracy`, `baseline`, `advantage`, `referenceAccuracy`, `referenceAdvantage`,
  *   `nonMemberAccuracy` (synthetic data against holdout rows) and `memberGap` (members − non-members accuracy: > 0
  *   hints at memorisation). Skipped when no column is marked sensitive.
@@ -165,7 +165,7 @@ export const attributeInference: Metric = {
         if (refScore < worstRef) worstRef = refScore;
       }
       const wc = worstCorrect!;
-      const interval = bootstrapInterval(wc.length, rng, (w) => 1 - inferenceAdvantage(weightedMean(wc, w), worstBase));
+      const interval = meanBootstrapInterval(wc, rng, (m) => 1 - inferenceAdvantage(m, worstBase));
       return {
         metric: ID,
         status: 'ok',

@@ -2,7 +2,7 @@ import { createRng } from '../../random.js';
 import type { Metric, MetricInput, MetricResult } from '../metric.js';
 import { guarded, skipped } from './guard.js';
 import { privacyContext } from './privacy-context.js';
-import { bootstrapInterval, histogram, quantile, round, summarize, weightedMean } from './stats.js';
+import { histogram, meanBootstrapInterval, quantile, round, summarize, weightedMean } from './stats.js';
 
 const ID = 'dcr@1';
 
@@ -38,7 +38,8 @@ export function dcrScore(share: number): number {
  *
  * - `score` = 1 − 2·max(0, dcrShare − 0.5): 1 = no closer to training than to unseen real data, 0 = on top of it.
  * - `reference`: the same for the holdout rows themselves (d_hold leave-one-out, sizes nTrain and nHold − 1).
- * - `interval`: bootstrap over synthetic rows (200 resamples).
+ * - `interval`: bootstrap over all synthetic (query) rows (200 resamples of n rows, as exact multinomial counts of
+ *   closer / tied / farther rows).
  * - `details`: `dcrShare`, `dcrShareRaw`, `holdoutDcrShare`, `gate` (0.55) and `passed`, distance summaries
  *   (`syntheticDcr`, `holdoutDcr`: mean, p5, median, p95), `zeroDcrShare`, and `histogram` (`edges`, `synthetic`,
  *   `holdout` counts of d_train) for the report's chart. Distances only, never row values.
@@ -84,7 +85,7 @@ export const dcr: Metric = {
       const raw = weightedMean(sCloser);
       const share = sizeCorrectedShare(raw, nT, nH);
       const holdShare = sizeCorrectedShare(weightedMean(hCloser), nT, nH - 1);
-      const interval = bootstrapInterval(nS, createRng(input.seed, ID), (w) => dcrScore(sizeCorrectedShare(weightedMean(sCloser, w), nT, nH)));
+      const interval = meanBootstrapInterval(sCloser, createRng(input.seed, ID), (m) => dcrScore(sizeCorrectedShare(m, nT, nH)));
       let zero = 0;
       for (let i = 0; i < nS; i++) if (sDcr[i] === 0) zero++;
       const all = Float64Array.from([...sDcr, ...hDcr]).sort();

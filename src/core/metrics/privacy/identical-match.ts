@@ -3,7 +3,7 @@ import type { Metric, MetricInput, MetricResult } from '../metric.js';
 import { guarded, skipped } from './guard.js';
 import { privacyContext } from './privacy-context.js';
 import { RowHashIndex, type KeyColumn } from './row-hash.js';
-import { bootstrapInterval, round, weightedMean } from './stats.js';
+import { meanBootstrapInterval, round, weightedMean } from './stats.js';
 
 const ID = 'identical-match@1';
 
@@ -14,7 +14,8 @@ const ID = 'identical-match@1';
  * - `score` = 1 − share (1 = no synthetic row copies a training row; 0 = every row is a copy). Higher is better.
  * - `reference` = 1 − the same share for the holdout: real rows that happen to equal a training row (duplicates
  *   occur in real data). The default policy requires share ≤ holdout share, i.e. score ≥ reference.
- * - `interval`: bootstrap over synthetic rows (200 resamples, seeded by `input.seed`).
+ * - `interval`: bootstrap over all synthetic rows (200 resamples of n rows, seeded by `input.seed`; drawn as exact
+ *   binomial counts of copies, see meanBootstrapInterval).
  * - `details`: `identicalShare`, `holdoutShare`, `identicalRows`, `distinctTrainingRowsCopied` (distinct training
  *   rows reproduced), `trainingRows`, `syntheticRows`, `holdoutRows`. Counts only, never row values.
  *
@@ -71,7 +72,7 @@ function identicalMatchResult(input: MetricInput): MetricResult {
   let holdoutShare: number | null = null;
   if (ctx.hold) holdoutShare = weightedMean(matches(index, ctx.keys('hold'), ctx.hold.numRows).hit);
   else warnings.push('No holdout given: no "as good as real" reference for identical matches.');
-  const interval = bootstrapInterval(syn.hit.length, createRng(input.seed, ID), (w) => 1 - weightedMean(syn.hit, w));
+  const interval = meanBootstrapInterval(syn.hit, createRng(input.seed, ID), (m) => 1 - m);
   return {
     metric: ID,
     status: 'ok',

@@ -31,7 +31,7 @@ export function miaScore(aucValue: number): number {
  * - `score` = 1 − 2·max(0, AUC − 0.5) for the stronger attack (1 = no attack beats a coin).
  * - `reference`: the distance attack when real data are released instead: half of the holdout (seeded split) plays
  *   the synthetic data, training rows are candidates against the other half; AUC ≈ 0.5 up to noise.
- * - `interval`: bootstrap over candidates (200 resamples) of the stronger attack's score.
+ * - `interval`: bootstrap over all candidates (200 resamples of n rows) of the stronger attack's score.
  * - `details`: `auc` (the stronger), `distanceAuc`, `densityAuc`, `referenceAuc`, `gate` (0.6) and `passed`,
  *   `members`, `nonMembers`.
  *
@@ -73,7 +73,7 @@ export const membershipInference: Metric = {
       const oDist = ascendingOrder(dist), oDens = ascendingOrder(dens);
       const aDist = auc(dist, label, oDist), aDens = auc(dens, label, oDens);
       const best = Math.max(aDist, aDens);
-      const interval = bootstrapInterval(n, createRng(input.seed, ID), (w) => miaScore(Math.max(auc(dist, label, oDist, w), auc(dens, label, oDens, w))));
+      const interval = bootstrapInterval(n, createRng(input.seed, ID), (w) => miaScore(Math.max(auc(dist, label, oDist, w), auc(dens, label, oDens, w))), undefined, Infinity);
       const refAuc = referenceAuc(ctx.space, ctx.queries('train'), ctx.hold!, input.seed, ctx.querySample('hold') ? ctx.queries('hold').numRows : Infinity, input.signal);
       return {
         metric: ID,

@@ -3,7 +3,7 @@ import type { KnnResult } from '../../neighbors/mixed-tree.js';
 import type { Metric, MetricInput, MetricResult } from '../metric.js';
 import { guarded, skipped } from './guard.js';
 import { privacyContext } from './privacy-context.js';
-import { bootstrapInterval, round, summarize, weightedMean } from './stats.js';
+import { meanBootstrapInterval, round, summarize, weightedMean } from './stats.js';
 
 const ID = 'nndr@1';
 
@@ -25,7 +25,7 @@ export function nndrRatios(nn: KnnResult): Float64Array {
  *
  * - `score` = mean ratio over synthetic rows (1 = never closer to one record than to others; 0 = always on one record).
  * - `reference` = the mean ratio of real holdout rows against the training data (what unseen real data gives).
- * - `interval`: bootstrap over synthetic rows (200 resamples).
+ * - `interval`: bootstrap over all synthetic (query) rows (200 resamples of n rows).
  * - `details`: `meanNndr`, `holdoutMeanNndr`, summaries (`synthetic`, `holdout`: mean, p5, median, p95),
  *   `lowNndrShare` / `holdoutLowNndrShare` (ratio < 0.5).
  *
@@ -51,7 +51,7 @@ export const nndr: Metric = {
       const s = nndrRatios(ctx.synthToTrain(input.signal));
       const h = ctx.hold && ctx.hold.numRows > 0 ? nndrRatios(ctx.holdToTrain(input.signal)) : null;
       const low = (v: Float64Array) => weightedMean(Array.from(v, (x) => (x < 0.5 ? 1 : 0)));
-      const interval = bootstrapInterval(s.length, createRng(input.seed, ID), (w) => weightedMean(s, w));
+      const interval = meanBootstrapInterval(s, createRng(input.seed, ID));
       const mean = weightedMean(s);
       const approx = ctx.approximation();
       return {

@@ -5,7 +5,7 @@ import type { Table } from '../../table/table.js';
 import type { Metric, MetricInput, MetricResult } from '../metric.js';
 import { guarded, skipped } from './guard.js';
 import { RowHashIndex, type KeyColumn } from './row-hash.js';
-import { bootstrapInterval, round, weightedMean } from './stats.js';
+import { meanBootstrapInterval, round, weightedMean } from './stats.js';
 
 const ID = 'rare-record-reproduction@1';
 
@@ -41,7 +41,7 @@ function keysOf(space: MixedSpace, table: Table, what: string): KeyColumn[] {
  *
  * - `score` = 1 − share of synthetic rows reproducing a rare training combination (1 = none).
  * - `reference` = 1 − the same share for real holdout rows (chance matches of unseen real people).
- * - `interval`: bootstrap over synthetic rows (200 resamples).
+ * - `interval`: bootstrap over all synthetic rows (200 resamples of n rows, as exact binomial counts).
  * - `details`: `rareMatchShare`, `uniqueMatchShare`, `holdoutRareMatchShare`, `holdoutUniqueMatchShare`,
  *   `rareCombinations`, `uniqueCombinations`, `uniqueReproduced` (distinct unique training records reproduced) and
  *   `uniqueReproducedShare`, `quasiIdentifiers`. Counts only.
@@ -88,7 +88,7 @@ export const rareRecordReproduction: Metric = {
       const s = scan(input.synthetic, 'synthetic data');
       const h = input.holdout ? scan(input.holdout, 'holdout data') : null;
       const share = weightedMean(s.rare);
-      const interval = bootstrapInterval(s.rare.length, createRng(input.seed, ID), (w) => 1 - weightedMean(s.rare, w));
+      const interval = meanBootstrapInterval(s.rare, createRng(input.seed, ID), (m) => 1 - m);
       return {
         metric: ID,
         status: 'ok',

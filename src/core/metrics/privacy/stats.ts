@@ -1,25 +1,29 @@
 import type { Rng } from '../../random.js';
+import { binomial } from './binomial.js';
 
 /** Resamples used for every privacy interval. */
 export const BOOTSTRAP_RESAMPLES = 200;
 
 /**
- * Most rows drawn per bootstrap resample. Above it a resample draws this many rows (m-out-of-n) and the interval is
- * the full-data statistic + √(m/n) · (quantiles of the resampled statistics − their mean), which carries the spread of
- * m-row samples over to n rows (as the report's row bootstrap does). Adult-sized tables (≤ 100k rows) are resampled
- * in full, as before; at 1M rows 200 full resamples drew 200M indices per metric (~6 s each).
+ * Most rows drawn per bootstrap resample by default in {@link bootstrapInterval} (pMSE and precision / recall /
+ * density / coverage use it). Above it a resample draws this many rows (m-out-of-n) and the interval is the full-data
+ * statistic + √(m/n) · (quantiles of the resampled statistics − their mean), which carries the spread of m-row samples
+ * over to n rows. The privacy metrics do not use it: they resample all rows ({@link meanBootstrapInterval}, or
+ * `maxRows` Infinity), because at 1M rows the grouped resampling costs milliseconds.
  */
 export const BOOTSTRAP_MAX_ROWS = 100_000;
 
 /**
  * 95% percentile bootstrap interval of `stat` over rows: each resample draws n rows with replacement (as counts per
- * row) and calls `stat(counts)`. Returns null for fewer than 2 rows. Above {@link BOOTSTRAP_MAX_ROWS} rows, each
- * resample draws that many rows and the spread is rescaled (m-out-of-n; `stat` must accept counts summing to m).
+ * row) and calls `stat(counts)`. Returns null for fewer than 2 rows. Above `maxRows` (default
+ * {@link BOOTSTRAP_MAX_ROWS}) rows, each resample draws that many rows and the spread is rescaled (m-out-of-n; `stat`
+ * must accept counts summing to m). The privacy metrics pass `maxRows` Infinity (every resample draws all n rows) or
+ * use {@link meanBootstrapInterval}; pMSE and precision / recall / density / coverage keep the default.
  * @example bootstrapInterval(n, createRng(seed, 'dcr'), (w) => weightedMean(values, w))
  */
-export function bootstrapInterval(n: number, rng: Rng, stat: (counts: Int32Array) => number, resamples = BOOTSTRAP_RESAMPLES): [number, number] | undefined {
+export function bootstrapInterval(n: number, rng: Rng, stat: (counts: Int32Array) => number, resamples = BOOTSTRAP_RESAMPLES, maxRows = BOOTSTRAP_MAX_ROWS): [number, number] | undefined {
   if (n < 2) return undefined;
-  const m = Math.min(n, BOOTSTRAP_MAX_ROWS);
+  const m = Math.min(n, maxRows);
   const counts = new Int32Array(n);
   const out = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) {
@@ -40,6 +44,56 @@ export function bootstrapInterval(n: number, rng: Rng, stat: (counts: Int32Array
     hi = Math.min(1, hi);
   }
   return [lo, hi];
+}
+
+/** Distinct values up to which {@link meanBootstrapInterval} resamples group counts instead of rows. */
+const MAX_GROUPS = 64;
+
+/**
+ * 95% percentile bootstrap interval of `stat(mean of values)` over all n rows (no m-out-of-n): each of `resamples`
+ * resamples draws n rows with replacement, as {@link bootstrapInterval} does with `maxRows` Infinity, but cheaply.
+ * When `values` take at most 64 distinct values (shares: 0 / 1 indicators, ties as 0.5), a resample depends on the
+ * rows only through how many it draws of each value, and those counts are Multinomial(n, group shares): drawn exactly
+ * by one conditional binomial per value ({@link binomial}, O(log n)), so a resample costs O(values · log n) instead
+ * of O(n). Otherwise each resample sums n values at uniformly drawn rows (O(n), no per-row count array).
+ * Returns undefined for fewer than 2 rows or fewer than 2 finite resampled statistics.
+ * @example meanBootstrapInterval(hits, createRng(seed, 'identical-match'), (m) => 1 - m) // e.g. [0.9991, 0.9995]
+ */
+export function meanBootstrapInterval(values: Float64Array, rng: Rng, stat: (mean: number) => number = (m) => m, resamples = BOOTSTRAP_RESAMPLES): [number, number] | undefined {
+  const n = values.length;
+  if (n < 2) return undefined;
+  const levels: number[] = [], sizes: number[] = [];
+  let grouped = true, last = 0;
+  for (let i = 0; i < n && grouped; i++) {
+    const v = values[i];
+    if (levels.length && Object.is(levels[last], v)) { sizes[last]++; continue; }
+    let g = levels.findIndex((x) => Object.is(x, v));
+    if (g < 0) {
+      if (levels.length === MAX_GROUPS) { grouped = false; break; }
+      g = levels.push(v) - 1;
+      sizes.push(0);
+    }
+    sizes[g]++;
+    last = g;
+  }
+  const out: number[] = [];
+  for (let b = 0; b < resamples; b++) {
+    let sum = 0;
+    if (grouped) {
+      let left = n, rest = n;
+      for (let g = 0; g < levels.length && left > 0; g++) {
+        const c = g === levels.length - 1 ? left : binomial(rng, left, sizes[g] / rest);
+        if (c) sum += c * levels[g];
+        left -= c;
+        rest -= sizes[g];
+      }
+    } else for (let i = 0; i < n; i++) sum += values[rng.int(n)];
+    const s = stat(sum / n);
+    if (Number.isFinite(s)) out.push(s);
+  }
+  if (out.length < 2) return undefined;
+  out.sort((a, b) => a - b);
+  return [quantile(out, 0.025), quantile(out, 0.975)];
 }
 
 /** Mean of `values` weighted by `counts` (all weights 1 when omitted). */
