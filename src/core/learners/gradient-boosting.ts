@@ -122,6 +122,7 @@ export function fitGradientBoosting(x: FeatureMatrix, target: TreeTarget, opts: 
   const layout = histLayout(xb);
   const codes = rowMajorCodes(xb, layout);
   const scratch = new Int32Array(train.length), rowBuf = new Int32Array(train.length);
+  const histPool: Float64Array[] = [];
 
   // Base score: the constant minimising the loss on the training rows.
   const base = new Float64Array(T);
@@ -184,6 +185,7 @@ export function fitGradientBoosting(x: FeatureMatrix, target: TreeTarget, opts: 
         features,
         codes,
         scratch,
+        histPool,
       });
       trees.push(fit.tree);
       // Update raw scores: sampled rows from the leaf ranges, the rest (and validation rows) by traversal.

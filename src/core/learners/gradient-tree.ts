@@ -30,6 +30,8 @@ export interface GradientTreeOptions {
   codes?: Uint16Array | Int32Array;
   /** Scratch rows (length ≥ rows), reused across trees to spare allocations. */
   scratch?: Int32Array;
+  /** Spare histogram buffers of this layout, taken from and given back to (reused across trees). */
+  histPool?: Float64Array[];
 }
 
 /**
@@ -116,7 +118,7 @@ export function fitGradientTree(
   const H3 = layout.total * 3;
   const idx = rows;
   const tmp = opts.scratch && opts.scratch.length >= idx.length ? opts.scratch : new Int32Array(idx.length);
-  const free: Float64Array[] = [];
+  const free: Float64Array[] = opts.histPool ?? [];
   const alloc = (): Float64Array => free.pop() ?? new Float64Array(H3);
 
   const nFeature: number[] = [], nThreshold: number[] = [], nMissingLeft: number[] = [];
@@ -149,6 +151,7 @@ export function fitGradientTree(
 
   const score = (g: number, h: number): number => (g * g) / (h + lambda);
 
+  const present = new Int32Array(256), keys = new Float64Array(256);
   const search = (c: Candidate): void => {
     c.gain = 0;
     c.feature = -1;
@@ -194,13 +197,24 @@ export function fitGradientTree(
           if (gain > c.gain) set(c, gain, f, 0, true, null);
         }
       } else {
-        const present: number[] = [];
-        for (let b = 0; b < B; b++) if (hist[base + b * 3 + 2] > 0) present.push(b);
-        if (present.length < 2) continue;
-        const key = (b: number) => hist[base + b * 3] / (hist[base + b * 3 + 1] + lambda);
-        present.sort((a, b) => key(a) - key(b) || a - b);
+        // Present bins in increasing G/(H+λ), ties by bin (insertion sort on typed scratch: few bins, no closures).
+        let np = 0;
+        for (let b = 0; b < B; b++) {
+          const o = base + b * 3;
+          if (!(hist[o + 2] > 0)) continue;
+          const k = hist[o] / (hist[o + 1] + lambda);
+          let j = np++;
+          while (j > 0 && keys[j - 1] > k) {
+            keys[j] = keys[j - 1];
+            present[j] = present[j - 1];
+            j--;
+          }
+          keys[j] = k;
+          present[j] = b;
+        }
+        if (np < 2) continue;
         let gl = 0, hl = 0, cl = 0, bestM = -1, bestGain = c.gain;
-        for (let m = 0; m < present.length - 1; m++) {
+        for (let m = 0; m < np - 1; m++) {
           const o = base + present[m] * 3;
           gl += hist[o];
           hl += hist[o + 1];
@@ -282,6 +296,8 @@ export function fitGradientTree(
       else free.push(ch.hist);
     }
   }
+
+  for (const c of open) free.push(c.hist);
 
   const tree: Tree = {
     numNodes: nFeature.length,
