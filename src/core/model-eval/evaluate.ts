@@ -21,6 +21,7 @@ import type { Predictions } from './predictions.js';
 import { multiclassLosses, rocAucSorted, thresholdSweep, type ThresholdPoint } from './ranking.js';
 import { calibrationFromSums, distinctScores, scoreKeysFrom, scorePass, type DistinctScores, type ScorePassResult } from './score-pass.js';
 import { groupErrors, regressionScores } from './regression.js';
+import { SliceAuc } from './slice-auc.js';
 import { findWeakSlices, type WeakSliceResult } from './weak-slices.js';
 
 /** Options of `evaluatePredictions`; every field has a default. */
@@ -105,6 +106,8 @@ export interface ModelEvalResult {
 
 /** Score buckets used by bootstrap resamples when there are more distinct scores than twice this. */
 const SCORE_BUCKETS = 4096;
+/** Score buckets of the per-slice AUC resamples (the point figures are exact; see slice-auc.ts). */
+const SLICE_AUC_BUCKETS = 128;
 
 const DEFAULT_THRESHOLDS = Array.from({ length: 19 }, (_, i) => Math.round((i + 1) * 5) / 100);
 
@@ -210,7 +213,9 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
   }
   const nb = opts.calibrationBins ?? 10;
   // Row-level bins are needed only for multiclass probabilities; binary scores use edges on score keys.
-  const distinct = score ? distinctScores(score, isPos) : null;
+  // Per-row distinct-score ranks are kept when slices need their AUC.
+  const rowRank = score && groupings.length ? new Int32Array(n) : undefined;
+  const distinct = score ? distinctScores(score, isPos, rowRank) : null;
   const binsW = calP ? (distinct ? { bin: new Uint8Array(0), edges: widthEdges(nb) } : calibrationBins(calP, nb, 'width')) : null;
   const binsM = calP ? (distinct ? { bin: new Uint8Array(0), edges: massEdges(distinct, nb) } : calibrationBins(calP, nb, 'mass')) : null;
   // Score metrics work on keys: exact keys (one per distinct score and outcome) for the point values; for
@@ -229,6 +234,11 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
   const cross = marginalLayout(groupings, codes, singles.length, n);
   const cellKeys = confusionKeys(cross.codes, cross.numGroups, cell, kk);
   const cellW = new Float64Array(cellKeys.mult.length);
+  // Binary scores: ROC AUC per slice group (exact point; resamples on SLICE_AUC_BUCKETS score buckets, own stream).
+  const sliceAuc = distinct && rowRank
+    ? new SliceAuc({ rank: rowRank, perRank: Float64Array.from(distinct.uniq, (_, d) => distinct.cnt[2 * d] + distinct.cnt[2 * d + 1]) }, isPos, cross.codes, cross.numGroups, groupings.map((g, gi) => ({ subOf: cross.subOf[gi], numGroups: g.numGroups })), SLICE_AUC_BUCKETS)
+    : null;
+  const aucRng = createRng(seed, 'model-eval-slice-auc');
 
   const est = withIntervals((r) => {
     const cw = r < 0 ? cellKeys.mult : poissonCounts(rng, cellKeys.mult, cellW);
@@ -278,6 +288,7 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
     const perClass = s.perClass.map((c) => ({ precision: c.precision, recall: c.recall, f1: c.f1 }));
     const slices: Figures[][] = [];
     const fairness: Figures[] = [];
+    const aucs = sliceAuc?.figures(r, aucRng);
     groupings.forEach((g, gi) => {
       const m = new Float64Array(g.numGroups * kk);
       const sub = cross.subOf[gi];
@@ -293,6 +304,7 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
         const gs = confusionScores(sub, k);
         const h = binary ? gs.perClass[pos] : gs.macro;
         const f: Record<string, number> = { accuracy: gs.accuracy, precision: h.precision, recall: h.recall, f1: h.f1 };
+        if (aucs) f.rocAuc = aucs[gi][j];
         if (binary) {
           const neg = 1 - pos;
           const tp = sub[pos * k + pos], fn = sub[pos * k + neg], fp = sub[neg * k + pos], tn = sub[neg * k + neg];

@@ -53,8 +53,11 @@ export interface DistinctScores {
   n: number;
 }
 
-/** Counts rows per distinct score and outcome (one native sort of a copy, one binary search per row). */
-export function distinctScores(rowScore: Float64Array, rowPos: Uint8Array): DistinctScores {
+/**
+ * Counts rows per distinct score and outcome (one native sort of a copy, one binary search per row). With `rank`,
+ * also writes each row's distinct-score index into it (0 = lowest).
+ */
+export function distinctScores(rowScore: Float64Array, rowPos: Uint8Array, rank?: Int32Array): DistinctScores {
   const n = rowScore.length;
   const sorted = Float64Array.from(rowScore).sort();
   let u = 0;
@@ -71,6 +74,7 @@ export function distinctScores(rowScore: Float64Array, rowPos: Uint8Array): Dist
       else hi = mid;
     }
     cnt[2 * lo + rowPos[i]]++;
+    if (rank) rank[i] = lo;
   }
   return { uniq, cnt, n };
 }

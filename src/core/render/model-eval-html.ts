@@ -98,7 +98,8 @@ export function modelEvalHtml(report: ModelEvalReport, document: unknown): strin
     parts.push(section('Across thresholds', htmlTable(['Threshold', 'Precision', 'Recall', 'F1', 'FPR', 'Selection rate', 'Accuracy'], r.thresholds.map((t) => [t.threshold, fx(t.precision), fx(t.recall), fx(t.f1), fx(t.fpr), fx(t.selectionRate), fx(t.accuracy)])), { intro: 'Predict positive when the score is at least the threshold.' }));
   }
   if (r.slices.length) {
-    const metricKeys = r.task === 'classification' ? ['accuracy', 'f1', 'precision', 'recall'] : ['mae', 'rmse'];
+    const withAuc = r.slices.some((s) => s.groups.some((g) => g.metrics?.rocAuc));
+    const metricKeys = r.task === 'classification' ? ['accuracy', 'f1', 'precision', 'recall', ...(withAuc ? ['rocAuc'] : [])] : ['mae', 'rmse'];
     parts.push(
       section(
         'Slices',
@@ -153,17 +154,21 @@ export function modelEvalHtml(report: ModelEvalReport, document: unknown): strin
 function sideBySideSlices(real: ModelEvalResult, synth: ModelEvalResult): string {
   const key = real.task === 'classification' ? 'accuracy' : 'mae';
   const key2 = real.task === 'classification' ? 'f1' : 'rmse';
+  // Binary scores: per-slice ROC AUC of both models too.
+  const has = (r: ModelEvalResult) => r.slices.some((s) => s.groups.some((g) => g.metrics?.rocAuc));
+  const auc = has(real) && has(synth);
   const rows: (string | number | null)[][] = [];
   real.slices.forEach((s, i) => {
     const t = synth.slices[i];
     s.groups.forEach((g, j) => {
       if (g.tooSmall || !g.metrics || !t?.groups[j]?.metrics) return;
       const m = t.groups[j].metrics!;
-      rows.push([g.description, g.support, formatEstimate(g.metrics[key]), formatEstimate(m[key]), formatEstimate(g.metrics[key2]), formatEstimate(m[key2])]);
+      rows.push([g.description, g.support, formatEstimate(g.metrics[key]), formatEstimate(m[key]), formatEstimate(g.metrics[key2]), formatEstimate(m[key2]), ...(auc ? [formatEstimate(g.metrics.rocAuc), formatEstimate(m.rocAuc)] : [])]);
     });
   });
   if (!rows.length) return '';
-  return `<h3>Per slice</h3>` + htmlTable(['Slice', 'Rows', `${metricLabel(key)} (real)`, `${metricLabel(key)} (synthetic)`, `${metricLabel(key2)} (real)`, `${metricLabel(key2)} (synthetic)`], rows);
+  const aucHead = auc ? [`${metricLabel('rocAuc')} (real)`, `${metricLabel('rocAuc')} (synthetic)`] : [];
+  return `<h3>Per slice</h3>` + htmlTable(['Slice', 'Rows', `${metricLabel(key)} (real)`, `${metricLabel(key)} (synthetic)`, `${metricLabel(key2)} (real)`, `${metricLabel(key2)} (synthetic)`, ...aucHead], rows);
 }
 
 function fx(v: number): string {
