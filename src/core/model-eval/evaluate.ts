@@ -67,9 +67,15 @@ export interface SliceResult {
   groups: SliceGroupResult[];
 }
 
-/** Fairness gaps across the groups of one column (binary classification). Lower differences are fairer; a ratio of 1 is parity. */
+/**
+ * Fairness gaps across the groups of one column. Binary classification: for the positive class. Multiclass: one
+ * result per class, one-vs-rest (`class` says which: selection = predicted that class, true positive = predicted it
+ * when it is the truth). Lower differences are fairer; a ratio of 1 is parity.
+ */
 export interface FairnessResult {
   columns: string[];
+  /** Multiclass: the class these one-vs-rest gaps are for. Absent for binary classification. */
+  class?: string;
   /** max − min selection rate (share predicted positive) across groups. */
   demographicParityDifference: Estimate;
   /** min / max selection rate. */
@@ -79,6 +85,11 @@ export interface FairnessResult {
   /** max of the true-positive-rate and false-positive-rate ranges. */
   equalizedOddsDifference: Estimate;
   groups: { description: string; support: number; selectionRate: Estimate; truePositiveRate: Estimate; falsePositiveRate: Estimate }[];
+}
+
+/** How a fairness result is named in reports: its column(s), and for multiclass its class. */
+export function fairnessLabel(f: Pick<FairnessResult, 'columns' | 'class'>): string {
+  return f.columns.join(' × ') + (f.class !== undefined ? ` · class ${f.class}` : '');
 }
 
 /** The result of a model evaluation: plain JSON, rendered by the HTML, Markdown and terminal renderers. */
@@ -191,6 +202,8 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
   const k = preds.classes.length, kk = k * k;
   const pos = preds.positive;
   const binary = pos >= 0 && k === 2;
+  // Multiclass (no positive class): fairness gaps per class, one-vs-rest.
+  const fairByClass = !binary && k >= 3;
   const { y, pred } = preds;
   const cell = new Uint8Array(n);
   if (kk > 255) throw new SynthopsError('invalid_input', `invalid label: ${k} classes. Model evaluation supports up to 15 classes.`);
@@ -298,6 +311,7 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
       }
       const out: Figures[] = [];
       const rates: { sel: number; tpr: number; fpr: number }[] = [];
+      const ovrRates: { sel: number; tpr: number; fpr: number }[][] = fairByClass ? preds.classes.map(() => []) : [];
       for (let j = 0; j < g.numGroups; j++) {
         if (supports[gi][j] < minSupport) continue;
         const sub = m.subarray(j * kk, (j + 1) * kk);
@@ -312,11 +326,14 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
           const r = { sel: tot > 0 ? (tp + fp) / tot : NaN, tpr: tp + fn > 0 ? tp / (tp + fn) : NaN, fpr: fp + tn > 0 ? fp / (fp + tn) : NaN };
           f.selectionRate = r.sel;
           rates.push(r);
+        } else if (fairByClass && gi < singleCount) {
+          for (let c = 0; c < k; c++) ovrRates[c].push(oneVsRest(sub, k, c));
         }
         out.push(f);
       }
       slices.push(out);
       if (binary && gi < singleCount) fairness.push(fairnessFigures(rates));
+      else if (fairByClass && gi < singleCount) for (const cr of ovrRates) fairness.push(fairnessFigures(cr));
     });
     return { overall, perClass, calibration, slices, fairness };
   }, resamples, level, onResample);
@@ -352,11 +369,11 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
         }
       : {}),
     slices: sliceResults(groupings, supports, minSupport, est.slices as unknown as Record<string, Estimate>[][]),
-    fairness: binary ? fairnessResults(singles, supports, minSupport, est.fairness as unknown as FairEst[]) : [],
+    fairness: binary || fairByClass ? fairnessResults(singles, supports, minSupport, est.fairness as unknown as FairEst[], fairByClass ? preds.classes : null) : [],
     weakSlices,
     warnings,
   };
-  if (!binary && sliceBy.length) warnings.push('fairness gaps are computed for binary classification only.');
+  if (!binary && !fairByClass && sliceBy.length) warnings.push('fairness gaps need a binary label with a positive class, or 3–15 classes.');
   for (const s of result.slices) {
     const small = s.groups.filter((g) => g.tooSmall).length;
     if (small === s.groups.length) warnings.push(`every slice of ${s.columns.join(' × ')} has fewer than ${minSupport} rows: no slice metrics.`);
@@ -474,6 +491,18 @@ function binsFromSums(sums: Float64Array, edges: number[]): ReliabilityBin[] {
   return out;
 }
 
+/** One-vs-rest rates of class c from a k × k confusion matrix (rows = truth, columns = prediction). */
+function oneVsRest(m: Float64Array, k: number, c: number): { sel: number; tpr: number; fpr: number } {
+  let tot = 0, predC = 0, trueC = 0;
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) tot += m[i * k + j];
+    predC += m[i * k + c];
+    trueC += m[c * k + i];
+  }
+  const tp = m[c * k + c], fp = predC - tp, neg = tot - trueC;
+  return { sel: tot > 0 ? predC / tot : NaN, tpr: trueC > 0 ? tp / trueC : NaN, fpr: neg > 0 ? fp / neg : NaN };
+}
+
 function fairnessFigures(rates: { sel: number; tpr: number; fpr: number }[]): Figures {
   const range = (xs: number[]) => {
     const f = xs.filter((x) => Number.isFinite(x));
@@ -504,12 +533,15 @@ function sliceResults(groupings: Grouping[], supports: Float64Array[], minSuppor
   });
 }
 
-function fairnessResults(singles: Grouping[], supports: Float64Array[], minSupport: number, est: FairEst[]): FairnessResult[] {
-  return singles.map((g, gi) => {
+/** `classes`: multiclass, est holds one entry per (column, class), classes fastest. */
+function fairnessResults(singles: Grouping[], supports: Float64Array[], minSupport: number, est: FairEst[], classes: string[] | null): FairnessResult[] {
+  const per = classes ? classes.length : 1;
+  return est.map((f, at) => {
+    const gi = Math.floor(at / per), g = singles[gi];
     const kept = g.conditions.map((c, j) => ({ c, j })).filter(({ j }) => supports[gi][j] >= minSupport);
-    const f = est[gi];
     return {
       columns: g.columns,
+      ...(classes ? { class: classes[at % per] } : {}),
       demographicParityDifference: f.demographicParityDifference,
       demographicParityRatio: f.demographicParityRatio,
       equalOpportunityDifference: f.equalOpportunityDifference,

@@ -8,7 +8,7 @@ import type { Estimate } from './estimate.js';
 import type { ModelEvalResult } from './evaluate.js';
 
 /** One check. `metric` paths: `overall.<key>` (e.g. overall.f1), `fairness.<column>.<key>` (e.g.
- *  fairness.sex.demographicParityDifference), `calibration.ece` / `calibration.mce` (equal width),
+ *  fairness.sex.demographicParityDifference; multiclass: the worst class — highest difference, lowest ratio), `calibration.ece` / `calibration.mce` (equal width),
  *  `weakSlices.count`, `slices.min.<key>` (the worst slice's value, e.g. slices.min.f1). */
 export interface GateCheck {
   metric: string;
@@ -60,8 +60,10 @@ function resolve(r: ModelEvalResult, path: string, use: GateCheck['use']): numbe
   const parts = path.split('.');
   if (parts[0] === 'overall') return pick(r.overall[parts[1]], use);
   if (parts[0] === 'fairness') {
-    const f = r.fairness.find((x) => x.columns.join(' × ') === parts[1]);
-    return f ? pick((f as unknown as Record<string, Estimate>)[parts[2]], use) : null;
+    // Multiclass reports hold one result per class: the check reads the worst class (highest difference, lowest ratio).
+    const vals = r.fairness.filter((x) => x.columns.join(' × ') === parts[1]).map((f) => pick((f as unknown as Record<string, Estimate>)[parts[2]], use)).filter((v): v is number => v !== null);
+    if (!vals.length) return null;
+    return parts[2] === 'demographicParityRatio' ? Math.min(...vals) : Math.max(...vals);
   }
   if (parts[0] === 'calibration' && r.calibration) return pick((r.calibration.width as unknown as Record<string, Estimate>)[parts[1]], use);
   if (path === 'weakSlices.count') return r.weakSlices ? r.weakSlices.found.length : null;

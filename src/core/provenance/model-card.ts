@@ -7,6 +7,7 @@
 import { makeArtifact, readArtifact, type Artifact } from '../artifact.js';
 import type { Estimate } from '../model-eval/estimate.js';
 import type { ModelEvalReport } from '../model-eval/report.js';
+import { fairnessLabel } from '../model-eval/evaluate.js';
 
 /** What the caller knows and the measurements cannot: all optional, shown as "not stated" when absent. */
 export interface ModelCardContext {
@@ -72,7 +73,7 @@ export function modelCard(report: ModelEvalReport, ctx: ModelCardContext = {}): 
   const small = r.slices.flatMap((s) => s.groups.filter((g) => g.tooSmall)).length;
   if (small) caveats.push(`${small} slice(s) had fewer than ${report.options.minSupport} rows and were not measured.`);
   if (r.calibration && (r.calibration.width.ece.value ?? 0) > 0.05) caveats.push(`Probabilities are not well calibrated (ECE ${fmt(r.calibration.width.ece)}); do not read scores as probabilities without recalibration.`);
-  for (const f of r.fairness) if ((f.demographicParityRatio.value ?? 1) < 0.8) caveats.push(`Selection rates differ across ${f.columns.join(' × ')} (parity ratio ${fmt(f.demographicParityRatio)}, below 0.8).`);
+  for (const f of r.fairness) if ((f.demographicParityRatio.value ?? 1) < 0.8) caveats.push(`Selection rates differ across ${fairnessLabel(f)} (parity ratio ${fmt(f.demographicParityRatio)}, below 0.8).`);
   if (report.data.training?.some((t) => t.synthetic)) caveats.push('Trained on synthetic data: check the synthetic-vs-real comparison before deployment.');
   caveats.push(...r.warnings, ...(ctx.caveats ?? []));
   return {
@@ -87,7 +88,7 @@ export function modelCard(report: ModelEvalReport, ctx: ModelCardContext = {}): 
     trainingData: report.data.training ?? [],
     quantitativeAnalyses: {
       slices,
-      fairness: r.fairness.map((f) => ({ column: f.columns.join(' × '), demographicParityDifference: f.demographicParityDifference.value, equalizedOddsDifference: f.equalizedOddsDifference.value, equalOpportunityDifference: f.equalOpportunityDifference.value })),
+      fairness: r.fairness.map((f) => ({ column: fairnessLabel(f), demographicParityDifference: f.demographicParityDifference.value, equalizedOddsDifference: f.equalizedOddsDifference.value, equalOpportunityDifference: f.equalOpportunityDifference.value })),
       weakSlices: r.weakSlices?.found.map((w) => w.summary) ?? [],
       calibration: r.calibration ? { ece: r.calibration.width.ece.value, mce: r.calibration.width.mce.value } : null,
       robustness: report.robustness?.perturbations.map((p) => `${p.description}: ${(p.changedShare * 100).toFixed(1)}% of predictions change, ${p.metric} ${p.before.toFixed(3)} → ${p.after.toFixed(3)}`) ?? [],
@@ -95,7 +96,7 @@ export function modelCard(report: ModelEvalReport, ctx: ModelCardContext = {}): 
         ? [`Trained on real: ${headKey === 'f1' ? 'accuracy' : 'MAE'} ${fmt(report.comparison.real.overall[headKey === 'f1' ? 'accuracy' : 'mae'])}; on synthetic: ${fmt(report.comparison.synthetic.overall[headKey === 'f1' ? 'accuracy' : 'mae'])}.`, ...report.comparison.flagged.map((f) => f.summary)]
         : [],
     },
-    ethicalConsiderations: ctx.ethicalConsiderations ?? (r.fairness.length ? `Fairness gaps were measured for ${r.fairness.map((f) => f.columns.join(' × ')).join(', ')} (see quantitative analyses, ${lvl}% intervals). Whether they are acceptable depends on the use; the owner has not stated it.` : NOT_STATED),
+    ethicalConsiderations: ctx.ethicalConsiderations ?? (r.fairness.length ? `Fairness gaps were measured for ${[...new Set(r.fairness.map((f) => f.columns.join(' × ')))].join(', ')} (see quantitative analyses, ${lvl}% intervals). Whether they are acceptable depends on the use; the owner has not stated it.` : NOT_STATED),
     caveats,
     nistAiRmfMeasure: rmfItems(report),
     generatedFrom: { kind: 'report/model-eval', kindVersion: 1 },
@@ -115,7 +116,7 @@ function rmfItems(report: ModelEvalReport): RmfItem[] {
   if (r.slices.length || r.weakSlices)
     items.push({ id: 'MEASURE 2.6', topic: 'Evaluate where the system may fail or be unsafe, beyond average performance.', evidence: `${r.slices.reduce((s, x) => s + x.groups.length, 0)} slices measured; ${r.weakSlices?.found.length ?? 0} weak slice(s) found among ${r.weakSlices?.tested ?? 0} tested with FDR control.` });
   if (r.fairness.length)
-    items.push({ id: 'MEASURE 2.11', topic: 'Evaluate fairness and bias across groups.', evidence: `Demographic parity, equal opportunity and equalized odds gaps with intervals for ${r.fairness.map((f) => f.columns.join(' × ')).join(', ')}.` });
+    items.push({ id: 'MEASURE 2.11', topic: 'Evaluate fairness and bias across groups.', evidence: `Demographic parity, equal opportunity and equalized odds gaps with intervals for ${[...new Set(r.fairness.map((f) => f.columns.join(' × ')))].join(', ')}${r.fairness.some((f) => f.class !== undefined) ? ' (one-vs-rest, per class)' : ''}.` });
   if (report.comparison || report.data.training?.some((t) => t.synthetic))
     items.push({ id: 'MEASURE 2.9', topic: 'Explain and document the model and its data, so its output can be interpreted.', evidence: 'Training data provenance recorded, including whether it is synthetic; real- and synthetic-trained models compared on the same real test set.' });
   if (r.calibration)

@@ -3,7 +3,7 @@
  * reliability diagram, per-slice bars, fairness gaps, weak slices, robustness and synthetic-vs-real sections
  * when present. A pure function of the result; charts are SVG from Observable Plot (document injected).
  */
-import type { ModelEvalResult } from '../model-eval/evaluate.js';
+import { fairnessLabel, type ModelEvalResult } from '../model-eval/evaluate.js';
 import type { Estimate } from '../model-eval/estimate.js';
 import type { ModelEvalReport } from '../model-eval/report.js';
 import { badge, chartGrid, escapeHtml, htmlPage, htmlTable, section } from './html.js';
@@ -112,8 +112,8 @@ export function modelEvalHtml(report: ModelEvalReport, document: unknown): strin
     parts.push(
       section(
         'Fairness',
-        htmlTable(['Column', 'Demographic parity difference', 'Demographic parity ratio', 'Equal opportunity difference', 'Equalized odds difference'], r.fairness.map((f) => [f.columns.join(' × '), formatEstimate(f.demographicParityDifference), formatEstimate(f.demographicParityRatio), formatEstimate(f.equalOpportunityDifference), formatEstimate(f.equalizedOddsDifference)])) +
-          r.fairness.map((f) => `<h3>${escapeHtml(f.columns.join(' × '))}</h3>` + htmlTable(['Group', 'Rows', 'Selection rate', 'True-positive rate', 'False-positive rate'], f.groups.map((g) => [g.description, g.support, formatEstimate(g.selectionRate), formatEstimate(g.truePositiveRate), formatEstimate(g.falsePositiveRate)]))).join(''),
+        htmlTable(['Column', 'Demographic parity difference', 'Demographic parity ratio', 'Equal opportunity difference', 'Equalized odds difference'], r.fairness.map((f) => [fairnessLabel(f), formatEstimate(f.demographicParityDifference), formatEstimate(f.demographicParityRatio), formatEstimate(f.equalOpportunityDifference), formatEstimate(f.equalizedOddsDifference)])) +
+          r.fairness.map((f) => `<h3>${escapeHtml(fairnessLabel(f))}</h3>` + htmlTable(['Group', 'Rows', 'Selection rate', 'True-positive rate', 'False-positive rate'], f.groups.map((g) => [g.description, g.support, formatEstimate(g.selectionRate), formatEstimate(g.truePositiveRate), formatEstimate(g.falsePositiveRate)]))).join(''),
         { intro: 'Differences: 0 is parity, larger is less fair. Ratio: 1 is parity (the "80 % rule" flags < 0.8).' },
       ),
     );

@@ -3,6 +3,7 @@
  * comparison and gate. Plain text, no colour codes (safe to pipe). A pure function of the report.
  */
 import type { ModelEvalReport } from '../model-eval/report.js';
+import { fairnessLabel } from '../model-eval/evaluate.js';
 import { formatEstimate, metricLabel } from './model-eval-html.js';
 
 /**
@@ -15,7 +16,7 @@ export function modelEvalTerminal(report: ModelEvalReport): string {
   const keys = r.task === 'classification' ? ['accuracy', 'balancedAccuracy', 'precision', 'recall', 'f1', 'rocAuc', 'prAuc', 'logLoss', 'brier'] : ['mae', 'rmse', 'r2', 'mape'];
   for (const k of keys) if (r.overall[k]) lines.push(`  ${metricLabel(k).padEnd(32)} ${formatEstimate(r.overall[k])}`);
   if (r.calibration) lines.push(`  ${'Calibration error (ECE)'.padEnd(32)} ${formatEstimate(r.calibration.width.ece)}`);
-  for (const f of r.fairness) lines.push(`  Fairness by ${f.columns.join(' × ')}: parity difference ${formatEstimate(f.demographicParityDifference)}, equalized odds difference ${formatEstimate(f.equalizedOddsDifference)}`);
+  for (const f of r.fairness) lines.push(`  Fairness by ${fairnessLabel(f)}: parity difference ${formatEstimate(f.demographicParityDifference)}, equalized odds difference ${formatEstimate(f.equalizedOddsDifference)}`);
   if (r.weakSlices) {
     lines.push(`  Weak slices: ${r.weakSlices.found.length} of ${r.weakSlices.tested} tested`);
     for (const w of r.weakSlices.found.slice(0, 5)) lines.push(`    - ${w.summary}`);
