@@ -2,7 +2,7 @@ import { SynthopsError } from '../errors.js';
 import type { JsonValue } from '../json.js';
 import { checkFeatureMatrix, type FeatureMatrix } from './features.js';
 import { minimizeLbfgs } from './lbfgs.js';
-import { designRows, fitLinearDesign, linearBackprop, linearDesignFromJSON, linearDesignToJSON, linearScores, type LinearDesign } from './linear-design.js';
+import { designRows, fitLinearDesign, linearBackprop, linearDesignFromJSON, linearDesignToJSON, linearScores, type DesignRows, type LinearDesign } from './linear-design.js';
 
 /**
  * Options of multinomial logistic regression.
@@ -62,6 +62,18 @@ export function fitLogistic(x: FeatureMatrix, y: Int32Array, numClasses: number,
   const fg = (theta: Float64Array, grad: Float64Array): number => {
     W.set(theta.subarray(0, P));
     b.set(theta.subarray(P));
+    if (K === 2) {
+      gW.fill(0);
+      const loss = binaryLossGradient(X, design, W, b, yy, gW, gb);
+      let reg = 0;
+      for (let j = 0; j < P; j++) {
+        reg += W[j] * W[j];
+        grad[j] = gW[j] + lam * W[j];
+      }
+      grad[P] = gb[0];
+      grad[P + 1] = gb[1];
+      return loss / n + 0.5 * lam * reg;
+    }
     linearScores(X, design, W, b, K, Z);
     let loss = 0;
     for (let i = 0; i < n; i++) {
@@ -107,6 +119,67 @@ export function fitLogistic(x: FeatureMatrix, y: Int32Array, numClasses: number,
     iterations: res.iterations,
     converged: res.converged,
   };
+}
+
+/**
+ * Two classes: the summed log-loss, with its gradient written into gW (zeroed by the caller) and gb, in one pass over
+ * the rows instead of three (scores, residuals, back-propagation): each row's design values are read once while in
+ * cache. Every accumulator gets the same operations in the same order as `linearScores`, the residual loop of
+ * `fitLogistic` and `linearBackprop` with K = 2, so the model is bitwise the same. exp(z − max) is 1 without calling
+ * exp for the larger score (exp(0) is exactly 1; an infinite or NaN max still goes through exp, as before).
+ */
+function binaryLossGradient(X: DesignRows, d: LinearDesign, W: Float64Array, b: Float64Array, yy: Int32Array, gW: Float64Array, gb: Float64Array): number {
+  const { n, dense, cats } = X;
+  const D = d.dense, C = d.categorical.length;
+  const b0 = b[0], b1 = b[1];
+  let loss = 0, g0 = 0, g1 = 0;
+  for (let i = 0; i < n; i++) {
+    let z0 = b0, z1 = b1;
+    const io = i * D;
+    for (let j = 0; j < D; j++) {
+      const v = dense[io + j];
+      if (v === 0) continue;
+      z0 += v * W[2 * j];
+      z1 += v * W[2 * j + 1];
+    }
+    const co = i * C;
+    for (let c = 0; c < C; c++) {
+      const col = cats[co + c];
+      if (col < 0) continue;
+      z0 += W[2 * col];
+      z1 += W[2 * col + 1];
+    }
+    const y = yy[i];
+    const zy = y === 0 ? z0 : z1;
+    let mx = -Infinity;
+    if (z0 > mx) mx = z0;
+    if (z1 > mx) mx = z1;
+    const finite = mx - mx === 0;
+    const e0 = finite && z0 === mx ? 1 : Math.exp(z0 - mx);
+    const e1 = finite && z1 === mx ? 1 : Math.exp(z1 - mx);
+    let s = 0;
+    s += e0;
+    s += e1;
+    loss += mx + Math.log(s) - zy;
+    const r0 = (e0 / s - (y === 0 ? 1 : 0)) / n, r1 = (e1 / s - (y === 1 ? 1 : 0)) / n;
+    g0 += r0;
+    g1 += r1;
+    for (let j = 0; j < D; j++) {
+      const v = dense[io + j];
+      if (v === 0) continue;
+      gW[2 * j] += v * r0;
+      gW[2 * j + 1] += v * r1;
+    }
+    for (let c = 0; c < C; c++) {
+      const col = cats[co + c];
+      if (col < 0) continue;
+      gW[2 * col] += r0;
+      gW[2 * col + 1] += r1;
+    }
+  }
+  gb[0] = g0;
+  gb[1] = g1;
+  return loss;
 }
 
 /** Class probabilities, n × numClasses row-major. */
