@@ -3,7 +3,8 @@ import type { JsonValue } from '../json.js';
 import { createRng } from '../random.js';
 import { applyBinning, binningFromJSON, binningToJSON, fitBinning, type BinnedMatrix, type Binning } from './binning.js';
 import { checkFeatureMatrix, type FeatureMatrix } from './features.js';
-import { fitGradientTree, histLayout, rowMajorCodes } from './gradient-tree.js';
+import { boostingWorkspace, type BoostingKernelName } from './boosting-kernels.js';
+import { fitGradientTree, histLayout } from './gradient-tree.js';
 import { treeFromJSON, treeToJSON, type Tree, type TreeTarget } from './tree.js';
 
 /**
@@ -43,6 +44,11 @@ export interface GradientBoostingOptions {
   rows?: Int32Array;
   /** Stops between rounds with an `aborted` error. */
   signal?: AbortSignal;
+  /**
+   * Inner loops: `'wasm-simd'` (WebAssembly SIMD) or `'ts'` (plain TypeScript). Both give the same model bit for bit;
+   * default WebAssembly SIMD when the runtime has it.
+   */
+  kernel?: BoostingKernelName;
 }
 
 /** Loss minimised: squared error (regression), binary log loss, or softmax cross-entropy (multiclass). */
@@ -120,9 +126,7 @@ export function fitGradientBoosting(x: FeatureMatrix, target: TreeTarget, opts: 
   const binning = fitBinning(x, { maxBins: o.maxBins, rows: train });
   const xb = applyBinning(x, binning);
   const layout = histLayout(xb);
-  const codes = rowMajorCodes(xb, layout);
-  const scratch = new Int32Array(train.length), rowBuf = new Int32Array(train.length);
-  const histPool: Float64Array[] = [];
+  const ws = boostingWorkspace(xb, layout, train.length, o.maxLeaves, opts.kernel);
 
   // Base score: the constant minimising the loss on the training rows.
   const base = new Float64Array(T);
@@ -142,8 +146,7 @@ export function fitGradientBoosting(x: FeatureMatrix, target: TreeTarget, opts: 
   // Raw scores for every row of x (only training and validation rows are kept up to date).
   const F = new Float64Array(n * T);
   for (let i = 0; i < n; i++) for (let t = 0; t < T; t++) F[i * T + t] = base[t];
-  const grad = new Float64Array(n);
-  const hess = new Float64Array(n);
+  const { grad, hess } = ws;
   const probs = loss === 'softmax' ? new Float64Array(n * K) : null;
   const trees: Tree[] = [];
   const p = xb.bins.length;
@@ -173,8 +176,8 @@ export function fitGradientBoosting(x: FeatureMatrix, target: TreeTarget, opts: 
       gradients(loss, rows, F, K, t, yr, yc, probs, grad, hess);
       let features: Int32Array | undefined;
       if (nCols < p) features = rr.split(t).permutation(p).slice(0, nCols).sort();
-      rowBuf.set(rows);
-      const fit = fitGradientTree(xb, grad, hess, rowBuf.subarray(0, rows.length), layout, {
+      ws.rows.set(rows);
+      const fit = fitGradientTree(xb, grad, hess, ws.rows.subarray(0, rows.length), layout, {
         maxDepth: o.maxDepth,
         maxLeaves: o.maxLeaves,
         minSamplesLeaf: o.minSamplesLeaf,
@@ -183,9 +186,8 @@ export function fitGradientBoosting(x: FeatureMatrix, target: TreeTarget, opts: 
         minSplitGain: o.minSplitGain,
         shrinkage: o.learningRate,
         features,
-        codes,
-        scratch,
-        histPool,
+        kernels: ws.kernels,
+        scratch: ws.scratch,
       });
       trees.push(fit.tree);
       // Update raw scores: sampled rows from the leaf ranges, the rest (and validation rows) by traversal.

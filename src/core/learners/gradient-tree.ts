@@ -30,8 +30,54 @@ export interface GradientTreeOptions {
   codes?: Uint16Array | Int32Array;
   /** Scratch rows (length ≥ rows), reused across trees to spare allocations. */
   scratch?: Int32Array;
-  /** Spare histogram buffers of this layout, taken from and given back to (reused across trees). */
-  histPool?: Float64Array[];
+  /**
+   * The inner loops (histogram build, partition, subtraction) and the histogram buffers, when the caller fits many
+   * trees on one matrix (see `boostingWorkspace` in boosting-kernels.ts); default {@link tsTreeKernels} over `codes`.
+   * They must work on the same `grad` and `hess` arrays as the call.
+   */
+  kernels?: TreeKernels;
+}
+
+/**
+ * The inner loops of growing a gradient tree over one binned matrix and one pair of gradient/hessian arrays. Every
+ * implementation gives the same bits (same float operations in the same order); they differ only in speed.
+ */
+export interface TreeKernels {
+  /** Zeroes `hist` and adds (g, h, 1) of rows idx[start, end) into cell `(offset[f] + bin) * 3` of each feature (all, or `features`). */
+  build(hist: Float64Array, idx: Int32Array, start: number, end: number, features: Int32Array | null): void;
+  /**
+   * Stable partition of idx[start, end) by `side[bin of feature f]` (1 = left; left rows first, `tmp` as scratch).
+   * Returns the first right position; G and H of the left rows, summed in row order, in `sums[0]`, `sums[1]`.
+   */
+  partition(idx: Int32Array, tmp: Int32Array, start: number, end: number, feature: number, side: Uint8Array, sums: Float64Array): number;
+  /** large −= small, cell by cell. */
+  subtract(large: Float64Array, small: Float64Array): void;
+  /** A histogram buffer (contents undefined) and its return. */
+  alloc(): Float64Array;
+  release(hist: Float64Array): void;
+}
+
+/**
+ * The plain-TypeScript {@link TreeKernels} over a binned matrix, its row-major `codes` and `grad` / `hess`.
+ * @example const k = tsTreeKernels(xb, rowMajorCodes(xb, layout), layout, grad, hess);
+ */
+export function tsTreeKernels(x: BinnedMatrix, codes: Uint16Array | Int32Array, layout: HistLayout, grad: Float64Array, hess: Float64Array): TreeKernels {
+  const p = x.bins.length, size = layout.total * 3;
+  const free: Float64Array[] = [];
+  return {
+    build: (hist, idx, start, end, features) => {
+      if (features) buildSome(hist, codes, p, features, idx, start, end, grad, hess);
+      else buildAll(hist, codes, p, idx, start, end, grad, hess);
+    },
+    partition: (idx, tmp, start, end, feature, side, sums) => partitionRows(idx, tmp, start, end, x.bins[feature], side, grad, hess, sums),
+    subtract: (large, small) => {
+      for (let k = 0; k < size; k++) large[k] -= small[k];
+    },
+    alloc: () => free.pop() ?? new Float64Array(size),
+    release: (hist) => {
+      free.push(hist);
+    },
+  };
 }
 
 /**
@@ -115,11 +161,11 @@ export function fitGradientTree(
   const p = x.bins.length;
   const features = opts.features ?? Int32Array.from({ length: p }, (_, i) => i);
   const { offset } = layout;
-  const H3 = layout.total * 3;
   const idx = rows;
   const tmp = opts.scratch && opts.scratch.length >= idx.length ? opts.scratch : new Int32Array(idx.length);
-  const free: Float64Array[] = opts.histPool ?? [];
-  const alloc = (): Float64Array => free.pop() ?? new Float64Array(H3);
+  const kernels = opts.kernels ?? tsTreeKernels(x, opts.codes ?? rowMajorCodes(x, layout), layout, grad, hess);
+  const alloc = (): Float64Array => kernels.alloc();
+  const sums = new Float64Array(2);
 
   const nFeature: number[] = [], nThreshold: number[] = [], nMissingLeft: number[] = [];
   const nCatLeft: (Uint8Array | null)[] = [], nLeft: number[] = [], nRight: number[] = [];
@@ -141,13 +187,9 @@ export function fitGradientTree(
     return id;
   };
 
-  const codes = opts.codes ?? rowMajorCodes(x, layout);
-  const allFeatures = features.length === p;
-  // Every histogram cell receives its rows' values in row order, whichever builder runs.
-  const build = (hist: Float64Array, start: number, end: number): void => {
-    if (allFeatures) buildAll(hist, codes, p, idx, start, end, grad, hess);
-    else buildSome(hist, codes, p, features, idx, start, end, grad, hess);
-  };
+  const someFeatures = features.length === p ? null : features;
+  // Every histogram cell receives its rows' values in row order, whichever kernel runs.
+  const build = (hist: Float64Array, start: number, end: number): void => kernels.build(hist, idx, start, end, someFeatures);
 
   const score = (g: number, h: number): number => (g * g) / (h + lambda);
 
@@ -264,10 +306,9 @@ export function fitGradientTree(
     open.splice(bi, 1);
     // Partition through a bin → side table (1 = left), without branches. Stable: rows stay in ascending order
     // inside every node, so histogram building reads rows front to back (far fewer cache misses).
-    const bins = x.bins[c.feature];
     const cat = c.catLeft, thr = c.threshold, ml = c.missingLeft;
-    const side = goesLeft(x.numBins[c.feature], cat, thr, ml);
-    const { mid, gl, hl } = partitionRows(idx, tmp, c.start, c.end, bins, side, grad, hess);
+    const mid = kernels.partition(idx, tmp, c.start, c.end, c.feature, goesLeft(x.numBins[c.feature], cat, thr, ml), sums);
+    const gl = sums[0], hl = sums[1];
     nFeature[c.node] = c.feature;
     nThreshold[c.node] = cat ? -1 : thr;
     nMissingLeft[c.node] = ml ? 1 : 0;
@@ -284,7 +325,7 @@ export function fitGradientTree(
     if (leftSmaller) build(small, c.start, mid);
     else build(small, mid, c.end);
     const large = c.hist;
-    for (let k = 0; k < H3; k++) large[k] -= small[k];
+    kernels.subtract(large, small);
     const lc: Candidate = { node: l, start: c.start, end: mid, depth: c.depth + 1, hist: leftSmaller ? small : large, G: gl, H: hl, gain: 0, feature: -1, threshold: -1, missingLeft: false, catLeft: null };
     const rc2: Candidate = { node: r, start: mid, end: c.end, depth: c.depth + 1, hist: leftSmaller ? large : small, G: c.G - gl, H: c.H - hl, gain: 0, feature: -1, threshold: -1, missingLeft: false, catLeft: null };
     if (leaves < maxLeaves) {
@@ -293,11 +334,11 @@ export function fitGradientTree(
     }
     for (const ch of [lc, rc2]) {
       if (ch.feature >= 0) open.push(ch);
-      else free.push(ch.hist);
+      else kernels.release(ch.hist);
     }
   }
 
-  for (const c of open) free.push(c.hist);
+  for (const c of open) kernels.release(c.hist);
 
   const tree: Tree = {
     numNodes: nFeature.length,
@@ -384,7 +425,7 @@ function goesLeft(numBins: number, catLeft: Uint8Array | null, threshold: number
  * Stable partition of idx[start, end) by `side[bins[row]]`: left rows first (in place), right rows after (through
  * `tmp`). Branch-free; G and H of the left rows are summed in row order (× 1 or × 0, which adds exactly nothing).
  */
-function partitionRows(idx: Int32Array, tmp: Int32Array, start: number, end: number, bins: Uint8Array, side: Uint8Array, grad: Float64Array, hess: Float64Array): { mid: number; gl: number; hl: number } {
+function partitionRows(idx: Int32Array, tmp: Int32Array, start: number, end: number, bins: Uint8Array, side: Uint8Array, grad: Float64Array, hess: Float64Array, sums: Float64Array): number {
   let a = start, nr = 0, gl = 0, hl = 0;
   for (let i = start; i < end; i++) {
     const r = idx[i];
@@ -397,5 +438,7 @@ function partitionRows(idx: Int32Array, tmp: Int32Array, start: number, end: num
     hl += hess[r] * s;
   }
   idx.set(tmp.subarray(0, nr), a);
-  return { mid: a, gl, hl };
+  sums[0] = gl;
+  sums[1] = hl;
+  return a;
 }
