@@ -21,7 +21,7 @@ import type { Predictions } from './predictions.js';
 import { multiclassLosses, rocAucSorted, thresholdSweep, type ThresholdPoint } from './ranking.js';
 import { calibrationFromSums, distinctScores, scoreKeysFrom, scorePass, type DistinctScores, type ScorePassResult } from './score-pass.js';
 import { groupErrors, regressionScores } from './regression.js';
-import { SliceAuc } from './slice-auc.js';
+import { SliceAuc, ranksFrom } from './slice-auc.js';
 import { findWeakSlices, type WeakSliceResult } from './weak-slices.js';
 
 /** Options of `evaluatePredictions`; every field has a default. */
@@ -249,7 +249,7 @@ export function evaluatePredictions(preds: Predictions, table: Table | null, opt
   const cellW = new Float64Array(cellKeys.mult.length);
   // Binary scores: ROC AUC per slice group (exact point; resamples on SLICE_AUC_BUCKETS score buckets, own stream).
   const sliceAuc = distinct && rowRank
-    ? new SliceAuc({ rank: rowRank, perRank: Float64Array.from(distinct.uniq, (_, d) => distinct.cnt[2 * d] + distinct.cnt[2 * d + 1]) }, isPos, cross.codes, cross.numGroups, groupings.map((g, gi) => ({ subOf: cross.subOf[gi], numGroups: g.numGroups })), SLICE_AUC_BUCKETS)
+    ? new SliceAuc(ranksFrom(distinct, rowRank), isPos, cross.codes, cross.numGroups, groupings.map((g, gi) => ({ subOf: cross.subOf[gi], numGroups: g.numGroups })), SLICE_AUC_BUCKETS)
     : null;
   const aucRng = createRng(seed, 'model-eval-slice-auc');
 

@@ -13,6 +13,7 @@
  */
 import type { Rng } from '../random.js';
 import { poissonCounts } from './bootstrap.js';
+import { distinctScores, type DistinctScores } from './score-pass.js';
 
 /** Keys sorted by block, with their row counts. */
 export interface SliceAucKeys {
@@ -28,26 +29,15 @@ export interface ScoreRanks {
   perRank: Float64Array;
 }
 
-/** Distinct-score ranks of rows: one native sort of a copy, one binary search per row. O(n log n). */
+/** Ranks from `distinctScores` called with a `rank` array (the overall score pass already sorted the scores). */
+export function ranksFrom(d: DistinctScores, rank: Int32Array): ScoreRanks {
+  return { rank, perRank: Float64Array.from(d.uniq, (_, u) => d.cnt[2 * u] + d.cnt[2 * u + 1]) };
+}
+
+/** Distinct-score ranks of rows (through `distinctScores`: one native sort of a copy, one binary search per row). */
 export function scoreRanks(score: Float64Array): ScoreRanks {
-  const n = score.length;
-  const sorted = Float64Array.from(score).sort();
-  let u = 0;
-  for (let j = 0; j < n; j++) if (j === 0 || sorted[j] !== sorted[u - 1]) sorted[u++] = sorted[j];
-  const uniq = sorted.subarray(0, u);
-  const rank = new Int32Array(n), perRank = new Float64Array(u);
-  for (let i = 0; i < n; i++) {
-    const v = score[i];
-    let lo = 0, hi = u - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (uniq[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    rank[i] = lo;
-    perRank[lo]++;
-  }
-  return { rank, perRank };
+  const rank = new Int32Array(score.length);
+  return ranksFrom(distinctScores(score, new Uint8Array(score.length), rank), rank);
 }
 
 /**
