@@ -1,9 +1,26 @@
 import { alignTables } from '../aligned.js';
 import type { Metric } from '../metric.js';
 import { finiteMean, round6, runGuarded, skippedResult } from '../run-guarded.js';
+import type { Table } from '../../table/table.js';
 import { columnShapes } from './column-shapes.js';
+import { sortedPresent, type SortedSample } from './ks.js';
 
 const ID = 'ks-complement@1';
+
+/**
+ * Sorted real columns by real table and column: the report compares one real (training) table with the synthetic
+ * table and with the holdout, so each real column is sorted once, not twice (12 sorts of 1M values saved on the
+ * 1M × 20 report). Tables are immutable, so caching by identity is safe; an entry lives as long as its table.
+ */
+const realSorted = new WeakMap<Table, Map<string, SortedSample>>();
+
+function sortedReal(real: Table, name: string, values: Float64Array): SortedSample {
+  let byName = realSorted.get(real);
+  if (!byName) realSorted.set(real, (byName = new Map()));
+  let s = byName.get(name);
+  if (!s) byName.set(name, (s = sortedPresent(values)));
+  return s;
+}
 
 /**
  * KS complement: mean over numerical and datetime columns of 1 − the two-sample Kolmogorov–Smirnov statistic
@@ -26,7 +43,8 @@ export const ksComplement: Metric = {
     runGuarded(ID, () => {
       const cols = alignTables([input.real, input.synthetic], ['numerical', 'datetime']);
       if (!cols.length) return skippedResult(ID, 'No numerical or datetime column.');
-      const shapes = columnShapes(cols, 1);
+      const real = input.real;
+      const shapes = columnShapes(cols, 1, (c) => sortedReal(real, c.name, c.values[0]));
       return {
         metric: ID,
         status: 'ok',

@@ -1,9 +1,7 @@
-import { alignTables } from '../aligned.js';
 import type { Metric, MetricInput, MetricResult } from '../metric.js';
 import { finiteMean, round6, runGuarded, skippedResult } from '../run-guarded.js';
-import { contingency, contingencyTv } from './contingency.js';
-import { discretise } from './discretise.js';
-import { pairTrends, type PairTrend } from './pair-trends.js';
+import { contingencyTvEmbedded, pairTables } from './pair-tables.js';
+import { pairTrendsOfTables, type PairTrend } from './pair-trends.js';
 
 /** Pair trends of one input, computed once and shared by the pair metrics of a report (keyed by the synthetic table). */
 const cache = new WeakMap<object, WeakMap<object, PairTrend[]>>();
@@ -22,8 +20,7 @@ function trendsOf(input: Pick<MetricInput, 'real' | 'synthetic'>): PairTrend[] {
   if (!inner) cache.set(input.real, (inner = new WeakMap()));
   let t = inner.get(input.synthetic);
   if (!t) {
-    const cols = alignTables([input.real, input.synthetic]);
-    t = pairTrends(cols, cols.map((c) => discretise(c)), 1);
+    t = pairTrendsOfTables(pairTables(input.real, input.synthetic));
     inner.set(input.synthetic, t);
   }
   return t;
@@ -107,14 +104,16 @@ export const kMarginal: Metric = {
   },
   compute: (input) =>
     runGuarded(KM, () => {
-      const cols = alignTables([input.real, input.synthetic]);
-      if (cols.length < 2) return skippedResult(KM, 'Fewer than two compared columns.');
-      const d = cols.map((c) => discretise(c));
+      // Shares the pair metrics' tables (real counts once per real table; every pair counted in one blocked pass).
+      const t = pairTables(input.real, input.synthetic);
+      if (t.cols.length < 2) return skippedResult(KM, 'Fewer than two compared columns.');
+      const d = t.disc;
       const scores: number[] = [];
       let worst = { a: '', b: '', score: Infinity };
+      let k = 0;
       for (let i = 0; i < d.length; i++) {
-        for (let j = i + 1; j < d.length; j++) {
-          const tv = contingencyTv(contingency(d[i].codes[0], d[j].codes[0], d[i].size, d[j].size), contingency(d[i].codes[1], d[j].codes[1], d[i].size, d[j].size));
+        for (let j = i + 1; j < d.length; j++, k++) {
+          const tv = contingencyTvEmbedded(t.real[k], t.realSizes[i], t.realSizes[j], t.other[k], d[i].size, d[j].size);
           const s = 1 - tv;
           scores.push(s);
           if (s < worst.score) worst = { a: d[i].name, b: d[j].name, score: s };
