@@ -80,6 +80,23 @@ export interface GradientBoostingModel {
  * const proba = predictGradientBoosting(m, xTest); // n × 2
  */
 export function fitGradientBoosting(x: FeatureMatrix, target: TreeTarget, opts: GradientBoostingOptions): GradientBoostingModel {
+  return fitBoosting(x, target, opts).model;
+}
+
+/**
+ * {@link fitGradientBoosting} on `opts.rows`, plus the predictions (as {@link predictGradientBoosting}) for
+ * `scoreRows`, other rows of the same x (e.g. a cross-validation fold's test rows), read from the bins made for the
+ * fit: the same numbers as `predictGradientBoosting(model, <those rows of x>)` without copying and binning them again.
+ * @example const { predictions } = fitGradientBoostingScored(x, target, { seed: 1, rows: train }, test); // p(class 1) = predictions[2 * i + 1]
+ */
+export function fitGradientBoostingScored(x: FeatureMatrix, target: TreeTarget, opts: GradientBoostingOptions, scoreRows: Int32Array): { model: GradientBoostingModel; predictions: Float64Array } {
+  const { model, xb } = fitBoosting(x, target, opts);
+  for (let i = 0; i < scoreRows.length; i++)
+    if (!(scoreRows[i] >= 0 && scoreRows[i] < x.numRows)) throw new SynthopsError('invalid_argument', `invalid row index in scoreRows: ${scoreRows[i]}. The matrix has ${x.numRows} rows.`);
+  return { model, predictions: link(model, rawOf(model, xb, scoreRows), scoreRows.length) };
+}
+
+function fitBoosting(x: FeatureMatrix, target: TreeTarget, opts: GradientBoostingOptions): { model: GradientBoostingModel; xb: BinnedMatrix } {
   checkFeatureMatrix(x);
   const o = {
     nEstimators: opts.nEstimators ?? 100,
@@ -212,7 +229,8 @@ export function fitGradientBoosting(x: FeatureMatrix, target: TreeTarget, opts: 
   }
   if (valid) trees.length = bestRounds * T;
 
-  return { loss, numClasses: K, treesPerRound: T, baseScore: base, trees, binning, featureNames: [...x.names], levels: [...x.levels], rounds: trees.length / T };
+  const model: GradientBoostingModel = { loss, numClasses: K, treesPerRound: T, baseScore: base, trees, binning, featureNames: [...x.names], levels: [...x.levels], rounds: trees.length / T };
+  return { model, xb };
 
   function lossOn(rows: Int32Array): number {
     let s = 0;
@@ -266,33 +284,50 @@ function gradients(loss: BoostingLoss, rows: Int32Array, F: Float64Array, K: num
   }
 }
 
-/** Adds tree t's output for the given rows into raw scores F (stride T). */
-function addTreeOutput(tree: Tree, xb: BinnedMatrix, rows: Int32Array | null, F: Float64Array, T: number, t: number): void {
+/**
+ * Adds tree t's output for the given rows (all when null) into raw scores F (stride T), at the row's index, or at
+ * its position in `rows` when `byPosition`. Each split is a 256-entry bin → child table, so a step is two loads.
+ */
+function addTreeOutput(tree: Tree, xb: BinnedMatrix, rows: Int32Array | null, F: Float64Array, T: number, t: number, byPosition = false): void {
   const { feature, threshold, catLeft, missingLeft, left, right, value } = tree;
+  const nn = tree.numNodes;
+  // next[node * 256 + bin]: the child a row with that bin goes to.
+  const next = new Int32Array(nn * 256);
+  for (let node = 0; node < nn; node++) {
+    const f = feature[node];
+    if (f < 0) continue;
+    const cl = catLeft[node], thr = threshold[node], o = node * 256;
+    for (let b = 1; b < 256; b++) next[o + b] = (cl ? cl[b] === 1 : b <= thr) ? left[node] : right[node];
+    next[o] = missingLeft[node] === 1 ? left[node] : right[node];
+  }
   const bins = xb.bins;
   const m = rows ? rows.length : xb.numRows;
+  const f0 = feature[0];
   for (let i = 0; i < m; i++) {
     const r = rows ? rows[i] : i;
     let node = 0;
-    let f = feature[0];
+    let f = f0;
     while (f >= 0) {
-      const bin = bins[f][r];
-      const cl = catLeft[node];
-      node = (bin === 0 ? missingLeft[node] === 1 : cl ? cl[bin] === 1 : bin <= threshold[node]) ? left[node] : right[node];
+      node = next[node * 256 + bins[f][r]];
       f = feature[node];
     }
-    F[r * T + t] += value[node];
+    F[(byPosition ? i : r) * T + t] += value[node];
   }
+}
+
+/** Raw scores of `rows` of a binned matrix (rows.length × treesPerRound, in the order of `rows`). */
+function rawOf(model: GradientBoostingModel, xb: BinnedMatrix, rows: Int32Array | null): Float64Array {
+  const T = model.treesPerRound;
+  const m = rows ? rows.length : xb.numRows;
+  const F = new Float64Array(m * T);
+  for (let i = 0; i < m; i++) for (let t = 0; t < T; t++) F[i * T + t] = model.baseScore[t];
+  model.trees.forEach((tree, j) => addTreeOutput(tree, xb, rows, F, T, j % T, true));
+  return F;
 }
 
 /** Raw scores (n × treesPerRound, row-major): the model's margin before the link function. */
 export function gradientBoostingRaw(model: GradientBoostingModel, x: FeatureMatrix): Float64Array {
-  const xb = applyBinning(x, model.binning);
-  const T = model.treesPerRound;
-  const F = new Float64Array(x.numRows * T);
-  for (let i = 0; i < x.numRows; i++) for (let t = 0; t < T; t++) F[i * T + t] = model.baseScore[t];
-  model.trees.forEach((tree, j) => addTreeOutput(tree, xb, null, F, T, j % T));
-  return F;
+  return rawOf(model, applyBinning(x, model.binning), null);
 }
 
 /**
@@ -300,8 +335,11 @@ export function gradientBoostingRaw(model: GradientBoostingModel, x: FeatureMatr
  * @example const p = predictGradientBoosting(model, x); const pPositive = p[i * 2 + 1];
  */
 export function predictGradientBoosting(model: GradientBoostingModel, x: FeatureMatrix): Float64Array {
-  const F = gradientBoostingRaw(model, x);
-  const n = x.numRows;
+  return link(model, gradientBoostingRaw(model, x), x.numRows);
+}
+
+/** Raw scores F of n rows → predictions (regression: F itself; classification: probabilities). */
+function link(model: GradientBoostingModel, F: Float64Array, n: number): Float64Array {
   if (model.loss === 'squared-error') return F;
   if (model.numClasses === 1) return new Float64Array(n).fill(1);
   if (model.loss === 'logloss') {
