@@ -1,7 +1,7 @@
 import type { Table } from '../../table/table.js';
 import { alignTables, type AlignedColumn } from '../aligned.js';
 import { binCodes, discretise, quantileCuts, type Discretised } from './discretise.js';
-import { pearson } from './pearson.js';
+import { pearsonPairs } from './pearson-pairs.js';
 
 /** Rows per block in {@link allPairCounts}: a block of every column (4 bytes × columns × rows) stays in cache. */
 const BLOCK_ROWS = 4096;
@@ -96,7 +96,7 @@ export function pairIndex(i: number, j: number, p: number): number {
  * - `real[k]`: the real two-way counts of pair k in the real table's own layout, `realSizes[i]` × `realSizes[j]`
  *   (its own categories; the aligned layout may add categories only the other table has, whose real counts are 0);
  * - `other[k]`: the other table's counts in the aligned layout `disc[i].size` × `disc[j].size`;
- * - `realCorrelation[k]`: the real Pearson correlation of numeric pairs (NaN otherwise).
+ * - `realCorrelation[k]` / `otherCorrelation[k]`: the Pearson correlations of numeric pairs (NaN otherwise).
  * The real side is computed once per real table and shared by every comparison (score and holdout reference); the
  * other side once per (real, other) pair and shared by the pair metrics and k-marginal.
  */
@@ -107,6 +107,7 @@ export interface PairTables {
   real: Float64Array[];
   other: Float64Array[];
   realCorrelation: Float64Array;
+  otherCorrelation: Float64Array;
 }
 
 interface RealSide {
@@ -129,16 +130,7 @@ function realSide(real: Table): RealSide {
   const disc = cols.map((c) => discretise(c));
   const sizes = disc.map((d) => d.size);
   const counts = allPairCounts(disc.map((d) => d.codes[0]), sizes);
-  const p = cols.length;
-  const correlation = new Float64Array(counts.length).fill(NaN);
-  for (let i = 0; i < p; i++) {
-    const ci = cols[i];
-    if (ci.kind !== 'numeric') continue;
-    for (let j = i + 1; j < p; j++) {
-      const cj = cols[j];
-      if (cj.kind === 'numeric') correlation[pairIndex(i, j, p)] = pearson(ci.values[0], cj.values[0]);
-    }
-  }
+  const correlation = pearsonPairs(cols.map((c) => (c.kind === 'numeric' ? c.values[0] : null)));
   realSides.set(real, (r = { sizes, counts, correlation }));
   return r;
 }
@@ -167,7 +159,8 @@ export function pairTables(real: Table, other: Table): PairTables {
     return { name: c.name, size: cuts.length + 2, cuts, codes: [EMPTY, binCodes(c.values[1], cuts)] };
   });
   const counts = allPairCounts(disc.map((d) => d.codes[1]), disc.map((d) => d.size));
-  t = { cols, disc, realSizes: r.sizes, real: r.counts, other: counts, realCorrelation: r.correlation };
+  const otherCorrelation = pearsonPairs(cols.map((c) => (c.kind === 'numeric' ? c.values[1] : null)));
+  t = { cols, disc, realSizes: r.sizes, real: r.counts, other: counts, realCorrelation: r.correlation, otherCorrelation };
   inner.set(other, t);
   return t;
 }

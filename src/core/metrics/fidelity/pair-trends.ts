@@ -57,7 +57,7 @@ function trends(cols: readonly AlignedColumn[], disc: readonly Discretised[], ot
       const k = pairIndex(i, j, p);
       if (ci.kind === 'numeric' && cj.kind === 'numeric') {
         const rr = pre ? pre.realCorrelation[k] : pearson(ci.values[0], cj.values[0]);
-        const rs = pearson(ci.values[other], cj.values[other]);
+        const rs = pre ? pre.otherCorrelation[k] : pearson(ci.values[other], cj.values[other]);
         if (rr === rr && rs === rs) {
           const abs = Math.abs(rr);
           out.push({ a: ci.name, b: cj.name, method: 'correlation', realStrength: abs, realCorrelation: rr, otherCorrelation: rs, score: 1 - Math.abs(rr - rs) / 2, related: abs > RELATED_PEARSON });
