@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Table } from '../../src/core/table/table.js';
+import { csvPartStats } from '../../src/node/io/csv-parallel.js';
 import { readTable } from '../../src/node/io/read.js';
 import { SHARED_NAMES, datasetPath, hasShared } from '../helpers/datasets.js';
 
-// Files from 256 MiB up (or from `parallelMinBytes`) are parsed in two parts, the second on a worker thread. `parallelMinBytes: 0` forces that
+// Files from 1 MiB to 64 MiB (or from `parallelMinBytes`) are parsed in two parts, the second on a worker thread. `parallelMinBytes: 0` forces that
 // on small files: the table (schema, codes, dictionaries, values, nulls) and every error must be exactly those of
 // one sequential parse.
 const dir = mkdtempSync(join(tmpdir(), 'synthops-read-parallel-'));
@@ -39,6 +40,15 @@ async function errorOf(path: string, parallelMinBytes: number): Promise<unknown>
 
 describe.skipIf(!hasShared)('parallel CSV read of every shared dataset', () => {
   for (const name of SHARED_NAMES) it(`${name}: same table as a sequential read`, () => expectSameRead(datasetPath(name)), 60_000);
+});
+
+describe.skipIf(!hasShared)('parallel CSV read uses the worker', () => {
+  it('joins the worker’s part once it is running (adult, default settings)', async () => {
+    const before = csvPartStats.joined;
+    // The first read starts the worker; a later one finds it ready (a few tries: the machine may be busy).
+    for (let k = 0; k < 6 && csvPartStats.joined === before; k++) await readTable(datasetPath('adult'));
+    expect(csvPartStats.joined).toBeGreaterThan(before);
+  }, 60_000);
 });
 
 describe('parallel CSV read', () => {

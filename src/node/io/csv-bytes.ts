@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { throwIfAborted } from '../../core/errors.js';
 import type { BytesToText, TableBuilder } from '../../core/table/infer-builder.js';
 
@@ -29,6 +29,8 @@ export interface ByteReadSetup {
   signal?: AbortSignal;
   /** Bytes read at a time (default 4 MiB; tests use tiny ones to cut rows and quotes anywhere). */
   chunkBytes?: number;
+  /** The column names when the bytes read have no header row (a later part of a file): every row is data. */
+  names?: string[];
 }
 
 /**
@@ -42,54 +44,118 @@ export interface ByteReadSetup {
  * text reader, which gives the table or the exact error (file, row, column) as before. An abort still throws.
  */
 export async function readDelimitedBytes(path: string, size: number, setup: ByteReadSetup): Promise<TableBuilder | null> {
-  const d = setup.delimiter.charCodeAt(0);
-  if (setup.delimiter.length !== 1 || d >= 128 || d === QUOTE || d === LF || d === CR) return null;
-  const fh = await open(path, 'r');
+  const r = await ByteFileReader.open(path, setup);
+  if (!r) return null;
   try {
-    const parser = new ByteRows(d, setup.start);
-    let buf = Buffer.allocUnsafe(Math.max(1, Math.min(size + 1, setup.chunkBytes ?? CHUNK)));
-    let len = 0, p = 0, checked = 0, pos = 0, first = true;
+    return (await r.read(0, size, true)) < 0 ? null : r.builder;
+  } finally {
+    await r.close();
+  }
+}
+
+/**
+ * The byte reader over one open file, for reading it in parts: `read(from, to, final)` parses the rows in
+ * [from, to) into one builder (see `readDelimitedBytes` for what it handles and when it gives up).
+ */
+export class ByteFileReader {
+  private readonly parser: ByteRows;
+  private buf: Buffer;
+
+  private constructor(
+    private readonly fh: FileHandle,
+    private readonly setup: ByteReadSetup,
+    d: number,
+  ) {
+    this.parser = new ByteRows(d, setup.start);
+    this.buf = Buffer.allocUnsafe(Math.max(1, setup.chunkBytes ?? CHUNK));
+  }
+
+  /** A reader of the file at `path`, or null when the delimiter is not one this reader handles. */
+  static async open(path: string, setup: ByteReadSetup): Promise<ByteFileReader | null> {
+    const d = setup.delimiter.charCodeAt(0);
+    if (setup.delimiter.length !== 1 || d >= 128 || d === QUOTE || d === LF || d === CR) return null;
+    const r = new ByteFileReader(await open(path, 'r'), setup, d);
+    if (setup.names) {
+      try {
+        r.parser.header(setup.names);
+      } catch {
+        await r.close();
+        return null;
+      }
+    }
+    return r;
+  }
+
+  /** The builder (null until a header row was read). */
+  get builder(): TableBuilder | null {
+    return this.parser.builder;
+  }
+
+  /** Closes the file. */
+  close(): Promise<void> {
+    return this.fh.close();
+  }
+
+  /**
+   * Parses the rows in bytes [from, to) of the file. With `final` the part ends the file (its last row may lack
+   * an LF); otherwise parsing stops after the last row that ends by `to`. Returns the file offset where parsing
+   * stopped (`to` when the part ended with a row; less when a quoted field runs past it), or -1 when this reader
+   * gives up (see `readDelimitedBytes`).
+   */
+  async read(from: number, to: number, final: boolean): Promise<number> {
+    try {
+      return await this.run(from, to, final);
+    } catch (e) {
+      // Any failure (a bad row, a bad header, even a bug here) is left to the text reader, which gives the error.
+      if (this.setup.signal?.aborted) throw e;
+      return -1;
+    }
+  }
+
+  private async run(from: number, to: number, final: boolean): Promise<number> {
+    const parser = this.parser;
+    let buf = this.buf;
+    if (to - from + 1 < buf.length) buf = Buffer.allocUnsafe(Math.max(1, to - from + 1));
+    // `buf[0, len)` holds the file's bytes from `base`; `p` is where parsing goes on, `checked` how far UTF-8 is checked.
+    let base = from, len = 0, p = 0, checked = 0, pos = from, first = from === 0;
     for (;;) {
-      throwIfAborted(setup.signal);
+      throwIfAborted(this.setup.signal);
       if (len === buf.length) {
-        if (len > MAX_CARRY) return null;
+        if (len > MAX_CARRY) throw notHere;
         const bigger = Buffer.allocUnsafe(buf.length * 2);
         buf.copy(bigger, 0, 0, len);
         buf = bigger;
       }
-      const { bytesRead } = await fh.read(buf, len, buf.length - len, pos);
+      const { bytesRead } = await this.fh.read(buf, len, Math.min(buf.length - len, to - pos), pos);
       pos += bytesRead;
       len += bytesRead;
-      const final = bytesRead === 0 || pos >= size;
+      const end = bytesRead === 0 || pos >= to;
       if (first) {
         // Only the file's very start can hold a byte-order mark (as the text reader's decoder): nothing is parsed
         // before its first 3 bytes are in.
-        if (len < 3 && !final) continue;
+        if (len < 3 && !end) continue;
         first = false;
         if (len >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) p = checked = 3;
       }
       // Rows are parsed up to the last LF (never inside a UTF-8 sequence), all of them at the end of the file.
-      const limit = final ? len : buf.lastIndexOf(LF, len - 1) + 1;
+      const limit = end && final ? len : buf.lastIndexOf(LF, len - 1) + 1;
       if (limit > checked) {
-        if (!isUtf8(buf.subarray(checked, limit))) return null;
+        if (!isUtf8(buf.subarray(checked, limit))) throw notHere;
         checked = limit;
       }
-      p = parser.rows(buf, p, limit, final);
-      if (final) return parser.builder;
+      p = parser.rows(buf, p, limit, end && final);
+      if (end) {
+        return base + p;
+      }
       // Keep the unparsed rest (a row continuing past `limit`, and bytes after it) at the buffer's start.
       if (p > 0) {
         buf.copyWithin(0, p, len);
+        base += p;
         len -= p;
         checked -= p;
         p = 0;
       }
     }
-  } catch (e) {
-    // Any failure (a bad row, a bad header, even a bug here) is left to the text reader, which gives the error.
-    if (setup.signal?.aborted) throw e;
-    return null;
-  } finally {
-    await fh.close();
   }
 }
 
@@ -158,7 +224,8 @@ class ByteRows {
     return p;
   }
 
-  private header(names: string[]): void {
+  /** Takes `names` as the header (the rows that follow are data). */
+  header(names: string[]): void {
     // A one-column table reads an empty line as a missing value: left to the text reader.
     if (names.length < 2) throw notHere;
     this.builder = this.start(names);

@@ -5,53 +5,84 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { ColumnBuilderState } from '../../core/table/infer-builder.js';
 
-/** What a CSV worker parses: bytes [start, end) of the file at `path`, whole rows with no header. */
+/** What the CSV worker parses: bytes [start, end) of the file at `path`, whole rows with no header, to its end. */
 export interface CsvPartTask {
   path: string;
   start: number;
   end: number;
   delimiter: string;
-  newline: '\n' | '\r';
   names: string[];
   /** Rows expected (room made at once). */
   capacity: number;
+  /**
+   * One Int32 shared with the reader: whoever sets it from 0 first (the worker to 1, the reader to 2) parses the
+   * part, so a worker that is still starting when the reader is ready for the part never costs a wait.
+   */
+  claim: SharedArrayBuffer;
 }
 
-/** A part being parsed on a worker thread. */
-export interface CsvPartJob {
-  /** Sends the task (the worker may still be starting). */
-  send(task: CsvPartTask): void;
-  /** The part's columns, or null when the worker failed in any way (the caller then parses the part itself). */
-  readonly result: Promise<ColumnBuilderState[] | null>;
-  /** Stops the worker (safe at any time, twice too). */
-  stop(): void;
+/** The worker's answer: the part's columns, or `ok: false` (it failed, or the reader claimed the part). */
+export interface CsvPartReply {
+  id: number;
+  ok: boolean;
+  states?: ColumnBuilderState[];
 }
 
 const HERE = import.meta.url;
-/** A small young generation: the worker's short-lived strings are collected often, keeping its memory low. */
-const LIMITS = { maxYoungGenerationSizeMb: 4 };
+/** A small young generation keeps the worker's memory low (its strings are few: labels it had not seen). */
+const LIMITS = { maxYoungGenerationSizeMb: 8 };
 /** True when running from TypeScript sources (tsx, vitest) rather than compiled dist. */
 const FROM_SOURCES = HERE.endsWith('.ts');
 
-/**
- * Starts a worker thread for one part of a CSV file; `send` gives it the part once the header is known. The worker
- * starts at once, so its start-up (tens of milliseconds) overlaps the main thread's own parsing.
- */
-export function startCsvPartJob(): CsvPartJob {
+interface Shared {
+  worker: Worker;
+  pending: Map<number, (r: CsvPartReply) => void>;
+}
+/** The one CSV worker of this process, started on first use and kept (unreferenced while idle) for later reads. */
+let shared: Shared | null = null;
+let nextId = 1;
+
+function csvWorker(): Shared {
+  if (shared) return shared;
   const worker = FROM_SOURCES
     ? // From sources a tiny bootstrap registers tsx's loader in the worker first (as the worker pool does).
       new Worker(`import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(new URL('./csv-worker.ts', HERE).href)}); });`, { eval: true, resourceLimits: LIMITS })
     : new Worker(fileURLToPath(new URL('./csv-worker.js', HERE)), { resourceLimits: LIMITS });
-  const result = new Promise<ColumnBuilderState[] | null>((resolve) => {
-    worker.once('message', (m: { ok: boolean; states?: ColumnBuilderState[] }) => resolve(m.ok ? m.states! : null));
-    worker.once('error', () => resolve(null));
-    worker.once('exit', () => resolve(null));
-  });
-  return {
-    send: (task) => worker.postMessage(task),
-    result,
-    stop: () => void worker.terminate(),
+  worker.unref();
+  const s: Shared = { worker, pending: new Map() };
+  const settle = (r: CsvPartReply) => {
+    const f = s.pending.get(r.id);
+    s.pending.delete(r.id);
+    if (s.pending.size === 0) worker.unref();
+    f?.(r);
   };
+  const fail = () => {
+    if (shared === s) shared = null;
+    for (const id of [...s.pending.keys()]) settle({ id, ok: false });
+  };
+  worker.on('message', settle);
+  worker.once('error', fail);
+  worker.once('exit', fail);
+  return (shared = s);
+}
+
+/** How many parts the worker parsed were joined on (for tests: the worker is used only when it is ready in time). */
+export const csvPartStats = { joined: 0 };
+
+/** Starts the CSV worker now (if it is not running), so it is ready by the time a part is sent. */
+export function warmCsvWorker(): void {
+  csvWorker();
+}
+
+/** Sends a part to the CSV worker. Resolves to its columns, or null (it failed, or the reader claimed the part). */
+export function parsePartInWorker(task: CsvPartTask): Promise<ColumnBuilderState[] | null> {
+  const s = csvWorker();
+  const id = nextId++;
+  return new Promise((resolve) => {
+    s.pending.set(id, (r) => resolve(r.ok && r.states ? r.states : null));
+    s.worker.ref(); // a pending part keeps the process alive
+    s.worker.postMessage({ id, task });
+  });
 }
 
 /**

@@ -2,11 +2,11 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { SynthopsError, ValidationError, throwIfAborted } from '../../core/errors.js';
-import { ColumnBuilder, TableBuilder } from '../../core/table/infer-builder.js';
+import { ColumnBuilder, TableBuilder, type ColumnBuilderState } from '../../core/table/infer-builder.js';
 import type { Schema } from '../../core/table/schema.js';
 import type { Table } from '../../core/table/table.js';
-import { readDelimitedBytes } from './csv-bytes.js';
-import { releaseBuffers, startCsvPartJob, splitPoint } from './csv-parallel.js';
+import { ByteFileReader } from './csv-bytes.js';
+import { csvPartStats, parsePartInWorker, releaseBuffers, splitPoint, warmCsvWorker } from './csv-parallel.js';
 import { CsvParser, type CsvParserOptions } from './csv-parser.js';
 import { formatOf, type TableFormat } from './format.js';
 import { readJsonLines } from './jsonl.js';
@@ -26,7 +26,8 @@ export interface ReadOptions {
   displayPath?: string;
   /**
    * CSV/TSV files of at least this many bytes are parsed in two parts, the second on a worker thread (same table,
-   * same errors; faster on two free cores, ~90 MB more memory). Default 256 MiB; `Infinity` never uses a worker.
+   * same errors; faster on two free cores). Default: files from 1 MiB to 64 MiB (larger ones would need the
+   * second part's memory twice while it is joined); `Infinity` never uses a worker.
    */
   parallelMinBytes?: number;
 }
@@ -290,10 +291,17 @@ function roomFor(rows: number, columns: number): number {
 }
 
 /**
- * The file read by the byte reader (`readDelimitedBytes`), with the delimiter and the room for rows found exactly
- * as `delimitedParser` finds them (from the first 64 KiB of text); null when it must be read as text instead.
+ * The file read by the byte reader (`ByteFileReader`), with the delimiter and the room for rows found exactly as
+ * `delimitedParser` finds them (from the first 64 KiB of text); null when it must be read as text instead.
+ *
+ * With `parallel` the rows after the middle of the file go to the CSV worker (started at once, kept for later
+ * reads) while this thread reads the rows before it, and its columns are joined on. Whenever that could differ
+ * from one sequential read — the cut falls inside a quoted field, the worker failed (e.g. on a bad row) or is not
+ * ready when this thread is, or a join could change a column's inferred type — this thread reads the second part
+ * itself, so the table (and any error, from the text reader) is exactly that of a sequential read.
  */
-async function readBytesFirst(path: string, shown: string, size: number, delimiter: string | undefined, signal?: AbortSignal): Promise<TableBuilder | null> {
+async function readBytes(path: string, shown: string, size: number, delimiter: string | undefined, signal: AbortSignal | undefined, parallel: boolean): Promise<TableBuilder | null> {
+  if (parallel) warmCsvWorker();
   let head: string;
   const fh = await open(path, 'r');
   try {
@@ -306,79 +314,75 @@ async function readBytesFirst(path: string, shown: string, size: number, delimit
     await fh.close();
   }
   if (head.trim() === '' || (!head.includes('\n') && head.includes('\r'))) return null;
-  const capacity = Math.max(1024, Math.ceil((size / measureRows(head)) * 1.02));
-  return readDelimitedBytes(path, size, {
-    delimiter: delimiter ?? detectDelimiter(head.slice(0, 65536)),
+  const bytesPerRow = measureRows(head);
+  const rowsIn = (bytes: number) => Math.max(1024, Math.ceil((bytes / bytesPerRow) * 1.02));
+  const d = delimiter ?? detectDelimiter(head.slice(0, 65536));
+  const cut = parallel ? await splitPoint(path, size, 0.5) : -1;
+  const claim = new Int32Array(new SharedArrayBuffer(4));
+  let part: Promise<ColumnBuilderState[] | null> | null = null;
+  const reader = await ByteFileReader.open(path, {
+    delimiter: d,
     signal,
     start: (names) => {
       checkHeader(names, shown);
-      return new TableBuilder(names, roomFor(capacity, names.length));
+      if (cut > 0) part = parsePartInWorker({ path, start: cut, end: size, delimiter: d, names, capacity: roomFor(rowsIn(size - cut), names.length), claim: claim.buffer as SharedArrayBuffer });
+      return new TableBuilder(names, roomFor(rowsIn(size), names.length));
     },
   });
+  if (!reader) return null;
+  try {
+    if (cut < 0) return (await reader.read(0, size, true)) < 0 ? null : reader.builder;
+    const next = await reader.read(0, cut, false);
+    // The worker's part is used only when this part ended exactly at the cut and the worker took it first.
+    const theirs = next === cut && part !== null && Atomics.compareExchange(claim, 0, 0, 2) !== 0;
+    Atomics.compareExchange(claim, 0, 0, 2);
+    if (next < 0) return null;
+    if (theirs) {
+      const states = await part!;
+      throwIfAborted(signal);
+      if (states && joinPart(reader.builder!, states)) return reader.builder;
+      if (states) for (const st of states) releaseBuffers(st);
+    }
+    return (await reader.read(next, size, true)) < 0 ? null : reader.builder;
+  } finally {
+    await reader.close();
+  }
+}
+
+/** Joins the columns of the part that follows (`states`, from the worker) onto `builder`; false when it cannot (see `ColumnBuilder.canAppend`). */
+function joinPart(builder: TableBuilder, states: ColumnBuilderState[]): boolean {
+  const own = builder.columns;
+  const next = states.map((st) => ColumnBuilder.fromState(st));
+  if (next.length !== own.length || !own.every((c, j) => c.canAppend(next[j]))) return false;
+  for (let j = 0; j < own.length; j++) {
+    own[j].append(next[j]);
+    // The part's arrays are copied (into the room left in this builder's, sized for the whole file): free them now
+    // rather than at some later garbage collection.
+    releaseBuffers(states[j]);
+  }
+  csvPartStats.joined++;
+  return true;
 }
 
 /**
- * Files at least this large are parsed in two parts, the second on a worker thread. The worker costs 90–125 MB
- * of memory (its isolate and heap, and the second part's arrays until they are joined; measured on the 120 MB
- * 1M × 20 file: peak 420–470 MB against 310–350 MB in one thread, from sources and from dist), so by default only
- * files whose tables dwarf that are split.
+ * By default CSV/TSV files from 1 MiB to 64 MiB are read in two parts, the second on the CSV worker thread: on
+ * two cores nearly twice as fast (the worker's start-up, ~50 ms the first time, overlaps this thread's part; a
+ * worker not ready in time is simply not used). Larger files stay in one thread: the worker's part is held twice
+ * while it is joined on (its arrays, then their copy), which on the 120 MB 1M × 20 file would take the peak
+ * memory past 400 MB. An explicit `parallelMinBytes` has no upper size.
  */
-const PARALLEL_MIN_BYTES = 256 << 20;
+const PARALLEL_MIN_BYTES = 1 << 20;
+const PARALLEL_MAX_BYTES = 64 << 20;
 
-async function readDelimited(path: string, shown: string, size: number, delimiter: string | undefined, signal?: AbortSignal, parallelMinBytes = PARALLEL_MIN_BYTES): Promise<TableBuilder> {
-  const cut = size >= parallelMinBytes && availableParallelism() >= 2 ? await splitPoint(path, size, 0.5) : -1;
-  if (cut < 0) {
-    const fast = await readBytesFirst(path, shown, size, delimiter, signal);
-    if (fast) return fast;
-    const { parser, text } = await delimitedParser(path, shown, size, delimiter);
-    for await (const chunk of text) {
-      throwIfAborted(signal);
-      parser.write(chunk);
-    }
-    return parser.end();
+async function readDelimited(path: string, shown: string, size: number, delimiter: string | undefined, signal?: AbortSignal, parallelMinBytes?: number): Promise<TableBuilder> {
+  const parallel = availableParallelism() >= 2 && (parallelMinBytes !== undefined ? size >= parallelMinBytes : size >= PARALLEL_MIN_BYTES && size < PARALLEL_MAX_BYTES);
+  const fast = await readBytes(path, shown, size, delimiter, signal, parallel);
+  if (fast) return fast;
+  // The text reader: for files the byte reader leaves (e.g. CR line ends), and for the exact error of a bad file.
+  const { parser, text } = await delimitedParser(path, shown, size, delimiter);
+  for await (const chunk of text) {
+    throwIfAborted(signal);
+    parser.write(chunk);
   }
-  // Two parts: the rows from `cut` on are parsed by a worker while this thread parses the rows before it; the
-  // worker's columns are then joined on. Whenever that could differ from one sequential parse (the cut is not a
-  // row end, the worker failed, e.g. on a bad row, or a join could change a column's inferred type), this thread
-  // parses the second part itself, so the table and any error are exactly those of a sequential read.
-  const job = startCsvPartJob();
-  try {
-    const { parser, text, bytesPerRow } = await delimitedParser(path, shown, size, delimiter, {}, cut);
-    const first = parser.tableBuilder;
-    if (first && parser.newline === '\n') {
-      const names = first.columns.map((c) => c.name);
-      job.send({ path, start: cut, end: size, delimiter: parser.delimiter, newline: '\n', names, capacity: roomFor(Math.ceil(((size - cut) / bytesPerRow) * 1.02), names.length) });
-    } else job.stop();
-    for await (const chunk of text) {
-      throwIfAborted(signal);
-      parser.write(chunk);
-    }
-    if (first && parser.newline === '\n' && parser.atRowStart) {
-      const states = await job.result;
-      job.stop(); // frees the worker's memory before the join
-      throwIfAborted(signal);
-      if (states) {
-        const own = parser.tableBuilder!.columns;
-        const next = states.map((st) => ColumnBuilder.fromState(st));
-        if (next.length === own.length && own.every((c, j) => c.canAppend(next[j]))) {
-          for (let j = 0; j < own.length; j++) {
-            own[j].append(next[j]);
-            // The part's arrays are copied: free them now rather than at some later garbage collection, so the
-            // memory peak holds one column's copy, not the whole second part twice.
-            releaseBuffers(states[j]);
-            await new Promise((r) => setImmediate(r));
-          }
-          return parser.end();
-        }
-      }
-    }
-    job.stop();
-    for await (const chunk of decodedText(path, shown, undefined, { start: cut })) {
-      throwIfAborted(signal);
-      parser.write(chunk);
-    }
-    return parser.end();
-  } finally {
-    job.stop();
-  }
+  return parser.end();
 }
