@@ -285,11 +285,10 @@ export function fitGradientTree(
   };
 
   // Root.
-  let G = 0, H = 0;
-  for (let i = 0; i < idx.length; i++) {
-    G += grad[idx[i]];
-    H += hess[idx[i]];
-  }
+  // (A helper, not a loop here: a loop before the first call would have this function compiled on stack replacement
+  // without feedback for the calls below, and thrown back to the interpreter on every tree.)
+  sumRows(idx, grad, hess, sums);
+  const G = sums[0], H = sums[1];
   const root = newNode(0, idx.length, G, H);
   const rootHist = alloc();
   build(rootHist, 0, idx.length);
@@ -411,6 +410,17 @@ function buildSome(hist: Float64Array, codes: Uint16Array | Int32Array, p: numbe
       hist[o + 2] += 1;
     }
   }
+}
+
+/** Σ grad and Σ hess over idx, in order, into sums[0], sums[1]. */
+function sumRows(idx: Int32Array, grad: Float64Array, hess: Float64Array, sums: Float64Array): void {
+  let G = 0, H = 0;
+  for (let i = 0; i < idx.length; i++) {
+    G += grad[idx[i]];
+    H += hess[idx[i]];
+  }
+  sums[0] = G;
+  sums[1] = H;
 }
 
 /** Side of every bin of a split (1 = left): bin 0 by `missingLeft`, others by `catLeft` or `bin ≤ threshold`. */
