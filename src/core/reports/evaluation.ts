@@ -1,7 +1,7 @@
 import { makeArtifact, type Artifact } from '../artifact.js';
 import { SynthopsError, throwIfAborted } from '../errors.js';
 import { alignTables } from '../metrics/aligned.js';
-import type { Metric, MetricCategory, MetricResult } from '../metrics/metric.js';
+import type { Metric, MetricCategory, MetricInput, MetricResult } from '../metrics/metric.js';
 import { METRICS, getMetric } from '../metrics/registry.js';
 import { pairTrendsOf } from '../metrics/fidelity/pair-metrics.js';
 import type { KnnProvider } from '../neighbors/knn-provider.js';
@@ -71,7 +71,7 @@ export interface EvaluationSpec {
    * bound.
    */
   neighbours?: Omit<PrivacyContextOptions, 'seed'>;
-  /** Called after each metric with its id (for progress bars). */
+  /** Called after each metric with its id (for progress bars), in the order they finish (see evaluate). */
   onMetric?: (id: string, done: number, total: number) => void;
 }
 
@@ -127,84 +127,73 @@ export async function evaluate(input: EvaluationInput, spec: EvaluationSpec): Pr
   }
   const metrics: Metric[] = spec.metrics ? spec.metrics.map((id) => getMetric(id)) : METRICS;
   const base = { schema: training.schema, seed: spec.seed, ...(spec.target ? { target: spec.target } : {}), ...(spec.sensitive ? { sensitive: spec.sensitive } : {}), ...(spec.signal ? { signal: spec.signal } : {}) };
-  const results: ReportMetric[] = [];
-  // The shared neighbour searches: created here with the report's options and seed (metrics get the same context);
-  // with a provider they start now (worker threads) and are awaited before the first metric that needs them.
+  // Work started ahead of the metrics (on worker threads when the caller injected providers), as promises that never
+  // reject (a failure resurfaces in the metrics: they recompute in this thread). Each metric waits only for its own.
+  // The shared neighbour searches: created here with the report's options and seed (metrics get the same context).
   const needsNeighbours = (m: Metric) => m.info.category === 'privacy' || m.info.neighbours === true;
-  let prefetch: Promise<unknown> | null = null;
+  // `track` marks work as ready when it settles (before anyone awaiting the returned promise resumes).
+  const ready = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>): Promise<unknown> => {
+    const q: Promise<unknown> = p.then(() => ready.add(q));
+    return q;
+  };
+  let searched: Promise<unknown> | null = null, balled: Promise<unknown> | null = null;
   if (metrics.some(needsNeighbours) && training.numRows > 0 && input.synthetic.numRows > 0) {
     try {
       const ctx = privacyContext(training, input.synthetic, holdout, { ...spec.neighbours, seed: spec.seed });
       const searches = [...(metrics.some((m) => m.info.category === 'privacy') ? PRIVACY_SEARCHES : []), ...(metrics.some((m) => m.info.neighbours) ? DIVERSITY_SEARCHES : [])];
       const balls = spec.balls;
-      if (spec.knn)
-        prefetch = ctx
-          .prefetch(spec.knn, searches, spec.signal)
-          .then(() => (balls && metrics.some((m) => m.info.neighbours) ? prefetchBallCounts(ctx, balls, spec.signal) : undefined))
-          .catch((e: unknown) => e); // a failure resurfaces in the metrics (they recompute in this thread)
+      if (spec.knn) {
+        const s = ctx.prefetch(spec.knn, searches, spec.signal);
+        searched = track(s.catch((e: unknown) => e));
+        // The diversity metrics' ball counts need the searches' radii; the privacy metrics need only the searches.
+        balled = balls && metrics.some((m) => m.info.neighbours) ? track(s.then(() => prefetchBallCounts(ctx, balls, spec.signal)).catch((e: unknown) => e)) : searched;
+      }
     } catch {
       // unusable tables: each metric reports its own error
     }
   }
-  // The detectors' folds (detection-tree, detection-logistic; pMSE shares the tree's), queued after the searches.
+  // The detectors' folds (detection-tree, detection-logistic; pMSE shares the tree's), queued after the searches, one
+  // promise per detector so each metric waits only for its own folds.
   const detectorOf = (id: string): DetectorName | null => (id === 'detection-tree@1' || id === 'pmse@1' ? 'tree' : id === 'detection-logistic@1' ? 'logistic' : null);
   const detectors = [...new Set(metrics.map((m) => detectorOf(m.info.id)).filter((d): d is DetectorName => d !== null))];
-  let detection: Promise<unknown> | null = null;
-  if (spec.parallel && detectors.length > 0)
-    detection = prefetchDetection(training, [input.synthetic, holdout], detectors, spec.seed, spec.parallel).catch((e: unknown) => e); // a failure: the metrics recompute in this thread
+  const detection = new Map<DetectorName, Promise<unknown>>();
+  if (spec.parallel)
+    for (const d of detectors) detection.set(d, track(prefetchDetection(training, [input.synthetic, holdout], [d], spec.seed, spec.parallel).catch((e: unknown) => e)));
   // The utility metric's models (independent fits), queued after the detectors' folds.
   let utility: Promise<unknown> | null = null;
   if (spec.parallel && metrics.some((m) => m.info.id === 'utility-tstr@1'))
-    utility = prefetchUtility(training, input.synthetic, holdout, spec.target, spec.seed, spec.parallel).catch((e: unknown) => e); // a failure: the metric refits in this thread
+    utility = track(prefetchUtility(training, input.synthetic, holdout, spec.target, spec.seed, spec.parallel).catch((e: unknown) => e));
+  const waitsFor = (m: Metric): Promise<unknown> | null => {
+    const d = detectorOf(m.info.id);
+    if (d) return detection.get(d) ?? null;
+    if (m.info.id === 'utility-tstr@1') return utility;
+    if (m.info.neighbours === true) return balled;
+    return m.info.category === 'privacy' ? searched : null;
+  };
+  // Metrics run in registry order, except that one whose prefetched work is not ready yet lets the next ready ones go
+  // first (this thread keeps busy while the workers finish); results keep registry order. Every metric's result
+  // depends only on its inputs and seed, so the report is the same whatever the order.
+  const slots: (ReportMetric | undefined)[] = new Array(metrics.length);
+  const todo = metrics.map((_, i) => i);
   let done = 0;
-  for (const m of metrics) {
+  while (todo.length) {
     throwIfAborted(spec.signal);
-    const info = m.info;
-    if (prefetch && needsNeighbours(m)) {
-      await prefetch;
-      prefetch = null;
+    const at = todo.findIndex((i) => {
+      const w = waitsFor(metrics[i]);
+      return w === null || ready.has(w);
+    });
+    if (at < 0) {
+      // Nothing ready: wait for the first pending work that a remaining metric needs.
+      await Promise.race(todo.map((i) => waitsFor(metrics[i])!));
+      continue;
     }
-    if (detection && detectorOf(info.id)) {
-      await detection;
-      detection = null;
-    }
-    if (utility && info.id === 'utility-tstr@1') {
-      await utility;
-      utility = null;
-    }
-    const input1 = { ...base, real: training, synthetic: input.synthetic, holdout };
-    let r: MetricResult;
-    try {
-      r = await m.compute(input1);
-    } catch (e) {
-      r = { metric: info.id, status: 'error', warnings: [], error: { code: (e as { code?: string }).code ?? 'internal', message: e instanceof Error ? e.message : String(e) } };
-    }
-    const entry: ReportMetric = { ...r, name: info.name, category: info.category, description: info.description };
-    if (r.status === 'ok' && r.score !== undefined) {
-      const refMode = info.reference ?? (info.category === 'privacy' ? 'self' : 'holdout');
-      if (refMode === 'holdout' && entry.reference === undefined) {
-        try {
-          const ref = await m.compute({ ...base, real: training, synthetic: holdout, holdout });
-          if (ref.status === 'ok' && Number.isFinite(ref.score)) entry.reference = ref.score;
-        } catch {
-          // the reference is optional; the score stands
-        }
-      }
-      if (entry.interval) entry.intervalMethod = 'computed by the metric (see its documentation)';
-      else if (info.bootstrap === 'rows' && (spec.resamples ?? 30) > 0) {
-        const b = await bootstrapRows(m, input1, r.score, { resamples: spec.resamples ?? 30, maxRows: spec.bootstrapMaxRows ?? 5000 });
-        if (b) {
-          entry.interval = b.interval;
-          entry.intervalMethod =
-            b.fraction < 1
-              ? `${b.resamples} row-bootstrap resamples of ${Math.round(b.fraction * 1000) / 10}% of the rows (m-out-of-n, spread rescaled by √${Math.round(b.fraction * 1000) / 1000}); an approximation for the full data`
-              : `${b.resamples} row-bootstrap resamples (basic, centred on the score)`;
-        }
-      }
-    }
-    results.push(entry);
-    spec.onMetric?.(info.id, ++done, metrics.length);
+    const i = todo.splice(at, 1)[0];
+    const m = metrics[i];
+    slots[i] = await runMetric(m, training, input.synthetic, holdout, base, spec);
+    spec.onMetric?.(m.info.id, ++done, metrics.length);
   }
+  const results = slots as ReportMetric[];
   const cols = alignTables([training, input.synthetic]);
   // The pair metrics' cached trends (same tables → no second pass over every column pair).
   const pairs = pairTrendsOf({ real: training, synthetic: input.synthetic }).map((p) => ({ a: p.a, b: p.b, score: round(p.score), related: p.related }));
@@ -222,6 +211,42 @@ export async function evaluate(input: EvaluationInput, spec: EvaluationSpec): Pr
     warnings,
   };
   return makeArtifact(EVALUATION_KIND, EVALUATION_REPORT_VERSION, JSON.parse(JSON.stringify(payload, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as EvaluationPayload);
+}
+
+/** One metric's report entry: its result, the holdout reference and the bootstrap interval where they apply. */
+async function runMetric(m: Metric, training: Table, synthetic: Table, holdout: Table, base: Omit<MetricInput, 'real' | 'synthetic' | 'holdout'>, spec: EvaluationSpec): Promise<ReportMetric> {
+  const info = m.info;
+  const input1 = { ...base, real: training, synthetic, holdout };
+  let r: MetricResult;
+  try {
+    r = await m.compute(input1);
+  } catch (e) {
+    r = { metric: info.id, status: 'error', warnings: [], error: { code: (e as { code?: string }).code ?? 'internal', message: e instanceof Error ? e.message : String(e) } };
+  }
+  const entry: ReportMetric = { ...r, name: info.name, category: info.category, description: info.description };
+  if (r.status === 'ok' && r.score !== undefined) {
+    const refMode = info.reference ?? (info.category === 'privacy' ? 'self' : 'holdout');
+    if (refMode === 'holdout' && entry.reference === undefined) {
+      try {
+        const ref = await m.compute({ ...base, real: training, synthetic: holdout, holdout });
+        if (ref.status === 'ok' && Number.isFinite(ref.score)) entry.reference = ref.score;
+      } catch {
+        // the reference is optional; the score stands
+      }
+    }
+    if (entry.interval) entry.intervalMethod = 'computed by the metric (see its documentation)';
+    else if (info.bootstrap === 'rows' && (spec.resamples ?? 30) > 0) {
+      const b = await bootstrapRows(m, input1, r.score, { resamples: spec.resamples ?? 30, maxRows: spec.bootstrapMaxRows ?? 5000 });
+      if (b) {
+        entry.interval = b.interval;
+        entry.intervalMethod =
+          b.fraction < 1
+            ? `${b.resamples} row-bootstrap resamples of ${Math.round(b.fraction * 1000) / 10}% of the rows (m-out-of-n, spread rescaled by √${Math.round(b.fraction * 1000) / 1000}); an approximation for the full data`
+            : `${b.resamples} row-bootstrap resamples (basic, centred on the score)`;
+      }
+    }
+  }
+  return entry;
 }
 
 function round(x: number): number {

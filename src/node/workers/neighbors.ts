@@ -108,6 +108,7 @@ export function workerBallProvider(pool: WorkerPool): BallCountProvider {
       Array.from({ length: w }, (_, c) => ({
         module: coreModule('metrics/diversity/prdc'),
         name: 'ballCounts',
+        priority: 1, // ahead of queued detection / utility fits: the diversity metrics wait for these
         args: [sliceRows(r.centres, bounds[i][c], bounds[i][c + 1]), r.radii.slice(bounds[i][c], bounds[i][c + 1]), r.queries, r.stopAtOne],
       })),
     );

@@ -35,6 +35,16 @@ describe('WorkerPool', () => {
     await expect(p.run({ module: coreModule('learners/learner'), name: 'nope', args: [] })).rejects.toThrow(/not a function/);
   });
 
+  it('starts a queued task of higher priority before earlier queued ones (first in, first out within a priority)', async () => {
+    const p = pool(1);
+    const started: string[] = [];
+    const task = (name: string, priority?: number) =>
+      p.run({ module: coreModule('learners/learner'), name: 'kFoldIndices', args: [2000, 4, 1], ...(priority !== undefined ? { priority } : {}) }).then(() => started.push(name));
+    // The first task occupies the only worker; the rest queue behind it.
+    await Promise.all([task('busy'), task('a'), task('b', 0), task('urgent', 1), task('urgent2', 1), task('c')]);
+    expect(started).toEqual(['busy', 'urgent', 'urgent2', 'a', 'b', 'c']);
+  });
+
   it('rejects tasks after close', async () => {
     const p = new WorkerPool({ size: 1 });
     await p.close();

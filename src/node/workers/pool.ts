@@ -15,6 +15,11 @@ export interface PoolTask {
   name: string;
   args: unknown[];
   transfer?: ArrayBuffer[];
+  /**
+   * Queued tasks with a higher priority start first (default 0; first in, first out within a priority). A task that
+   * others wait on (e.g. the ball counts a report's diversity metrics need) can overtake long independent fits.
+   */
+  priority?: number;
 }
 
 /** Options of `WorkerPool`. */
@@ -76,7 +81,11 @@ export class WorkerPool {
       return Promise.reject(new SynthopsError('internal', `invalid task module: ${task.module}. Tasks must come from the core folder.`));
     const id = this.nextId++;
     const p = new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
-    this.queue.push({ task, id });
+    // Behind every queued task of the same or a higher priority.
+    const pr = task.priority ?? 0;
+    let at = this.queue.length;
+    while (at > 0 && (this.queue[at - 1].task.priority ?? 0) < pr) at--;
+    this.queue.splice(at, 0, { task, id });
     this.pump();
     return p;
   }
