@@ -95,7 +95,13 @@ function wasmWorkspace(x: BinnedMatrix, layout: HistLayout, trainRows: number, m
   if (at > MAX_WASM_BYTES) return null;
   const mem = ex.memory;
   const pages = Math.ceil(at / 65536) - mem.buffer.byteLength / 65536;
-  if (pages > 0) mem.grow(pages);
+  if (pages > 0) {
+    try {
+      mem.grow(pages);
+    } catch {
+      return null; // the runtime would not give that much memory: the TS kernels need less (no second copy)
+    }
+  }
   const buf = mem.buffer;
   const codes = new Uint16Array(buf, codesAt, n * p);
   for (let f = 0; f < p; f++) {
