@@ -3,22 +3,24 @@ import type { Metric } from '../metric.js';
 import { finiteMean, round6, runGuarded, skippedResult } from '../run-guarded.js';
 import type { Table } from '../../table/table.js';
 import { columnShapes } from './column-shapes.js';
-import { sortedPresent, type SortedSample } from './ks.js';
+import { ksReference, type KsReference } from './ks.js';
 
 const ID = 'ks-complement@1';
 
 /**
- * Sorted real columns by real table and column: the report compares one real (training) table with the synthetic
- * table and with the holdout, so each real column is sorted once, not twice (12 sorts of 1M values saved on the
- * 1M × 20 report). Tables are immutable, so caching by identity is safe; an entry lives as long as its table.
+ * Real columns prepared for KS (ksReference: sorted once, distinct values and counts) by real table and column: the
+ * report compares one real (training) table with the synthetic table and with the holdout, so each real column is
+ * sorted once, and the other tables' columns are counted against it without sorting (on the 1M × 20 report, 36 sorts
+ * of 12 columns become 12). Tables are immutable, so caching by identity is safe; an entry lives as long as its table
+ * (12 bytes per distinct real value).
  */
-const realSorted = new WeakMap<Table, Map<string, SortedSample>>();
+const realReferences = new WeakMap<Table, Map<string, KsReference>>();
 
-function sortedReal(real: Table, name: string, values: Float64Array): SortedSample {
-  let byName = realSorted.get(real);
-  if (!byName) realSorted.set(real, (byName = new Map()));
+function referenceOf(real: Table, name: string, values: Float64Array): KsReference {
+  let byName = realReferences.get(real);
+  if (!byName) realReferences.set(real, (byName = new Map()));
   let s = byName.get(name);
-  if (!s) byName.set(name, (s = sortedPresent(values)));
+  if (!s) byName.set(name, (s = ksReference(values)));
   return s;
 }
 
@@ -44,7 +46,7 @@ export const ksComplement: Metric = {
       const cols = alignTables([input.real, input.synthetic], ['numerical', 'datetime']);
       if (!cols.length) return skippedResult(ID, 'No numerical or datetime column.');
       const real = input.real;
-      const shapes = columnShapes(cols, 1, (c) => sortedReal(real, c.name, c.values[0]));
+      const shapes = columnShapes(cols, 1, (c) => referenceOf(real, c.name, c.values[0]));
       return {
         metric: ID,
         status: 'ok',

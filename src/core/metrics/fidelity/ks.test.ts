@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ksSorted, ksStatistic, sortedPresent } from './ks.js';
+import { createRng } from '../../random.js';
+import { ksAgainst, ksReference, ksSorted, ksStatistic, sortedPresent } from './ks.js';
 import { tvDistance } from './tv.js';
 
 describe('ksStatistic', () => {
@@ -53,6 +54,28 @@ describe('ksSorted', () => {
       }),
       { seed: 6 },
     );
+  });
+});
+
+describe('ksAgainst', () => {
+  it('ksAgainst(ksReference(a), b) is bit for bit ksStatistic(a, b) (ties, missing, -0, infinities, one value)', () => {
+    const value = fc.oneof(fc.integer({ min: -6, max: 6 }), fc.double({ noNaN: true, min: -4, max: 4 }), fc.constant(NaN), fc.constant(-0), fc.constant(Infinity), fc.constant(-Infinity), fc.double({ noNaN: true }));
+    const sample = fc.array(value, { minLength: 0, maxLength: 40 }).map((v) => Float64Array.from(v));
+    fc.assert(
+      fc.property(sample, sample, (a, b) => {
+        expect(Object.is(ksAgainst(ksReference(a), b), ksStatistic(a, b))).toBe(true);
+      }),
+      { numRuns: 2000, seed: 8 },
+    );
+  });
+
+  it('ksAgainst equals ksStatistic on large rounded and continuous samples (bucket table in use)', () => {
+    const r = createRng(4);
+    for (const round of [true, false]) {
+      const v = (s: number) => Float64Array.from({ length: 20_000 }, () => { const x = r.normal() * s + (r.next() < 0.01 ? NaN : 0); return round ? Math.round(x * 100) / 100 : x; });
+      const a = v(1), b = v(1.05);
+      expect(Object.is(ksAgainst(ksReference(a), b), ksStatistic(a, b))).toBe(true);
+    }
   });
 });
 
