@@ -29,6 +29,8 @@ const MAX_DIGITS = 15;
 /** Distinct non-missing string values after which a text column is tested for a datetime format. */
 const DATETIME_PROBE = 512;
 const SMALL_DISTINCT_CAP = 16;
+/** A text column whose first this many values are all distinct gets its dictionary's room made for every row. */
+const RESERVE_AFTER = 4096;
 /** Names for which numeric uniqueness is checked (an O(n log n) sort): ids and PII kinds stored as numbers. */
 const KEY_LIKE_NAME = /id|key|uuid|guid|zip|post|phone|tel|mobile|ssn|card|ccn|pan/i;
 
@@ -508,6 +510,8 @@ export class ColumnBuilder {
     codes[i] = c;
     this.n++;
     if (c + 1 === DATETIME_PROBE && !this.dtTried) this.tryDatetime();
+    // Every value so far new (a key column): room for as many labels as there is room for rows, at once.
+    else if (c + 1 === RESERVE_AFTER && this.n === RESERVE_AFTER) this.index.reserve(codes.length);
   }
 
   private growNumeric(): void {

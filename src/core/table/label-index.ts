@@ -19,6 +19,7 @@ export class LabelIndex {
   /** An index of `labels` whose hashes (`hashText` of each) are known: no label is hashed again. */
   static from(labels: string[], hashes: Int32Array): LabelIndex {
     const ix = new LabelIndex();
+    ix.reserve(labels.length);
     for (let c = 0; c < labels.length; c++) ix.add(labels[c], hashes[c]);
     return ix;
   }
@@ -89,6 +90,18 @@ export class LabelIndex {
     if ((c + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
     else this.place(c, h);
     return c;
+  }
+
+  /** Makes room for `n` labels in all at once (saves the rehashes of growing one doubling at a time). */
+  reserve(n: number): void {
+    if (n > this.hashes.length) {
+      const next = new Int32Array(n);
+      next.set(this.hashes.subarray(0, this.labels.length));
+      this.hashes = next;
+    }
+    let cap = this.table.length;
+    while (n * 2 > cap) cap *= 2;
+    if (cap > this.table.length) this.rehash(cap);
   }
 
   private place(c: number, h: number): void {

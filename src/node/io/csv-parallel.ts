@@ -37,7 +37,10 @@ const FROM_SOURCES = HERE.endsWith('.ts');
 interface Shared {
   worker: Worker;
   pending: Map<number, (r: CsvPartReply) => void>;
+  idle?: ReturnType<typeof setTimeout>;
 }
+/** An idle worker is stopped after this long (a burst of reads keeps it; its memory is not held for good). */
+const IDLE_MS = 2000;
 /** The one CSV worker of this process, started on first use and kept (unreferenced while idle) for later reads. */
 let shared: Shared | null = null;
 let nextId = 1;
@@ -53,7 +56,17 @@ function csvWorker(): Shared {
   const settle = (r: CsvPartReply) => {
     const f = s.pending.get(r.id);
     s.pending.delete(r.id);
-    if (s.pending.size === 0) worker.unref();
+    if (s.pending.size === 0) {
+      worker.unref();
+      // Idle for a while: stopped, so its heap (the labels of the last part, until some collection) is freed.
+      clearTimeout(s.idle);
+      s.idle = setTimeout(() => {
+        if (s.pending.size === 0) {
+          if (shared === s) shared = null;
+          void worker.terminate();
+        }
+      }, IDLE_MS).unref();
+    }
     f?.(r);
   };
   const fail = () => {
@@ -61,6 +74,12 @@ function csvWorker(): Shared {
     for (const id of [...s.pending.keys()]) settle({ id, ok: false });
   };
   worker.on('message', settle);
+  s.idle = setTimeout(() => {
+    if (s.pending.size === 0) {
+      if (shared === s) shared = null;
+      void worker.terminate();
+    }
+  }, IDLE_MS).unref();
   worker.once('error', fail);
   worker.once('exit', fail);
   return (shared = s);
@@ -79,6 +98,7 @@ export function parsePartInWorker(task: CsvPartTask): Promise<ColumnBuilderState
   const s = csvWorker();
   const id = nextId++;
   return new Promise((resolve) => {
+    clearTimeout(s.idle);
     s.pending.set(id, (r) => resolve(r.ok && r.states ? r.states : null));
     s.worker.ref(); // a pending part keeps the process alive
     s.worker.postMessage({ id, task });
