@@ -24,8 +24,9 @@ export interface PrivacyContextOptions {
   /**
    * Query rows kept per table when sampling. Default: a budget of about 2·10⁹ query × data row pairs per search,
    * i.e. 2·10⁹ / (largest table's rows), between 2,000 and 20,000 (1M rows → 2,000 queries, Hoeffding ±0.030; 200k →
-   * 10,000, ±0.014). In 20 mixed dimensions an exact search scans a few percent of 1M rows per query (~6 ms), so 20,000
-   * queries per search took minutes each.
+   * 10,000, ±0.014). In 20 mixed dimensions an exact search scans 0.4–3.6% of 1M rows per query (measured 0.9–5.6 ms
+   * per query on the 1M × 20 bench tables, load 7–12), so 20,000 queries per search took minutes each, and every query
+   * row of all searches would take ≈ 20,000 CPU s at 1M × 20 (docs/metrics.md). `maxExactPairs: Infinity` asks for that.
    */
   sampleRows?: number;
   /** Seeds the query samples. Default 0. */
