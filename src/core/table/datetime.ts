@@ -225,24 +225,33 @@ function fixedWidthParser(tokens: readonly Token[], bytes = false): ((src: never
   if (bytes) {
     // Bytes match characters one for one only for ASCII literals.
     if (litCode.some((c) => c >= 128)) return undefined;
+    // The same checks with the offsets in typed arrays and the fields in locals (one call per cell when reading).
+    const lp = Int32Array.from(litPos), lc = Int32Array.from(litCode);
+    const np = Int32Array.from(numPos), nw = Int32Array.from(numWidth), nf = Int32Array.from(numField);
+    const nl = lp.length, nn = np.length;
     return (b: Uint8Array, start: number, end: number): number => {
       if (end - start !== w) return NaN;
-      for (let k = 0; k < litPos.length; k++) if (b[start + litPos[k]] !== litCode[k]) return NaN;
-      v[0] = 1970;
-      v[1] = v[2] = 1;
-      v[3] = v[4] = v[5] = v[6] = 0;
-      for (let k = 0; k < numPos.length; k++) {
+      for (let k = 0; k < nl; k++) if (b[start + lp[k]] !== lc[k]) return NaN;
+      let Y = 1970, M = 1, D = 1, H = 0, m = 0, s = 0, S = 0;
+      for (let k = 0; k < nn; k++) {
         let x = 0;
-        for (let p = start + numPos[k], e = p + numWidth[k]; p < e; p++) {
+        for (let p = start + np[k], e = p + nw[k]; p < e; p++) {
           const c = b[p] - 48;
           if (c < 0 || c > 9) return NaN;
           x = x * 10 + c;
         }
-        v[numField[k]] = x;
+        switch (nf[k]) {
+          case 0: Y = x; break;
+          case 1: M = x; break;
+          case 2: D = x; break;
+          case 3: H = x; break;
+          case 4: m = x; break;
+          case 5: s = x; break;
+          default: S = x;
+        }
       }
-      const Y = v[0], M = v[1], D = v[2], H = v[3], m = v[4], s = v[5];
       if (M < 1 || M > 12 || D < 1 || D > daysIn(Y, M) || H > 23 || m > 59 || s > 59) return NaN;
-      return (((daysFromCivil(Y, M, D) * 24 + H) * 60 + m) * 60 + s) * 1000 + v[6];
+      return (((daysFromCivil(Y, M, D) * 24 + H) * 60 + m) * 60 + s) * 1000 + S;
     };
   }
   return (text: string, start: number, end: number): number => {

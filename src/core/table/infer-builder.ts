@@ -736,21 +736,42 @@ export class ColumnBuilder {
     const index = new Map<string, number>();
     const dict: string[] = [];
     const value: number[] = [];
+    // With few distinct values (the usual case of a number column read as categorical) each row's (value, marker)
+    // pair is found in a short list of the pairs seen, so the text is made once per pair, not looked up per row.
+    const few = this.mode === 'number' && this.small !== null && !this.raw;
+    const pairX = new Float64Array(few ? 64 : 0), pairT = new Uint8Array(pairX.length), pairC = new Int32Array(pairX.length);
+    let pairs = 0;
+    const tok = this.tok!, nums = this.nums;
     for (let i = 0; i < this.n; i++) {
-      const t = this.tok![i];
+      const t = tok[i];
       if (t >= MISS) {
         codes[i] = -1;
         continue;
+      }
+      let k = 0;
+      if (few) {
+        const x = nums[i];
+        while (k < pairs && !(pairT[k] === t && Object.is(pairX[k], x))) k++;
+        if (k < pairs) {
+          codes[i] = pairC[k];
+          continue;
+        }
       }
       const s = this.textAt(i, cache)!;
       let c = index.get(s);
       if (c === undefined) {
         c = dict.length;
         dict.push(s);
-        value.push(this.nums[i]);
+        value.push(nums[i]);
         index.set(s, c);
       }
       codes[i] = c;
+      if (few && k < pairX.length) {
+        pairX[k] = nums[i];
+        pairT[k] = t;
+        pairC[k] = c;
+        pairs++;
+      }
     }
     if (!sortNumeric) return { codes, dictionary: dict };
     const order = dict.map((_, i) => i).sort((a, b) => value[a] - value[b] || (dict[a] < dict[b] ? -1 : 1));
