@@ -39,34 +39,27 @@ export const identicalMatch: Metric = {
     guarded(ID, () => (input.synthetic.numRows === 0 ? skipped(ID, 'Identical matches need synthetic rows.') : identicalMatchResult(input))),
 };
 
-function matches(index: RowHashIndex, keys: KeyColumn[], n: number): { hit: Float64Array; groupsHit: number } {
+/** Per row of `keys`: 1 when it equals an indexed row; the distinct indexed groups hit and the indexed rows in them. */
+function matches(index: RowHashIndex, keys: KeyColumn[], n: number): { hit: Float64Array; groupsHit: number; rowsInGroupsHit: number } {
   const hit = new Float64Array(n);
   const seen = new Uint8Array(index.numGroups);
-  let groupsHit = 0;
+  let groupsHit = 0, rowsInGroupsHit = 0;
   for (let i = 0; i < n; i++) {
     const g = index.lookup(keys, i);
     if (g >= 0) {
       hit[i] = 1;
-      if (!seen[g]) { seen[g] = 1; groupsHit++; }
+      if (!seen[g]) { seen[g] = 1; groupsHit++; rowsInGroupsHit += index.count[g]; }
     }
   }
-  return { hit, groupsHit };
+  return { hit, groupsHit, rowsInGroupsHit };
 }
 
 function identicalMatchResult(input: MetricInput): MetricResult {
   const ctx = privacyContext(input.real, input.synthetic, input.holdout);
-  const index = RowHashIndex.build(ctx.keys('train'));
+  const index = ctx.trainRowIndex();
   const syn = matches(index, ctx.keys('synth'), ctx.synth.numRows);
   // Training rows copied: every row of each reproduced group.
-  let copiedRows = 0;
-  {
-    const seen = new Uint8Array(index.numGroups);
-    const keys = ctx.keys('synth');
-    for (let i = 0; i < ctx.synth.numRows; i++) {
-      const g = index.lookup(keys, i);
-      if (g >= 0 && !seen[g]) { seen[g] = 1; copiedRows += index.count[g]; }
-    }
-  }
+  const copiedRows = syn.rowsInGroupsHit;
   const share = weightedMean(syn.hit);
   const warnings: string[] = [];
   let holdoutShare: number | null = null;

@@ -4,7 +4,7 @@ import { MixedTree, type KnnResult } from '../../neighbors/mixed-tree.js';
 import type { KnnProvider, KnnRequest } from '../../neighbors/knn-provider.js';
 import { createRng } from '../../random.js';
 import type { Table } from '../../table/table.js';
-import type { KeyColumn } from './row-hash.js';
+import { RowHashIndex, type KeyColumn } from './row-hash.js';
 
 /** Which table a search reads. */
 export type ContextTable = 'train' | 'synth' | 'hold';
@@ -224,6 +224,14 @@ export class PrivacyContext {
   holdToSynth(signal?: AbortSignal): KnnResult { return this.search('h→s', signal); }
   /** Training (query) rows → nearest holdout row. */
   trainToHold(signal?: AbortSignal): KnnResult { return this.search('t→h', signal); }
+
+  /**
+   * Exact-match index of the training rows over every column of the space ({@link keys}('train')), built once and
+   * shared by identical-match and rare-record reproduction (when its quasi-identifiers are all the columns).
+   */
+  trainRowIndex(): RowHashIndex {
+    return this.cached('trainRowIndex', () => RowHashIndex.build(this.keys('train')));
+  }
 
   /** Key columns for exact row matching: raw numeric values and shared label codes. */
   keys(which: ContextTable): KeyColumn[] {

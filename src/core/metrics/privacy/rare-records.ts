@@ -4,6 +4,7 @@ import { createRng } from '../../random.js';
 import type { Table } from '../../table/table.js';
 import type { Metric, MetricInput, MetricResult } from '../metric.js';
 import { guarded, skipped } from './guard.js';
+import { privacyContext } from './privacy-context.js';
 import { RowHashIndex, type KeyColumn } from './row-hash.js';
 import { meanBootstrapInterval, round, weightedMean } from './stats.js';
 
@@ -24,6 +25,19 @@ export function quasiIdentifiers(input: MetricInput): string[] {
   const sensitive = new Set(input.sensitive ?? []);
   const pk = real.schema.primaryKey;
   return real.columnNames.filter((c) => c !== pk && real.spec(c).type !== 'id' && !sensitive.has(c));
+}
+
+/**
+ * True when the quasi-identifiers are exactly the privacy context's distance columns in its order (numeric columns
+ * in table order, then categorical ones): then its key columns are the ones this metric would build.
+ */
+function sameColumns(input: MetricInput, qi: readonly string[]): boolean {
+  const real = input.real, pk = real.schema.primaryKey;
+  const all = real.columnNames.filter((n) => n !== pk && real.spec(n).type !== 'id');
+  const num = (names: readonly string[]) => names.filter((n) => real.column(n).storage === 'numeric');
+  const cat = (names: readonly string[]) => names.filter((n) => real.column(n).storage !== 'numeric');
+  const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  return same(num(qi), num(all)) && same(cat(qi), cat(all));
 }
 
 function keysOf(space: MixedSpace, table: Table, what: string): KeyColumn[] {
@@ -64,15 +78,18 @@ export const rareRecordReproduction: Metric = {
     guarded(ID, () => {
       if (input.synthetic.numRows === 0) return skipped(ID, 'Rare-record reproduction needs synthetic rows.');
       const qi = quasiIdentifiers(input);
-      const space = MixedSpace.fromTable(input.real, { columns: qi });
-      const index = RowHashIndex.build(keysOf(space, input.real, 'training data'));
+      // With every column as quasi-identifier (the default without sensitive columns), the keys and the training index
+      // are the privacy context's, shared with identical-match; else a space over the quasi-identifiers.
+      const ctx = sameColumns(input, qi) ? privacyContext(input.real, input.synthetic, input.holdout) : null;
+      const space = ctx ? null : MixedSpace.fromTable(input.real, { columns: qi });
+      const index = ctx ? ctx.trainRowIndex() : RowHashIndex.build(keysOf(space!, input.real, 'training data'));
       let rareCombos = 0, uniqueCombos = 0;
       for (let g = 0; g < index.numGroups; g++) {
         if (index.count[g] < RARE_COUNT) rareCombos++;
         if (index.count[g] === 1) uniqueCombos++;
       }
-      const scan = (table: Table, what: string) => {
-        const keys = keysOf(space, table, what);
+      const scan = (table: Table, what: string, which: 'synth' | 'hold') => {
+        const keys = ctx ? ctx.keys(which) : keysOf(space!, table, what);
         const rare = new Float64Array(table.numRows), unique = new Float64Array(table.numRows);
         const seen = new Uint8Array(index.numGroups);
         let uniqueHit = 0;
@@ -85,8 +102,8 @@ export const rareRecordReproduction: Metric = {
         }
         return { rare, unique, uniqueHit };
       };
-      const s = scan(input.synthetic, 'synthetic data');
-      const h = input.holdout ? scan(input.holdout, 'holdout data') : null;
+      const s = scan(input.synthetic, 'synthetic data', 'synth');
+      const h = input.holdout ? scan(input.holdout, 'holdout data', 'hold') : null;
       const share = weightedMean(s.rare);
       const interval = meanBootstrapInterval(s.rare, createRng(input.seed, ID), (m) => 1 - m);
       return {
