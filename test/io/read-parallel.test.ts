@@ -70,6 +70,13 @@ describe('parallel CSV read', () => {
     await expectSameRead(write('types-late-text.csv', 'n\n' + rows(3000, (i) => (i < 2000 ? String(i % 7) : i > 2900 && i % 50 === 0 ? 'x' : String(i))) + '\n'));
   });
 
+  it('handles quoted fields with newlines across any of the pieces’ bounds', async () => {
+    for (const span of [3, 40, 400]) {
+      const text = 'a,b,c\n' + rows(3000, (i) => (i % 97 === 5 ? `${i},"${'x\n'.repeat(span)}end",${i % 5}` : `${i},q${i % 3},${i % 5}`)) + '\n';
+      await expectSameRead(write(`quoted-${span}.csv`, text));
+    }
+  });
+
   it('handles a quoted field with newlines across the cut and a BOM', async () => {
     const text = '\uFEFFa,b\n' + rows(400, (i) => (i === 200 ? `1,"line\n${'x\n'.repeat(200)}end"` : `${i},"q${i % 3}"`)) + '\r\n';
     await expectSameRead(write('quoted.csv', text));

@@ -5,27 +5,48 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { ColumnBuilderState } from '../../core/table/infer-builder.js';
 
-/** What the CSV worker parses: bytes [start, end) of the file at `path`, whole rows with no header, to its end. */
+/**
+ * What the CSV worker parses: the pieces [bounds[k], bounds[k + 1]) of the file at `path` (whole rows, no header;
+ * the last piece ends the file), taking them one at a time from the last one backwards while the reader takes
+ * them from the first one forwards (`takePiece`), so a slow or late worker only ever holds up the pieces it took.
+ */
 export interface CsvPartTask {
   path: string;
-  start: number;
-  end: number;
+  bounds: number[];
   delimiter: string;
   names: string[];
-  /** Rows expected (room made at once). */
-  capacity: number;
-  /**
-   * One Int32 shared with the reader: whoever sets it from 0 first (the worker to 1, the reader to 2) parses the
-   * part, so a worker that is still starting when the reader is ready for the part never costs a wait.
-   */
+  /** Bytes per row (for the room made for each piece's rows). */
+  bytesPerRow: number;
+  /** One Int32 shared with the reader: pieces taken from the front (low 16 bits) and from the back (high 16). */
   claim: SharedArrayBuffer;
 }
 
-/** The worker's answer: the part's columns, or `ok: false` (it failed, or the reader claimed the part). */
+/** The worker's answer for one piece (its columns, or `ok: false`: it failed), or `done` when it took no more. */
 export interface CsvPartReply {
   id: number;
-  ok: boolean;
+  piece?: number;
+  ok?: boolean;
   states?: ColumnBuilderState[];
+  done?: boolean;
+}
+
+/**
+ * Takes the next of `pieces` pieces from the front (the reader) or the back (the worker): its index, or -1 when
+ * none is left. Lock-free on the shared claim word.
+ */
+export function takePiece(claim: Int32Array, pieces: number, fromBack: boolean): number {
+  for (;;) {
+    const v = Atomics.load(claim, 0);
+    const front = v & 0xffff, back = v >>> 16;
+    if (front + back >= pieces) return -1;
+    const next = fromBack ? front | ((back + 1) << 16) : front + 1 + (back << 16);
+    if (Atomics.compareExchange(claim, 0, v, next) === v) return fromBack ? pieces - 1 - back : front;
+  }
+}
+
+/** Pieces taken from the back so far (by the worker). */
+export function piecesTakenFromBack(claim: Int32Array): number {
+  return Atomics.load(claim, 0) >>> 16;
 }
 
 const HERE = import.meta.url;
@@ -36,7 +57,8 @@ const FROM_SOURCES = HERE.endsWith('.ts');
 
 interface Shared {
   worker: Worker;
-  pending: Map<number, (r: CsvPartReply) => void>;
+  /** Message handlers of the jobs in progress (by id). */
+  pending: Map<number, (r: CsvPartReply | null) => void>;
   idle?: ReturnType<typeof setTimeout>;
 }
 /** An idle worker is stopped after this long (a burst of reads keeps it; its memory is not held for good). */
@@ -53,36 +75,44 @@ function csvWorker(): Shared {
     : new Worker(fileURLToPath(new URL('./csv-worker.js', HERE)), { resourceLimits: LIMITS });
   worker.unref();
   const s: Shared = { worker, pending: new Map() };
-  const settle = (r: CsvPartReply) => {
-    const f = s.pending.get(r.id);
-    s.pending.delete(r.id);
+  const stopWhenIdle = () => {
+    clearTimeout(s.idle);
+    // Idle for a while: stopped, so its heap (the labels of the last part, until some collection) is freed.
+    s.idle = setTimeout(() => {
+      if (s.pending.size === 0) {
+        if (shared === s) shared = null;
+        void worker.terminate();
+      }
+    }, IDLE_MS).unref();
+  };
+  const finished = (id: number) => {
+    s.pending.delete(id);
     if (s.pending.size === 0) {
       worker.unref();
-      // Idle for a while: stopped, so its heap (the labels of the last part, until some collection) is freed.
-      clearTimeout(s.idle);
-      s.idle = setTimeout(() => {
-        if (s.pending.size === 0) {
-          if (shared === s) shared = null;
-          void worker.terminate();
-        }
-      }, IDLE_MS).unref();
+      stopWhenIdle();
     }
-    f?.(r);
   };
+  worker.on('message', (r: CsvPartReply) => {
+    s.pending.get(r.id)?.(r);
+    if (r.done) finished(r.id);
+  });
   const fail = () => {
     if (shared === s) shared = null;
-    for (const id of [...s.pending.keys()]) settle({ id, ok: false });
-  };
-  worker.on('message', settle);
-  s.idle = setTimeout(() => {
-    if (s.pending.size === 0) {
-      if (shared === s) shared = null;
-      void worker.terminate();
+    for (const [id, f] of [...s.pending]) {
+      f(null);
+      finished(id);
     }
-  }, IDLE_MS).unref();
+  };
   worker.once('error', fail);
   worker.once('exit', fail);
+  stopWhenIdle();
   return (shared = s);
+}
+
+/** A job on the CSV worker: the columns of each piece it took, in any order. */
+export interface CsvPartJob {
+  /** Piece k's columns (a piece the worker took), or null when it failed on it or stopped. */
+  piece(k: number): Promise<ColumnBuilderState[] | null>;
 }
 
 /** How many parts the worker parsed were joined on (for tests: the worker is used only when it is ready in time). */
@@ -93,16 +123,44 @@ export function warmCsvWorker(): void {
   csvWorker();
 }
 
-/** Sends a part to the CSV worker. Resolves to its columns, or null (it failed, or the reader claimed the part). */
-export function parsePartInWorker(task: CsvPartTask): Promise<ColumnBuilderState[] | null> {
+/** Sends a job to the CSV worker (see `CsvPartTask`). */
+export function parsePartsInWorker(task: CsvPartTask): CsvPartJob {
   const s = csvWorker();
   const id = nextId++;
-  return new Promise((resolve) => {
-    clearTimeout(s.idle);
-    s.pending.set(id, (r) => resolve(r.ok && r.states ? r.states : null));
-    s.worker.ref(); // a pending part keeps the process alive
-    s.worker.postMessage({ id, task });
+  const got = new Map<number, ColumnBuilderState[] | null>();
+  const waiting = new Map<number, (st: ColumnBuilderState[] | null) => void>();
+  let failed = false;
+  clearTimeout(s.idle);
+  s.pending.set(id, (r) => {
+    if (!r) {
+      failed = true;
+      for (const [k, f] of waiting) {
+        waiting.delete(k);
+        f(null);
+      }
+      return;
+    }
+    if (r.piece === undefined) return;
+    const st = r.ok && r.states ? r.states : null;
+    const f = waiting.get(r.piece);
+    if (f) {
+      waiting.delete(r.piece);
+      f(st);
+    } else got.set(r.piece, st);
   });
+  s.worker.ref(); // a job in progress keeps the process alive
+  s.worker.postMessage({ id, task });
+  return {
+    piece: (k) =>
+      new Promise((resolve) => {
+        if (got.has(k)) {
+          const st = got.get(k)!;
+          got.delete(k);
+          resolve(st);
+        } else if (failed) resolve(null);
+        else waiting.set(k, resolve);
+      }),
+  };
 }
 
 /**

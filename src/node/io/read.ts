@@ -6,7 +6,7 @@ import { ColumnBuilder, TableBuilder, type ColumnBuilderState } from '../../core
 import type { Schema } from '../../core/table/schema.js';
 import type { Table } from '../../core/table/table.js';
 import { ByteFileReader } from './csv-bytes.js';
-import { csvPartStats, parsePartInWorker, releaseBuffers, splitPoint, warmCsvWorker } from './csv-parallel.js';
+import { csvPartStats, parsePartsInWorker, releaseBuffers, splitPoint, takePiece, warmCsvWorker, type CsvPartJob } from './csv-parallel.js';
 import { CsvParser, type CsvParserOptions } from './csv-parser.js';
 import { formatOf, type TableFormat } from './format.js';
 import { readJsonLines } from './jsonl.js';
@@ -317,37 +317,76 @@ async function readBytes(path: string, shown: string, size: number, delimiter: s
   const bytesPerRow = measureRows(head);
   const rowsIn = (bytes: number) => Math.max(1024, Math.ceil((bytes / bytesPerRow) * 1.02));
   const d = delimiter ?? detectDelimiter(head.slice(0, 65536));
-  const cut = parallel ? await splitPoint(path, size, 0.5) : -1;
+  const bounds = parallel ? await pieceBounds(path, size) : null;
   const claim = new Int32Array(new SharedArrayBuffer(4));
-  let part: Promise<ColumnBuilderState[] | null> | null = null;
+  let job = null as CsvPartJob | null; // (set when the header is read)
   const reader = await ByteFileReader.open(path, {
     delimiter: d,
     signal,
     start: (names) => {
       checkHeader(names, shown);
-      if (cut > 0) part = parsePartInWorker({ path, start: cut, end: size, delimiter: d, names, capacity: roomFor(rowsIn(size - cut), names.length), claim: claim.buffer as SharedArrayBuffer });
+      if (bounds) job = parsePartsInWorker({ path, bounds, delimiter: d, names, bytesPerRow, claim: claim.buffer as SharedArrayBuffer });
       return new TableBuilder(names, roomFor(rowsIn(size), names.length));
     },
   });
   if (!reader) return null;
+  const pieces = bounds ? bounds.length - 1 : 0;
+  /** Takes every piece not yet taken (the worker then stops after the one it is on). */
+  const takeRest = () => {
+    while (takePiece(claim, pieces, false) >= 0);
+  };
   try {
-    if (cut < 0) return (await reader.read(0, size, true)) < 0 ? null : reader.builder;
-    const next = await reader.read(0, cut, false);
-    // The worker's part is used only when this part ended exactly at the cut and the worker took it first.
-    const theirs = next === cut && part !== null && Atomics.compareExchange(claim, 0, 0, 2) !== 0;
-    Atomics.compareExchange(claim, 0, 0, 2);
-    if (next < 0) return null;
-    if (theirs) {
-      const states = await part!;
-      throwIfAborted(signal);
-      if (states && joinPart(reader.builder!, states)) return reader.builder;
-      if (states) for (const st of states) releaseBuffers(st);
+    if (!bounds) return (await reader.read(0, size, true)) < 0 ? null : reader.builder;
+    let next = await reader.read(0, bounds[0], false);
+    // This thread goes on with the pieces in order while it finds them untaken and its parse ends at each bound.
+    let k = 0;
+    while (next === bounds[k] && takePiece(claim, pieces, false) >= 0) {
+      next = await reader.read(bounds[k], bounds[k + 1], k === pieces - 1);
+      k++;
     }
+    if (next < 0) {
+      takeRest();
+      return null;
+    }
+    if (k === pieces) return reader.builder;
+    if (next === bounds[k] && job) {
+      // Pieces k.. were taken by the worker: joined on in order; from the first that fails or cannot be joined on,
+      // this thread reads the rest itself.
+      for (; k < pieces; k++) {
+        const states = await job.piece(k);
+        throwIfAborted(signal);
+        if (states && joinPart(reader.builder!, states)) continue;
+        if (states) for (const st of states) releaseBuffers(st);
+        break;
+      }
+      if (k === pieces) return reader.builder;
+      next = bounds[k];
+    } else takeRest(); // a quoted field runs over a bound: read on in order
     return (await reader.read(next, size, true)) < 0 ? null : reader.builder;
   } finally {
+    takeRest();
     await reader.close();
   }
 }
+
+/** Pieces of a file's second half for the two-part read: bounds just after LFs (see `splitPoint`), increasing; null if none. */
+async function pieceBounds(path: string, size: number): Promise<number[] | null> {
+  const bounds: number[] = [];
+  for (let k = 0; k < PIECES; k++) {
+    const b = await splitPoint(path, size, 0.5 + (0.5 * k) / PIECES);
+    if (b > 0 && (bounds.length === 0 || b > bounds[bounds.length - 1])) bounds.push(b);
+  }
+  if (!bounds.length) return null;
+  bounds.push(size);
+  return bounds;
+}
+
+/**
+ * The second half of a file read in two parts is cut into this many pieces: the worker takes them from the back
+ * and this thread, after its half, from the front, so a worker that is late or still slow (its first parts run
+ * before its JIT has warmed up) holds up only the pieces it took.
+ */
+const PIECES = 4;
 
 /** Joins the columns of the part that follows (`states`, from the worker) onto `builder`; false when it cannot (see `ColumnBuilder.canAppend`). */
 function joinPart(builder: TableBuilder, states: ColumnBuilderState[]): boolean {
