@@ -64,5 +64,8 @@ describe.runIf(hasShared)('parallelKnn', () => {
     expect(Array.from(dens)).toEqual(Array.from(ballCounts(A, radii, B, false)));
     expect(Array.from(once)).toEqual(Array.from(ballCounts(A, radii, B, true)));
     expect(dens.some((c) => c > 1)).toBe(true);
+    // One request (fewer than the workers): its centres are split into shares and the counts added.
+    const [alone] = await workerBallProvider(pool)([{ centres: A, radii, queries: B, stopAtOne: false }]);
+    expect(Array.from(alone)).toEqual(Array.from(dens));
   });
 });

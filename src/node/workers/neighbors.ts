@@ -92,17 +92,21 @@ export function workerKnnProvider(pool: WorkerPool): KnnProvider {
 }
 
 /**
- * A `BallCountProvider` for the diversity metrics on the pool's worker threads: each request's ball centres (with
- * their radii) are split into one share per worker; each worker counts its balls for every query row
- * (`ballCounts` in src/core/metrics/diversity/prdc.ts, which indexes the query rows and searches from each centre),
- * and the shares are added (or, with `stopAtOne`, or-ed). Counts are exactly the in-thread ones. Splitting the
- * centres rather than the queries halves each worker's searches (a query share would still be searched from every
- * centre).
+ * A `BallCountProvider` for the diversity metrics on the pool's worker threads. With at least as many requests as
+ * workers (the report's four), each request is one task; with fewer, each request's ball centres (with their radii)
+ * are split into one share per worker. A task counts its balls for every query row (`ballCounts` in
+ * src/core/metrics/diversity/prdc.ts, which indexes the query rows and searches from each centre), and the shares are
+ * added (or, with `stopAtOne`, or-ed). Counts are exactly the in-thread ones. Splitting the centres rather than the
+ * queries halves each worker's searches (a query share would still be searched from every centre); not splitting at
+ * all, when the requests alone keep the workers busy, builds each query index once instead of on every worker. The
+ * tasks are queued with priority 1 (the diversity metrics wait for them).
  * @example await evaluate(input, { seed: 1, knn: workerKnnProvider(pool), balls: workerBallProvider(pool) });
  */
 export function workerBallProvider(pool: WorkerPool): BallCountProvider {
   return async (requests) => {
-    const w = pool.size;
+    // Shares per request: one when there are at least as many requests as workers (each share indexes all of its
+    // request's query rows, so splitting a request builds that index on every worker); else one per worker.
+    const w = requests.length >= pool.size ? 1 : pool.size;
     const bounds = requests.map((r) => Array.from({ length: w + 1 }, (_, c) => Math.round((c * r.centres.numRows) / w)));
     const tasks = requests.flatMap((r, i) =>
       Array.from({ length: w }, (_, c) => ({
