@@ -182,9 +182,10 @@ export async function splitPoint(path: string, size: number, share: number): Pro
 }
 
 /**
- * Frees the memory of a joined part's typed arrays at once (their views become empty): the buffers are moved
- * into a message on a channel that is then closed, which drops the message and its buffers, instead of waiting
- * for a garbage collection to notice them. Only for arrays nothing else refers to.
+ * Lets go of a joined part's typed arrays (their views become empty): the buffers are moved into a message on a
+ * channel that is then closed. (Measured: this does not return their memory before a garbage collection —
+ * `process.memoryUsage().arrayBuffers` is unchanged right after — so it does not lower a read's peak; it only
+ * makes sure nothing uses them.) Only for arrays nothing else refers to.
  */
 export function releaseBuffers(st: ColumnBuilderState): void {
   const buffers = new Set<ArrayBuffer>();
