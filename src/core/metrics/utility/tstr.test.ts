@@ -19,16 +19,20 @@ function table(n: number, seed: number): Table {
 }
 
 describe('utilityTstr', () => {
-  it('above UTILITY_MAX_TRAIN_ROWS trains on a stated seeded sample and still scores every holdout row', () => {
+  it('above UTILITY_MAX_TRAIN_ROWS trains on every row (stochastic boosting, stated) and scores every holdout row', () => {
     const n = UTILITY_MAX_TRAIN_ROWS + 500;
     const input = { real: table(n, 1), synthetic: table(n, 2), holdout: table(800, 3), seed: 4, target: 'y' };
     const r = utilityTstr.compute({ ...input, schema: input.real.schema }) as import('../metric.js').MetricResult;
     expect(r.status).toBe('ok');
     expect(r.score).toBeGreaterThan(0.95); // same generator on both sides
     const d = r.details as Record<string, unknown>;
-    expect(d.trainingRows).toEqual({ real: UTILITY_MAX_TRAIN_ROWS, realOf: n, synthetic: UTILITY_MAX_TRAIN_ROWS, syntheticOf: n });
+    expect(d.trainingRows).toEqual({ real: n, synthetic: n, boostingRowsPerTree: UTILITY_MAX_TRAIN_ROWS });
     expect(d.holdoutRows).toBe(800);
-    expect(r.warnings.some((w) => w.startsWith('Approximation:'))).toBe(true);
+    expect(r.warnings.some((w) => w.startsWith('Stochastic boosting:'))).toBe(true);
+    // Deterministic in the seed.
+    const again = utilityTstr.compute({ ...input, real: input.real.slice(0), schema: input.real.schema }) as import('../metric.js').MetricResult;
+    expect(again.score).toBe(r.score);
+    expect(again.details).toEqual(r.details);
   });
 
   it('below it uses every row and states nothing', () => {
