@@ -7,7 +7,7 @@ import { csvPartStats } from '../../src/node/io/csv-parallel.js';
 import { readTable } from '../../src/node/io/read.js';
 import { SHARED_NAMES, datasetPath, hasShared } from '../helpers/datasets.js';
 
-// Files from 1 MiB to 64 MiB (or from `parallelMinBytes`) are parsed in two parts, the second on a worker thread. `parallelMinBytes: 0` forces that
+// Files from 16 MiB to 64 MiB (or from `parallelMinBytes`) are parsed in two parts, the second on a worker thread. `parallelMinBytes: 0` forces that
 // on small files: the table (schema, codes, dictionaries, values, nulls) and every error must be exactly those of
 // one sequential parse.
 const dir = mkdtempSync(join(tmpdir(), 'synthops-read-parallel-'));
@@ -43,10 +43,10 @@ describe.skipIf(!hasShared)('parallel CSV read of every shared dataset', () => {
 });
 
 describe.skipIf(!hasShared)('parallel CSV read uses the worker', () => {
-  it('joins the worker’s part once it is running (adult, default settings)', async () => {
+  it('joins the worker’s part once it is running (adult, two parts asked for)', async () => {
     const before = csvPartStats.joined;
     // The first read starts the worker; a later one finds it ready (a few tries: the machine may be busy).
-    for (let k = 0; k < 6 && csvPartStats.joined === before; k++) await readTable(datasetPath('adult'));
+    for (let k = 0; k < 12 && csvPartStats.joined === before; k++) await readTable(datasetPath('adult'), { parallelMinBytes: 0 });
     expect(csvPartStats.joined).toBeGreaterThan(before);
   }, 60_000);
 });
