@@ -468,7 +468,6 @@ export class ArfTreeEngine implements JointEngine {
     const models = this.models;
     const P = models.length;
     const out: ModelledValues = models.map((m) => (m.kind === 'numeric' ? new Float64Array(n) : new Int32Array(n)));
-    const T = this.forest.length;
     const treeOf = new Int32Array(n), leafOf = new Int32Array(n);
     const pick = rng.split('leaves');
     // Evidence per column: categorical label, or numeric u-window.
@@ -480,49 +479,28 @@ export class ArfTreeEngine implements JointEngine {
       else if (m.kind === 'numeric') window[c.modelled] = conditionWindow(c, m.marginal);
     }
     let msgs: (Float64Array | null)[][] | null = null;
-    if (!conditions.length) {
-      for (let i = 0; i < n; i++) {
-        const t = pick.int(T);
-        treeOf[i] = t;
-        leafOf[i] = this.alias[t].sample(pick);
-      }
-    } else {
+    let weight: ((t: number, l: number) => number) | null = null;
+    if (conditions.length) {
       const evidence = conditions.map((c) => c.modelled);
-      msgs = this.forest.map((tree) => this.messages(tree, evidence, label, window));
-      const offsets = new Int32Array(T + 1);
-      for (let t = 0; t < T; t++) offsets[t + 1] = offsets[t] + this.forest[t].count.length;
-      const w = new Float64Array(offsets[T]);
-      let total = 0;
+      const m = (msgs = this.forest.map((tree) => this.messages(tree, evidence, label, window)));
       // P(evidence | leaf): the product over the dependence forest's roots of Σ_b P(root = b) · message(b).
       const roots = Array.from(this.order).filter((j) => this.parent[j] < 0);
-      for (let t = 0; t < T; t++) {
+      weight = (t, l) => {
         const tree = this.forest[t];
-        for (let l = 0; l < tree.count.length; l++) {
-          let z = 1;
-          for (const root of roots) {
-            const mr = msgs[t][root];
-            if (!mr) continue;
-            const sr = this.binning.size[root];
-            const tb = tree.tables[root];
-            let zr = 0;
-            for (let e = tb.start[l]; e < tb.start[l + 1]; e++) zr += tb.cnt[e] * mr[l * sr + tb.cb[e]];
-            z *= zr / tree.count[l];
-          }
-          w[offsets[t] + l] = tree.count[l] * z;
-          total += w[offsets[t] + l];
+        let z = 1;
+        for (const root of roots) {
+          const mr = m[t][root];
+          if (!mr) continue;
+          const sr = this.binning.size[root];
+          const tb = tree.tables[root];
+          let zr = 0;
+          for (let e = tb.start[l]; e < tb.start[l + 1]; e++) zr += tb.cnt[e] * mr[l * sr + tb.cb[e]];
+          z *= zr / tree.count[l];
         }
-      }
-      if (!(total > 0))
-        throw new SynthopsError('invalid_argument', 'invalid conditions: they have zero probability under the fitted model (no leaf of the forest holds them together). Loosen or remove a condition.');
-      const table = new AliasTable(w);
-      for (let i = 0; i < n; i++) {
-        const k = table.sample(pick);
-        let t = 0;
-        while (offsets[t + 1] <= k) t++;
-        treeOf[i] = t;
-        leafOf[i] = k - offsets[t];
-      }
+        return tree.count[l] * z;
+      };
     }
+    drawLeaves(this.forest.map((t) => t.count.length), this.alias, pick, weight, treeOf, leafOf);
     const bins: Int32Array[] = new Array(P);
     const zeros = new Int32Array(n);
     const alpha = this.alpha;
@@ -712,4 +690,41 @@ function windowShare(qs: Float32Array, s: number, q: number, lo: number, hi: num
   const fa = leafCdf(qs, s, q, lo), fb = leafCdf(qs, s, q, hi);
   if (fb > fa) return (leafCdf(qs, s, q, z) - leafCdf(qs, s, q, a)) / (fb - fa);
   return hi > lo ? (z - a) / (hi - lo) : 1;
+}
+
+/**
+ * Each sampled row's (tree, leaf), written into `treeOf` / `leafOf`. Without `weight`: a tree uniformly, then a leaf
+ * by its alias table (its training rows). With it: one (tree, leaf) over the whole forest with probability ∝
+ * weight(t, l) (exact conditioning); a zero total is the user's impossible conditions (invalid_argument).
+ * @example drawLeaves(forest.map((t) => t.count.length), alias, rng.split('leaves'), null, treeOf, leafOf)
+ */
+export function drawLeaves(leaves: readonly number[], alias: readonly AliasTable[], pick: Rng, weight: ((t: number, l: number) => number) | null, treeOf: Int32Array, leafOf: Int32Array): void {
+  const T = leaves.length, n = treeOf.length;
+  if (!weight) {
+    for (let i = 0; i < n; i++) {
+      const t = pick.int(T);
+      treeOf[i] = t;
+      leafOf[i] = alias[t].sample(pick);
+    }
+    return;
+  }
+  const offsets = new Int32Array(T + 1);
+  for (let t = 0; t < T; t++) offsets[t + 1] = offsets[t] + leaves[t];
+  const w = new Float64Array(offsets[T]);
+  let total = 0;
+  for (let t = 0; t < T; t++)
+    for (let l = 0; l < leaves[t]; l++) {
+      w[offsets[t] + l] = weight(t, l);
+      total += w[offsets[t] + l];
+    }
+  if (!(total > 0))
+    throw new SynthopsError('invalid_argument', 'invalid conditions: they have zero probability under the fitted model (no leaf of the forest holds them together). Loosen or remove a condition.');
+  const table = new AliasTable(w);
+  for (let i = 0; i < n; i++) {
+    const k = table.sample(pick);
+    let t = 0;
+    while (offsets[t + 1] <= k) t++;
+    treeOf[i] = t;
+    leafOf[i] = k - offsets[t];
+  }
 }

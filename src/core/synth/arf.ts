@@ -11,7 +11,7 @@ import type { FitOptions, Synthesizer, SynthesizerKind } from './synthesizer.js'
 import { FittedTabular, loadColumnModels, type JointEngine, type ModelledValues, type TabularState } from './tabular-fitted.js';
 import { DEFAULT_TRANSFORM, fitColumnModels, isModelled, type ColumnModel } from './transforms/column-model.js';
 import { validateRows } from './validate.js';
-import { ArfTreeEngine, conditionWindow, fitLeafBinning, pairCounts, leafCdf, leafInverse, leafQuantiles, learnDependenceTree, summariseTreeV2 } from './arf-leaf-tree.js';
+import { ArfTreeEngine, conditionWindow, drawLeaves, fitLeafBinning, pairCounts, leafCdf, leafInverse, leafQuantiles, learnDependenceTree, summariseTreeV2 } from './arf-leaf-tree.js';
 
 /**
  * Parameters of the `arf` synthesizer (adversarial random forest).
@@ -291,45 +291,22 @@ export class ArfEngine implements JointEngine {
   sample(n: number, rng: Rng, conditions: readonly ResolvedCondition[], signal?: AbortSignal): ModelledValues {
     const models = this.models;
     const out: ModelledValues = models.map((m) => (m.kind === 'numeric' ? new Float64Array(n) : new Int32Array(n)));
-    const T = this.forest.length;
     const treeOf = new Int32Array(n), leafOf = new Int32Array(n);
     const pick = rng.split('leaves');
     const cond: (ResolvedCondition | undefined)[] = models.map((_, j) => conditions.find((c) => c.modelled === j));
-    if (!conditions.length) {
-      for (let i = 0; i < n; i++) {
-        const t = pick.int(T);
-        treeOf[i] = t;
-        leafOf[i] = this.alias[t].sample(pick);
-      }
-    } else {
-      // Exact conditioning: weight of (tree, leaf) ∝ real rows × Π P_leaf(condition).
-      const offsets = new Int32Array(T + 1);
-      for (let t = 0; t < T; t++) offsets[t + 1] = offsets[t] + this.forest[t].count.length;
-      const w = new Float64Array(offsets[T]);
-      let total = 0;
-      for (let t = 0; t < T; t++) {
-        const tree = this.forest[t];
-        for (let l = 0; l < tree.count.length; l++) {
+    // Exact conditioning: weight of (tree, leaf) ∝ real rows × Π P_leaf(condition).
+    const weight = conditions.length
+      ? (t: number, l: number) => {
+          const tree = this.forest[t];
           let p = tree.count[l];
           for (const c of conditions) {
             if (!(p > 0)) break;
             p *= this.leafProbability(tree, l, c);
           }
-          w[offsets[t] + l] = p;
-          total += p;
+          return p;
         }
-      }
-      if (!(total > 0))
-        throw new SynthopsError('invalid_argument', 'invalid conditions: they have zero probability under the fitted model (no leaf of the forest holds them together). Loosen or remove a condition.');
-      const table = new AliasTable(w);
-      for (let i = 0; i < n; i++) {
-        const k = table.sample(pick);
-        let t = 0;
-        while (offsets[t + 1] <= k) t++;
-        treeOf[i] = t;
-        leafOf[i] = k - offsets[t];
-      }
-    }
+      : null;
+    drawLeaves(this.forest.map((t) => t.count.length), this.alias, pick, weight, treeOf, leafOf);
     models.forEach((m, j) => {
       throwIfAborted(signal);
       const r = rng.split(`column-${j}`);
