@@ -1,7 +1,7 @@
-import { base64ToBytes } from '../artifact.js';
 import { SynthopsError } from '../errors.js';
 import type { BinnedMatrix } from './binning.js';
 import { BOOSTING_WASM_BASE64 } from './boosting-kernels.wasm.js';
+import { lazyWasmModule } from '../wasm-module.js';
 import { rowMajorCodes, tsTreeKernels, type HistLayout, type TreeKernels } from './gradient-tree.js';
 
 /** Which inner loops gradient boosting runs: WebAssembly SIMD when the runtime has it, else plain TS. Same bits. */
@@ -34,22 +34,8 @@ interface Exports {
   subtract: (large: number, small: number, n: number) => void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-/**
- * The compiled kernel module: a constant, compiled on first use (a memo of fixed bytes, not state: every caller gets
- * the same module). Each workspace instantiates its own copy, with its own memory. Null without WebAssembly SIMD.
- */
-function compiledKernels(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(base64ToBytes(BOOSTING_WASM_BASE64) as Uint8Array<ArrayBuffer>);
-    } catch {
-      compiled = null; // no WebAssembly SIMD here: the TS kernels give the same bits, only slower
-    }
-  }
-  return compiled;
-}
+/** The compiled kernel module (null without WebAssembly SIMD). Each workspace instantiates its own copy. */
+const compiledKernels = lazyWasmModule(BOOSTING_WASM_BASE64);
 
 /** Largest WebAssembly memory a workspace asks for; bigger fits run the TS kernels. */
 const MAX_WASM_BYTES = 1.5 * 2 ** 30;

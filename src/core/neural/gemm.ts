@@ -1,6 +1,6 @@
-import { base64ToBytes } from '../artifact.js';
 import { gemmTs } from './gemmTs.js';
 import { KERNELS_WASM_BASE64 } from './kernels.wasm.js';
+import { lazyWasmModule } from '../wasm-module.js';
 
 /** Which matrix-multiply kernel the engine uses: WebAssembly SIMD when the runtime supports it, else plain TS. */
 export type KernelName = 'wasm-simd' | 'ts';
@@ -13,23 +13,8 @@ interface WasmKernel {
   gemmTn: (m: number, k: number, n: number, a: number, b: number, c: number, acc: number, lda: number) => void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-/**
- * The compiled kernel module: a constant, compiled on first use (a memo of fixed bytes, not state: every caller gets
- * the same module). Each {@link Gemm} instantiates its own copy, with its own memory. Null when the runtime has no
- * WebAssembly SIMD.
- */
-function compiledKernels(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(base64ToBytes(KERNELS_WASM_BASE64) as Uint8Array<ArrayBuffer>);
-    } catch {
-      compiled = null; // no WebAssembly SIMD here: the TS kernel gives the same bits, only slower
-    }
-  }
-  return compiled;
-}
+/** The compiled kernel module (null without WebAssembly SIMD). Each {@link Gemm} instantiates its own copy. */
+const compiledKernels = lazyWasmModule(KERNELS_WASM_BASE64);
 
 function instantiate(): WasmKernel | null {
   const mod = compiledKernels();
