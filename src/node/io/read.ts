@@ -260,7 +260,7 @@ async function delimitedParser(
   // typed arrays are not grown by doubling and copying; a chunked read needs at most one chunk's rows.
   const bytesPerRow = measureRows(head);
   // (Also when parsing only the rows before `end`: a second part's columns are then joined on without a copy.)
-  const capacity = Math.min(Math.max(1024, Math.ceil((size / bytesPerRow) * 1.02)), chunking.rowsPerBuilder ?? Infinity);
+  const capacity = Math.min(rowsIn(size, bytesPerRow), chunking.rowsPerBuilder ?? Infinity);
   const parser = new CsvParser({
     delimiter: delimiter ?? detectDelimiter(head.slice(0, 65536)),
     newline: !head.includes('\n') && head.includes('\r') ? '\r' : '\n',
@@ -280,6 +280,11 @@ function measureRows(head: string): number {
   let lines = 0;
   for (let i = head.indexOf('\n'); i >= 0; i = head.indexOf('\n', i + 1)) lines++;
   return lines < 2 ? Infinity : Buffer.byteLength(head) / lines;
+}
+
+/** Rows `bytes` of the file probably hold (2 % spare, at least 1024), from the first chunk's bytes per row. */
+function rowsIn(bytes: number, bytesPerRow: number): number {
+  return Math.max(1024, Math.ceil((bytes / bytesPerRow) * 1.02));
 }
 
 /**
@@ -315,7 +320,6 @@ async function readBytes(path: string, shown: string, size: number, delimiter: s
   }
   if (head.trim() === '' || (!head.includes('\n') && head.includes('\r'))) return null;
   const bytesPerRow = measureRows(head);
-  const rowsIn = (bytes: number) => Math.max(1024, Math.ceil((bytes / bytesPerRow) * 1.02));
   const d = delimiter ?? detectDelimiter(head.slice(0, 65536));
   const bounds = parallel ? await pieceBounds(path, size) : null;
   const claim = new Int32Array(new SharedArrayBuffer(4));
@@ -326,7 +330,7 @@ async function readBytes(path: string, shown: string, size: number, delimiter: s
     start: (names) => {
       checkHeader(names, shown);
       if (bounds) job = parsePartsInWorker({ path, bounds, delimiter: d, names, bytesPerRow, claim: claim.buffer as SharedArrayBuffer });
-      return new TableBuilder(names, roomFor(rowsIn(size), names.length));
+      return new TableBuilder(names, roomFor(rowsIn(size, bytesPerRow), names.length));
     },
   });
   if (!reader) return null;
