@@ -82,7 +82,7 @@ export function boostedDetector(): DetectorFit {
   };
 }
 
-/** The report's two detectors by name: 'tree' = {@link boostedDetector}, 'logistic' = logistic regression (50 iterations). */
+/** The report's two detectors by name: 'tree' = {@link boostedDetector}, 'logistic' = logistic regression (Newton's method to convergence, at most 50 steps). */
 export type DetectorName = 'tree' | 'logistic';
 
 /**
