@@ -92,6 +92,73 @@ describe('MixedTree.knn', () => {
   });
 });
 
+/** Three categorical columns with few levels and two numeric ones on a coarse grid: many rows one or two categorical
+ * mismatches apart, equal distances and duplicates. */
+const schema3: Schema = {
+  specVersion: 1,
+  columns: [
+    { name: 'x', type: 'numerical', nullable: true },
+    { name: 'y', type: 'numerical', nullable: true },
+    { name: 'c', type: 'categorical', nullable: true },
+    { name: 'd', type: 'categorical', nullable: true },
+    { name: 'e', type: 'categorical', nullable: true },
+  ],
+};
+const row3Arb = fc.tuple(
+  fc.option(fc.integer({ min: 0, max: 4 }), { nil: null, freq: 8 }),
+  fc.option(fc.constantFrom(0, 0.25, 0.5, 1.5, 3), { nil: null, freq: 8 }),
+  fc.option(fc.constantFrom('a', 'b', 'c'), { nil: null, freq: 8 }),
+  fc.option(fc.constantFrom('p', 'q'), { nil: null, freq: 8 }),
+  fc.option(fc.constantFrom('u', 'v', 'w'), { nil: null, freq: 8 }),
+);
+function makeTable3(rows: [number | null, number | null, string | null, string | null, string | null][]): Table {
+  return new Table(schema3, [0, 1].map((j) => NumericColumn.from(rows.map((r) => r[j] as number | null))).concat([2, 3, 4].map((j) => CategoricalColumn.from(rows.map((r) => r[j] as string | null))) as never[]));
+}
+
+describe('MixedTree.knn near-first scan', () => {
+  it('returns exactly the tree-only search: same distances and same neighbour indices, ties included (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(row3Arb, { minLength: 1, maxLength: 80 }),
+        fc.array(row3Arb, { minLength: 5, maxLength: 30 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 6 }),
+        (dataRows, queryRows, k, leafSize) => {
+          const data = makeTable3(dataRows);
+          const space = MixedSpace.fromTable(data);
+          const E = space.encode(data);
+          const Q = space.encode(makeTable3(queryRows));
+          const tree = MixedTree.build(space, E, { leafSize });
+          for (const [rows, excludeSelf] of [[Q, false], [E, true]] as const) {
+            const fast = tree.knn(rows, { k, excludeSelf });
+            const plain = tree.knn(rows, { k, excludeSelf, nearFirst: false });
+            expect(Array.from(fast.distances)).toEqual(Array.from(plain.distances));
+            expect(Array.from(fast.indices)).toEqual(Array.from(plain.indices));
+            expect(Array.from(fast.distances)).toEqual(Array.from(bruteForceKnn(space, E, rows, { k, excludeSelf }).distances));
+          }
+        },
+      ),
+      { seed: 13, numRuns: 400 },
+    );
+  });
+
+  it.runIf(hasShared)('returns exactly the tree-only search on adult (3,000 rows, their own k = 5 and 1,000 other rows)', async () => {
+    const adult = await loadShared('adult');
+    const perm = createRng(17).permutation(adult.numRows);
+    const train = adult.take(perm.subarray(0, 3000));
+    const other = adult.take(perm.subarray(3000, 4000));
+    const space = MixedSpace.fromTable(train);
+    const E = space.encode(train), Q = space.encode(other);
+    const tree = MixedTree.build(space, E);
+    for (const [rows, k, excludeSelf] of [[E, 5, true], [Q, 2, false]] as const) {
+      const fast = tree.knn(rows, { k, excludeSelf });
+      const plain = tree.knn(rows, { k, excludeSelf, nearFirst: false });
+      expect(fast.distances).toEqual(plain.distances);
+      expect(fast.indices).toEqual(plain.indices);
+    }
+  });
+});
+
 describe('MixedTree.countBalls', () => {
   it('counts, per indexed row, the balls holding it: exactly countWithin and a brute-force count (property)', () => {
     fc.assert(

@@ -31,6 +31,11 @@ export interface KnnOptions {
   start?: number;
   /** One past the last query row. Default `queries.numRows`. */
   end?: number;
+  /**
+   * Scan the rows within one categorical mismatch of each query before (or instead of) the tree search. Default true;
+   * the results are the same either way (false is for tests and benchmarks).
+   */
+  nearFirst?: boolean;
   signal?: AbortSignal;
 }
 
@@ -48,6 +53,11 @@ const MAX_PRESENCE_LEVELS = 1024;
  * 0.1 was fastest of 0.05–1 on adult (26k training rows, 6.5k queries: ≈ 4× faster than 1).
  */
 const NUMERIC_SPLIT_WEIGHT = 0.1;
+/**
+ * Largest number of rows one categorical mismatch away from a query that {@link MixedTree.knn} scans before the tree
+ * search (more: straight to the tree). On adult the tree search costs about as much as scanning a few hundred rows.
+ */
+const NEAR_SCAN_ROWS = 256;
 
 /**
  * Exact k-nearest-neighbour index for the Gower distance of a {@link MixedSpace}: a binary space-partitioning tree
@@ -91,6 +101,8 @@ export class MixedTree {
   private readonly levelOffset: Int32Array;
   private readonly totalLevels: number;
   private readonly blocks: CategoricalBlocks | null;
+  /** Built on first use by a large enough search (see {@link nearBlocks}). */
+  private near: NearBlocks | undefined;
   readonly numNodes: number;
 
   private constructor(f: {
@@ -267,6 +279,15 @@ export class MixedTree {
       }
       return lb;
     };
+  }
+
+  /** Per categorical column j, the rows grouped by their categorical values on every other column (built once). */
+  private nearBlocks(): NearBlocks {
+    if (!this.near) {
+      const { rowCat, numRows, nCat } = this;
+      this.near = { byColumn: Array.from({ length: nCat }, (_, j) => buildBlocks(rowCat, numRows, nCat, j)) };
+    }
+    return this.near;
   }
 
   /** Copies row `i` of `rows` into the query buffers: numbers, category codes, and each code's presence index. */
@@ -457,6 +478,14 @@ export class MixedTree {
 
     const lowerBound = this.gapSums(qn, qPresIdx);
 
+    // Rows within one categorical mismatch (see nearBlocks): built once per index, when a search has enough queries
+    // to pay for it; `nearFirst: false` searches without it (the same results).
+    const near = blocks && (opts.nearFirst ?? true) && nCat >= 2 && nq * 16 >= this.numRows ? this.nearBlocks() : null;
+    const nearCap = NEAR_SCAN_ROWS;
+    const groups = new Int32Array(nCat);
+    const cand = near ? new Int32Array(nearCap) : new Int32Array(0);
+    const cd = new Float64Array(k), ci = new Int32Array(k);
+
     let scanned = 0;
     for (let qi = start; qi < end; qi++) {
       const self = selfRows ? selfRows[qi] : qi;
@@ -464,11 +493,15 @@ export class MixedTree {
       this.loadQuery(queries, qi, qn, qc, qPresIdx);
       let count = 0;
       let worst = Infinity;
+      // Whether two rows with equal distance sums could be among the k best so far (their order would then be the
+      // traversal's, so only the tree search below may answer).
+      let tie = false;
       // Exact-categorical block first: every row outside it differs in at least one categorical column, so its
       // distance sum is ≥ 1; when the k-th best inside the block is ≤ 1 nothing outside can beat it.
-      let qBlock = -1;
+      let qBlock = -1, found = -1;
       if (blocks) {
         const b = findBlock(blocks, rowCat, nCat, qc);
+        found = b;
         if (b >= 0 && blocks.start[b + 1] - blocks.start[b] <= blockCap) {
           qBlock = b;
           const be = blocks.start[b + 1];
@@ -485,33 +518,81 @@ export class MixedTree {
               if (d !== d) d = a !== a && bq !== bq ? 0 : 1;
               else if (d > 1) d = 1;
               s += d;
-              if (s >= worst) break;
+              if (s > worst) break;
             }
-            if (s >= worst) continue;
+            if (s >= worst) { if (s === worst) tie = true; continue; }
             let pos = count < k ? count++ : k - 1;
             while (pos > 0 && bd[pos - 1] > s) { bd[pos] = bd[pos - 1]; bi[pos] = bi[pos - 1]; pos--; }
+            if (pos > 0 && bd[pos - 1] === s) tie = true;
             bd[pos] = s; bi[pos] = perm[r];
             if (count === k) worst = bd[k - 1];
           }
         }
       }
+      const done = count === k && worst <= 1;
+      // Then the rows within one categorical mismatch: every other row's distance sum is ≥ 2, so when the k-th best
+      // among them is below 2 and no two of the k best tie, they are the answer (with no ties the k nearest and their
+      // order are unique: exactly what the tree search would return). Otherwise their k-th best still bounds the
+      // search: subtrees whose lower bound exceeds it hold no answer row, so skipping them changes nothing.
+      let bound = Infinity;
+      if (near && !done && (found < 0 || qBlock >= 0)) {
+        const m = gatherNear(blocks!, near, rowCat, nCat, qc, qBlock, nearCap, groups, cand);
+        if (m >= 0) {
+          let cc = count, cw = worst, ctie = tie;
+          for (let t = 0; t < count; t++) { cd[t] = bd[t]; ci[t] = bi[t]; }
+          scanned += m;
+          for (let t = 0; t < m; t++) {
+            const r = cand[t];
+            if (excludeSelf && perm[r] === self) continue;
+            let s = 0;
+            const nb = r * nNum;
+            for (let j = 0; j < nNum; j++) {
+              const a = rowNum[nb + j], b = qn[j];
+              let d = a - b;
+              if (d < 0) d = -d;
+              if (d !== d) d = a !== a && b !== b ? 0 : 1;
+              else if (d > 1) d = 1;
+              s += d;
+            }
+            if (s > cw) continue;
+            const cb = r * nCat;
+            for (let j = 0; j < nCat; j++) {
+              if (rowCat[cb + j] !== qc[j]) { s += 1; if (s > cw) break; }
+            }
+            if (s >= cw) { if (s === cw) ctie = true; continue; }
+            let pos = cc < k ? cc++ : k - 1;
+            while (pos > 0 && cd[pos - 1] > s) { cd[pos] = cd[pos - 1]; ci[pos] = ci[pos - 1]; pos--; }
+            if (pos > 0 && cd[pos - 1] === s) ctie = true;
+            cd[pos] = s; ci[pos] = perm[r];
+            if (cc === k) cw = cd[k - 1];
+          }
+          if (cc === k) {
+            if (cw < 2 && !ctie) {
+              const o = (qi - start) * k;
+              for (let t = 0; t < k; t++) { outD[o + t] = cd[t] / p; outI[o + t] = ci[t]; }
+              continue;
+            }
+            bound = cw;
+          }
+        }
+      }
       let sp = 0;
-      if (!(count === k && worst <= 1)) { stackNode[sp] = 0; stackLb[sp] = lowerBound(0); sp++; }
+      if (!done) { stackNode[sp] = 0; stackLb[sp] = lowerBound(0); sp++; }
       while (sp > 0) {
         sp--;
         const node = stackNode[sp];
-        if (stackLb[sp] >= worst) continue;
+        if (stackLb[sp] >= worst || stackLb[sp] > bound) continue;
         const L = nodeLeft[node];
         if (L >= 0) {
           const R = nodeRight[node];
           const lbL = lowerBound(L), lbR = lowerBound(R);
           // Push the farther child first so the nearer is searched first.
           if (lbL <= lbR) {
-            if (lbR < worst) { stackNode[sp] = R; stackLb[sp] = lbR; sp++; }
-            if (lbL < worst) { stackNode[sp] = L; stackLb[sp] = lbL; sp++; }
+            if (lbR < worst && lbR <= bound) { stackNode[sp] = R; stackLb[sp] = lbR; sp++; }
+            if (lbL < worst && lbL <= bound) { stackNode[sp] = L; stackLb[sp] = lbL; sp++; }
           } else {
-            if (lbL < worst) { stackNode[sp] = L; stackLb[sp] = lbL; sp++; }
-            if (lbR < worst) { stackNode[sp] = R; stackLb[sp] = lbR; sp++; }
+            if (lbL < worst && lbL <= bound) { stackNode[sp] = L; stackLb[sp] = lbL; sp++; }
+            if (lbR < worst && lbR <= bound) { stackNode[sp] = R; stackLb[sp] = lbR; sp++; }
           }
           continue;
         }
@@ -590,13 +671,15 @@ interface CategoricalBlocks {
   slots: Int32Array;
 }
 
-function catHash(codes: Int32Array, base: number, nCat: number): number {
+/** Hash of a row's categorical codes, leaving out column `skip` (-1: none). */
+function catHash(codes: Int32Array, base: number, nCat: number, skip = -1): number {
   let h = 0x2545f491;
-  for (let j = 0; j < nCat; j++) h = mix32(h ^ (codes[base + j] + 0x9e3779b9)) + j;
+  for (let j = 0; j < nCat; j++) if (j !== skip) h = mix32(h ^ (codes[base + j] + 0x9e3779b9)) + j;
   return mix32(h >>> 0);
 }
 
-function buildBlocks(rowCat: Int32Array, n: number, nCat: number): CategoricalBlocks {
+/** Rows grouped by equal categorical values on every column but `skip` (-1: every column, the exact blocks). */
+function buildBlocks(rowCat: Int32Array, n: number, nCat: number, skip = -1): CategoricalBlocks {
   let size = 16;
   while (size < 2 * n) size *= 2;
   const mask = size - 1;
@@ -604,11 +687,11 @@ function buildBlocks(rowCat: Int32Array, n: number, nCat: number): CategoricalBl
   const rep: number[] = [];
   const blockOf = new Int32Array(n);
   for (let r = 0; r < n; r++) {
-    let sl = catHash(rowCat, r * nCat, nCat) & mask;
+    let sl = catHash(rowCat, r * nCat, nCat, skip) & mask;
     for (;;) {
       const b = slots[sl];
       if (b < 0) { slots[sl] = rep.length; blockOf[r] = rep.length; rep.push(r); break; }
-      if (sameCats(rowCat, rep[b] * nCat, rowCat, r * nCat, nCat)) { blockOf[r] = b; break; }
+      if (sameCats(rowCat, rep[b] * nCat, rowCat, r * nCat, nCat, skip)) { blockOf[r] = b; break; }
       sl = (sl + 1) & mask;
     }
   }
@@ -624,19 +707,59 @@ function buildBlocks(rowCat: Int32Array, n: number, nCat: number): CategoricalBl
   return { blockOf, start, pos, slots };
 }
 
-function sameCats(a: Int32Array, ia: number, b: Int32Array, ib: number, nCat: number): boolean {
-  for (let j = 0; j < nCat; j++) if (a[ia + j] !== b[ib + j]) return false;
+function sameCats(a: Int32Array, ia: number, b: Int32Array, ib: number, nCat: number, skip = -1): boolean {
+  for (let j = 0; j < nCat; j++) if (j !== skip && a[ia + j] !== b[ib + j]) return false;
   return true;
 }
 
-/** Block whose categorical values equal `qc`, or -1. */
-function findBlock(blocks: CategoricalBlocks, rowCat: Int32Array, nCat: number, qc: Int32Array): number {
+/** Block whose categorical values equal `qc` (on every column but `skip`, as the blocks were built), or -1. */
+function findBlock(blocks: CategoricalBlocks, rowCat: Int32Array, nCat: number, qc: Int32Array, skip = -1): number {
   const mask = blocks.slots.length - 1;
-  let sl = catHash(qc, 0, nCat) & mask;
+  let sl = catHash(qc, 0, nCat, skip) & mask;
   for (;;) {
     const b = blocks.slots[sl];
     if (b < 0) return -1;
-    if (sameCats(rowCat, blocks.pos[blocks.start[b]] * nCat, qc, 0, nCat)) return b;
+    if (sameCats(rowCat, blocks.pos[blocks.start[b]] * nCat, qc, 0, nCat, skip)) return b;
     sl = (sl + 1) & mask;
   }
+}
+
+/**
+ * The data rows within one categorical mismatch of a query: its exact block plus, per categorical column j, the rows
+ * equal to it on every other categorical column (one {@link buildBlocks} per column, `skip` = j). Every other row
+ * differs in at least two categorical columns, so its distance sum is ≥ 2.
+ */
+interface NearBlocks {
+  /** Per categorical column j: the rows grouped with column j left out. */
+  byColumn: CategoricalBlocks[];
+}
+
+/**
+ * Positions of the rows exactly one categorical mismatch away from the query codes `qc` (rows of its exact block
+ * `exact`, -1 if none, are left out), gathered into `out` column by column; returns how many, or -1 when there are
+ * more than `cap` (then nothing is gathered).
+ */
+function gatherNear(blocks: CategoricalBlocks, near: NearBlocks, rowCat: Int32Array, nCat: number, qc: Int32Array, exact: number, cap: number, groups: Int32Array, out: Int32Array): number {
+  const e0 = exact >= 0 ? blocks.start[exact + 1] - blocks.start[exact] : 0;
+  let total = 0;
+  for (let j = 0; j < nCat; j++) {
+    const bj = near.byColumn[j];
+    const g = findBlock(bj, rowCat, nCat, qc, j);
+    groups[j] = g;
+    // The exact block lies inside every column's group: count only the rows beyond it.
+    if (g >= 0) total += bj.start[g + 1] - bj.start[g] - e0;
+    if (total > cap) return -1;
+  }
+  let m = 0;
+  const blockOf = blocks.blockOf;
+  for (let j = 0; j < nCat; j++) {
+    const g = groups[j];
+    if (g < 0) continue;
+    const bj = near.byColumn[j];
+    for (let t = bj.start[g], e = bj.start[g + 1]; t < e; t++) {
+      const r = bj.pos[t];
+      if (exact < 0 || blockOf[r] !== exact) out[m++] = r;
+    }
+  }
+  return m;
 }
