@@ -18,8 +18,9 @@ export interface MetricInfo {
   /** One or two sentences: what 1 and 0 mean, for a non-expert. */
   description: string;
   /**
-   * 'rows' when the metric is cheap enough for the report to bootstrap it by recomputing on resampled rows
-   * (m-out-of-n, see reports/bootstrap.ts); absent = the metric supplies its own interval or none.
+   * 'rows' when the metric is cheap enough for the report to bootstrap it on resampled rows (n-out-of-n by default,
+   * see reports/bootstrap-rows.ts: through `computeWeighted` when the metric has it, else by recomputing on the
+   * gathered resample); absent = the metric supplies its own interval or none.
    */
   bootstrap?: 'rows';
   /**
@@ -68,8 +69,31 @@ export interface MetricResult {
   error?: { code: string; message: string };
 }
 
+/**
+ * One row resample of (real, synthetic) given as how many times each row is drawn: resampling a table with
+ * replacement is the same as weighting its rows by these multiplicities (a Multinomial(draws, 1/rows) vector), so a
+ * metric can compute its score on the resample from the original tables and per-table precomputations, without
+ * gathering rows. Multiplicities above 255 do not occur in practice (the report then gathers rows instead).
+ */
+export interface RowWeights {
+  /** Multiplicity of each real row (length = real rows); the resampled real table has Σ real rows. */
+  real: Uint8Array;
+  /** Multiplicity of each synthetic row. */
+  synthetic: Uint8Array;
+  /** Σ real, Σ synthetic: the resampled tables' row counts. */
+  realRows: number;
+  syntheticRows: number;
+}
+
 /** A registered metric. `compute` is pure and deterministic in `input.seed`. */
 export interface Metric {
   info: MetricInfo;
   compute(input: MetricInput): MetricResult | Promise<MetricResult>;
+  /**
+   * Optional, for `bootstrap: 'rows'` metrics: the score `compute` would give on the resampled tables that `weights`
+   * describes (each row repeated its multiplicity times), computed from `input`'s full tables — equal to it to 1e-12
+   * (contract-tested). NaN when that score would not be ok (skipped, error, undefined); null when this path cannot
+   * handle the input (the report then gathers the rows and calls `compute`). Caches per table are allowed.
+   */
+  computeWeighted?(input: MetricInput, weights: RowWeights): number | null;
 }

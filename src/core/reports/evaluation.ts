@@ -31,7 +31,8 @@ export interface EvaluationInput {
 
 /**
  * How to evaluate. Defaults: every registered metric, 20% holdout split when no holdout is given, 30 bootstrap
- * resamples on at most 5000 rows per table (drawn once per report and shared by the cheap metrics: `rowResamples`).
+ * resamples of all n rows of each table (n-out-of-n; drawn once per report as row multiplicities and shared by the
+ * cheap metrics: `rowResamples`).
  * @example { seed: 1, target: 'income', sensitive: ['race'] }
  */
 export interface EvaluationSpec {
@@ -47,7 +48,10 @@ export interface EvaluationSpec {
   metrics?: string[];
   /** Bootstrap resamples for cheap metrics; default 30 (0 = no intervals). */
   resamples?: number;
-  /** Most rows per table in one bootstrap resample; default 5000 (see bootstrapRows). */
+  /**
+   * Most rows per table in one bootstrap resample; default: all (n-out-of-n). A smaller value gives the m-out-of-n
+   * bootstrap with the spread rescaled by √(m/n) (see bootstrapRows; the default until session 12 was 5000).
+   */
   bootstrapMaxRows?: number;
   signal?: AbortSignal;
   /**
@@ -105,9 +109,9 @@ export type EvaluationReport = Artifact<EvaluationPayload>;
 
 /**
  * Evaluates synthetic data against real data: runs every selected metric for synthetic-vs-training and, as the "as
- * good as real" reference, holdout-vs-training; adds bootstrap intervals for cheap metrics (seeded m-out-of-n row
- * bootstrap; metrics with their own interval keep it); summarises per category. A metric that throws becomes
- * `status: 'error'` and the report goes on. Returns a versioned artifact (`report/evaluation`).
+ * good as real" reference, holdout-vs-training; adds bootstrap intervals for cheap metrics (seeded n-out-of-n row
+ * bootstrap, scored from row multiplicities where the metric supports it; metrics with their own interval keep it);
+ * summarises per category. A metric that throws becomes `status: 'error'` and the report goes on. Returns a versioned artifact (`report/evaluation`).
  * @example const report = await evaluate({ real, synthetic }, { seed: 1, target: 'income' });
  */
 export async function evaluate(input: EvaluationInput, spec: EvaluationSpec): Promise<EvaluationReport> {
@@ -176,7 +180,7 @@ export async function evaluate(input: EvaluationInput, spec: EvaluationSpec): Pr
   // depends only on its inputs and seed, so the report is the same whatever the order.
   // The cheap metrics' bootstrap resamples, drawn once (when first needed) and shared by all of them.
   let shared: RowResamples | null | undefined;
-  const resamples = () => (shared === undefined ? (shared = rowResamples(training, input.synthetic, spec.seed, { resamples: spec.resamples ?? 30, maxRows: spec.bootstrapMaxRows ?? 5000 })) : shared);
+  const resamples = () => (shared === undefined ? (shared = rowResamples(training, input.synthetic, spec.seed, { resamples: spec.resamples ?? 30, ...(spec.bootstrapMaxRows !== undefined ? { maxRows: spec.bootstrapMaxRows } : {}) })) : shared);
   const slots: (ReportMetric | undefined)[] = new Array(metrics.length);
   const todo = metrics.map((_, i) => i);
   let done = 0;
@@ -245,7 +249,7 @@ async function runMetric(m: Metric, training: Table, synthetic: Table, holdout: 
         entry.intervalMethod =
           b.fraction < 1
             ? `${b.resamples} row-bootstrap resamples of ${Math.round(b.fraction * 1000) / 10}% of the rows (m-out-of-n, spread rescaled by √${Math.round(b.fraction * 1000) / 1000}); an approximation for the full data`
-            : `${b.resamples} row-bootstrap resamples (basic, centred on the score)`;
+            : `${b.resamples} row-bootstrap resamples of all rows (n-out-of-n: each draws n rows of each table with replacement; basic interval, centred on the score)`;
       }
     }
   }

@@ -1,6 +1,7 @@
 import { alignTables } from '../aligned.js';
 import type { Metric } from '../metric.js';
 import { finiteMean, round6, runGuarded, skippedResult } from '../run-guarded.js';
+import { meanOverColumns, weightedColumns } from '../fidelity/weighted-columns.js';
 
 const CAT = 'category-coverage@1';
 const RANGE = 'range-coverage@1';
@@ -39,6 +40,24 @@ export const categoryCoverage: Metric = {
       });
       return { metric: CAT, status: 'ok', score: finiteMean(rows.map((r) => r.score)), details: { columns: rows.map((r) => ({ ...r, score: round6(r.score) })) }, warnings: [] };
     }),
+  // Categories drawn in the resample = non-zero weighted counts.
+  computeWeighted: (input, w) => {
+    const wc = weightedColumns(input.real, input.synthetic);
+    return (
+      wc &&
+      meanOverColumns(wc, w, ['categorical', 'boolean'], (s) => {
+        if (s.kind !== 'categorical') return NaN;
+        let total = 0, covered = 0;
+        for (let k = 1; k < s.realCounts.length; k++) {
+          if (s.realCounts[k] > 0) {
+            total++;
+            if (s.synthCounts[k] > 0) covered++;
+          }
+        }
+        return total ? covered / total : NaN;
+      })
+    );
+  },
 };
 
 /**
@@ -72,6 +91,21 @@ export const rangeCoverage: Metric = {
       });
       return { metric: RANGE, status: 'ok', score: finiteMean(rows.map((r) => r.score)), details: { columns: rows.map((r) => ({ ...r, score: round6(r.score) })) }, warnings: [] };
     }),
+  // The resample's extents are the first and last grid values with a non-zero weighted count.
+  computeWeighted: (input, w) => {
+    const wc = weightedColumns(input.real, input.synthetic);
+    return (
+      wc &&
+      meanOverColumns(wc, w, ['numerical', 'datetime'], (s, g) => {
+        if (s.kind !== 'numeric' || !g) return NaN;
+        if (s.realLo < 0) return NaN;
+        if (s.synthLo < 0) return 0;
+        const rl = g.grid[s.realLo], rh = g.grid[s.realHi], sl = g.grid[s.synthLo], sh = g.grid[s.synthHi];
+        if (rh === rl) return sl <= rl && sh >= rh ? 1 : 0;
+        return Math.max(0, Math.min(rh, sh) - Math.max(rl, sl)) / (rh - rl);
+      })
+    );
+  },
 };
 
 function extent(v: Float64Array): [number, number] {

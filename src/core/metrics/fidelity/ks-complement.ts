@@ -4,6 +4,7 @@ import { finiteMean, round6, runGuarded, skippedResult } from '../run-guarded.js
 import type { Table } from '../../table/table.js';
 import { columnShapes } from './column-shapes.js';
 import { ksReference, type KsReference } from './ks.js';
+import { meanOverColumns, weightedColumns } from './weighted-columns.js';
 
 const ID = 'ks-complement@1';
 
@@ -55,4 +56,9 @@ export const ksComplement: Metric = {
         warnings: [],
       };
     }),
+  // The KS statistic of each column from the resample's weighted histograms on the real ∪ synthetic value grid.
+  computeWeighted: (input, w) => {
+    const wc = weightedColumns(input.real, input.synthetic);
+    return wc && meanOverColumns(wc, w, ['numerical', 'datetime'], (s) => 1 - s.distance);
+  },
 };

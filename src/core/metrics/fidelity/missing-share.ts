@@ -1,6 +1,7 @@
-import { alignTables } from '../aligned.js';
+import { alignTables, COMPARED_TYPES } from '../aligned.js';
 import type { Metric } from '../metric.js';
 import { finiteMean, round6, runGuarded, skippedResult } from '../run-guarded.js';
+import { meanOverColumns, weightedColumns } from './weighted-columns.js';
 
 const ID = 'missing-share-similarity@1';
 
@@ -31,6 +32,17 @@ export const missingShare: Metric = {
       });
       return { metric: ID, status: 'ok', score: finiteMean(rows.map((r) => r.score)), details: { columns: rows.map((r) => ({ ...r, score: round6(r.score) })) }, warnings: [] };
     }),
+  // Missing counts of the resample from its weighted histograms (numeric) or category counts (code 0 = missing).
+  computeWeighted: (input, w) => {
+    const wc = weightedColumns(input.real, input.synthetic);
+    return (
+      wc &&
+      meanOverColumns(wc, w, COMPARED_TYPES, (s) => {
+        const [r, m] = s.kind === 'numeric' ? [s.realMissing, s.synthMissing] : [s.realCounts[0], s.synthCounts[0]];
+        return 1 - Math.abs(r / s.realRows - m / s.synthRows);
+      })
+    );
+  },
 };
 
 function nullShareF(v: Float64Array): number {

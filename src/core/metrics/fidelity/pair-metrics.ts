@@ -2,6 +2,7 @@ import type { Metric, MetricInput, MetricResult } from '../metric.js';
 import { finiteMean, round6, runGuarded, skippedResult } from '../run-guarded.js';
 import { contingencyTvEmbedded, pairTables } from './pair-tables.js';
 import { pairTrendsOfTables, type PairTrend } from './pair-trends.js';
+import { weightedPairTables, weightedPairTrends } from './pair-weighted.js';
 
 /** Pair trends of one input, computed once and shared by the pair metrics of a report (keyed by the synthetic table). */
 const cache = new WeakMap<object, WeakMap<object, PairTrend[]>>();
@@ -39,6 +40,13 @@ function pairMetric(id: string, name: string, description: string, pick: (p: Pai
         if (!pairs.length) return skippedResult(id, empty);
         return { metric: id, status: 'ok', score: finiteMean(pairs.map((p) => p.score)), details: { pairs: pairDetails(pairs) }, warnings: [] };
       }),
+    // The resample's pair trends from weighted pair counts and moments (weightedPairTrends), shared by the pair metrics.
+    computeWeighted: (input, w) => {
+      const trends = weightedPairTrends(input.real, input.synthetic, w);
+      if (!trends) return null;
+      const pairs = trends.filter(pick);
+      return pairs.length ? finiteMean(pairs.map((p) => p.score)) : NaN;
+    },
   };
 }
 
@@ -121,4 +129,15 @@ export const kMarginal: Metric = {
       }
       return { metric: KM, status: 'ok', score: finiteMean(scores), details: { pairs: scores.length, worstPair: { ...worst, score: round6(worst.score) } }, warnings: [] };
     }),
+  // The resample's two-way counts from the shared weighted pair tables.
+  computeWeighted: (input, w) => {
+    const t = weightedPairTables(input.real, input.synthetic, w);
+    if (!t) return null;
+    if (t.cols.length < 2) return NaN;
+    const d = t.disc, scores: number[] = [];
+    for (let i = 0, k = 0; i < d.length; i++) {
+      for (let j = i + 1; j < d.length; j++, k++) scores.push(1 - contingencyTvEmbedded(t.real[k], t.realSizes[i], t.realSizes[j], t.other[k], d[i].size, d[j].size));
+    }
+    return finiteMean(scores);
+  },
 };

@@ -14,10 +14,11 @@ const MAX_TRIPLE_CELLS = 4096;
  * Pairs are grouped greedily into column triples whose three-way table is small (≤ 4096 cells): one increment per
  * row then counts three pairs, which are summed out of the three-way table afterwards (exact integer counts), so
  * 190 pairs of 20 columns take about 70 increments per row instead of 190. Rows are read in blocks of 4096 so each
- * block of each column comes from memory once. O(rows · pairs / 3 + cells).
+ * block of each column comes from memory once. `weights` (optional): row r counts weights[r] times (a row resample
+ * given as multiplicities; the counts of the gathered resample). O(rows · pairs / 3 + cells).
  * @example allPairCounts([Int32Array.of(0, 1), Int32Array.of(1, 1)], [2, 2]) // [[0, 1, 0, 1]]
  */
-export function allPairCounts(codes: readonly Int32Array[], sizes: readonly number[]): Float64Array[] {
+export function allPairCounts(codes: readonly Int32Array[], sizes: readonly number[], weights?: Uint8Array): Float64Array[] {
   const p = codes.length;
   const n = p ? codes[0].length : 0;
   const tables: Float64Array[] = [];
@@ -50,7 +51,15 @@ export function allPairCounts(codes: readonly Int32Array[], sizes: readonly numb
     const e = Math.min(n, s + BLOCK_ROWS);
     for (const g of groups) {
       const t = g.counts;
-      if (g.cols.length === 2) {
+      if (weights) {
+        if (g.cols.length === 2) {
+          const a = codes[g.cols[0]], b = codes[g.cols[1]], sb = sizes[g.cols[1]];
+          for (let r = s; r < e; r++) t[a[r] * sb + b[r]] += weights[r];
+        } else {
+          const a = codes[g.cols[0]], b = codes[g.cols[1]], c = codes[g.cols[2]], sb = sizes[g.cols[1]], sc = sizes[g.cols[2]];
+          for (let r = s; r < e; r++) t[(a[r] * sb + b[r]) * sc + c[r]] += weights[r];
+        }
+      } else if (g.cols.length === 2) {
         const a = codes[g.cols[0]], b = codes[g.cols[1]], sb = sizes[g.cols[1]];
         for (let r = s; r < e; r++) t[a[r] * sb + b[r]]++;
       } else {

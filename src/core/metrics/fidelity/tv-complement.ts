@@ -2,6 +2,7 @@ import { alignTables } from '../aligned.js';
 import type { Metric } from '../metric.js';
 import { finiteMean, round6, runGuarded, skippedResult } from '../run-guarded.js';
 import { columnShapes } from './column-shapes.js';
+import { meanOverColumns, weightedColumns } from './weighted-columns.js';
 
 const ID = 'tv-complement@1';
 
@@ -35,4 +36,9 @@ export const tvComplement: Metric = {
         warnings: [],
       };
     }),
+  // The TV distance of each column from the resample's weighted category counts.
+  computeWeighted: (input, w) => {
+    const wc = weightedColumns(input.real, input.synthetic);
+    return wc && meanOverColumns(wc, w, ['categorical', 'boolean'], (s) => 1 - s.distance);
+  },
 };

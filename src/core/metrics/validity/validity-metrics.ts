@@ -1,14 +1,17 @@
 import type { Table } from '../../table/table.js';
-import type { Metric, MetricResult } from '../metric.js';
+import type { Metric, MetricInput, MetricResult, RowWeights } from '../metric.js';
 import { finiteMean, round6, runGuarded, skippedResult } from '../run-guarded.js';
+import { meanOverColumns, weightedColumns } from '../fidelity/weighted-columns.js';
 
 /**
  * A validity metric. `rowFree`: the score depends on the schemas only, not on any row, so every row resample gives the
  * same score: the metric states the interval [score, score] itself instead of the report resampling rows 30 times
- * (each resample gathered 5,000 rows of every column: 0.5 CPU s at 1M rows, for nothing).
+ * (each resample gathered 5,000 rows of every column: 0.5 CPU s at 1M rows, for nothing). `weighted`: the metric's
+ * `computeWeighted` (its score on a row resample given by multiplicities, see Metric).
  */
-function validityMetric(id: string, name: string, description: string, appliesTo: Metric['info']['appliesTo'], body: (real: Table, synth: Table) => MetricResult | { score: number; details: MetricResult['details'] }, opts: { rowFree?: boolean } = {}): Metric {
+function validityMetric(id: string, name: string, description: string, appliesTo: Metric['info']['appliesTo'], body: (real: Table, synth: Table) => MetricResult | { score: number; details: MetricResult['details'] }, opts: { rowFree?: boolean; weighted?: (input: MetricInput, w: RowWeights) => number | null } = {}): Metric {
   return {
+    ...(opts.weighted ? { computeWeighted: opts.weighted } : {}),
     info: { id, name, category: 'validity', goal: 'maximize', range: [0, 1], appliesTo, description, ...(opts.rowFree ? {} : { bootstrap: 'rows' as const }) },
     compute: (input) =>
       runGuarded(id, () => {
@@ -75,6 +78,18 @@ export const boundaryAdherence = validityMetric(
     });
     return { score: finiteMean(cols.map((c) => c.score)), details: { columns: cols.map((c) => ({ column: c.column, score: round6(c.score) })) } };
   },
+  {
+    // From the resample's weighted histograms: the real extent and the synthetic values drawn inside it.
+    weighted: (input, w) => {
+      const wc = weightedColumns(input.real, input.synthetic);
+      if (!wc || wc.cols.some((c) => (c.type === 'numerical' || c.type === 'datetime') && c.kind !== 'numeric')) return null;
+      return meanOverColumns(wc, w, ['numerical', 'datetime'], (s) => {
+        if (s.kind !== 'numeric') return NaN;
+        const present = s.synthRows - s.synthMissing;
+        return present ? s.synthInside / present : 1;
+      });
+    },
+  },
 );
 
 /**
@@ -109,6 +124,22 @@ export const categoryAdherence = validityMetric(
       return { column: name, score: present ? inside / present : 1, inventedCategories: invented };
     });
     return { score: finiteMean(cols.map((c) => c.score)), details: { columns: cols.map((c) => ({ ...c, score: round6(c.score) })) } };
+  },
+  {
+    // From the resample's weighted category counts (aligned codes: a label is one code in both tables).
+    weighted: (input, w) => {
+      const wc = weightedColumns(input.real, input.synthetic);
+      if (!wc || wc.cols.some((c) => (c.type === 'categorical' || c.type === 'boolean') && c.kind !== 'categorical')) return null;
+      return meanOverColumns(wc, w, ['categorical', 'boolean'], (s) => {
+        if (s.kind !== 'categorical') return NaN;
+        let present = 0, inside = 0;
+        for (let k = 1; k < s.synthCounts.length; k++) {
+          present += s.synthCounts[k];
+          if (s.realCounts[k] > 0) inside += s.synthCounts[k];
+        }
+        return present ? inside / present : 1;
+      });
+    },
   },
 );
 
@@ -149,7 +180,62 @@ export const keyUniqueness = validityMetric(
     });
     return { score: finiteMean(cols.map((c) => c.score)), details: { columns: cols.map((c) => ({ column: c.column, score: round6(c.score) })) } };
   },
+  { weighted: (input, w) => keyUniquenessWeighted(input.real, input.synthetic, w) },
 );
+
+/** Per synthetic key column: each row's value as a group id (-1 = missing) and a scratch mark per group. */
+const keyGroups = new WeakMap<Table, WeakMap<Table, { groups: Int32Array; seen: Uint8Array }[] | null>>();
+
+/** Key uniqueness on a resample: distinct present keys among the rows drawn (weight > 0) / rows drawn. */
+function keyUniquenessWeighted(real: Table, synth: Table, w: RowWeights): number {
+  let inner = keyGroups.get(real);
+  if (!inner) keyGroups.set(real, (inner = new WeakMap()));
+  let cols = inner.get(synth);
+  if (cols === undefined) {
+    const keys = new Set(real.schema.columns.filter((c) => c.type === 'id').map((c) => c.name));
+    if (real.schema.primaryKey) keys.add(real.schema.primaryKey);
+    const names = [...keys].filter((k) => synth.has(k));
+    cols = names.length
+      ? names.map((name) => {
+          const c = synth.column(name);
+          if (c.storage === 'categorical') return { groups: c.codes, seen: new Uint8Array(c.dictionary.length) };
+          const distinct = Float64Array.from(c.values).sort();
+          let u = 0;
+          for (let i = 0; i < distinct.length; i++) if (distinct[i] === distinct[i] && (u === 0 || distinct[i] !== distinct[u - 1])) distinct[u++] = distinct[i];
+          const groups = new Int32Array(c.length).fill(-1);
+          for (let i = 0; i < c.length; i++) {
+            const x = c.values[i];
+            if (x !== x) continue;
+            let lo = 0, hi = u - 1;
+            while (lo < hi) {
+              const mid = (lo + hi) >> 1;
+              if (distinct[mid] < x) lo = mid + 1;
+              else hi = mid;
+            }
+            groups[i] = lo;
+          }
+          return { groups, seen: new Uint8Array(u) };
+        })
+      : null;
+    inner.set(synth, cols);
+  }
+  if (!cols) return NaN;
+  const n = w.syntheticRows, ws = w.synthetic;
+  let s = 0;
+  for (const { groups, seen } of cols) {
+    seen.fill(0);
+    let distinct = 0;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i];
+      if (ws[i] > 0 && g >= 0 && !seen[g]) {
+        seen[g] = 1;
+        distinct++;
+      }
+    }
+    s += n ? distinct / n : 1;
+  }
+  return s / cols.length;
+}
 
 /**
  * Constraint adherence: the schema's declared constraints checked on every synthetic row — `nullable: false`
@@ -195,4 +281,45 @@ export const constraintAdherence = validityMetric(
     if (!checks.length) return skippedResult('constraint-adherence@1', 'The schema declares no constraint (not-null, integer, categories).');
     return { score: finiteMean(checks.map((c) => c.score)), details: { checks: checks.map((c) => ({ ...c, score: round6(c.score) })) } };
   },
+  { weighted: (input, w) => constraintWeighted(input.real, input.synthetic, w) },
 );
+
+/** The synthetic rows violating each declared constraint, in the order constraintAdherence checks them. */
+const violations = new WeakMap<Table, WeakMap<Table, Int32Array[]>>();
+
+/** Constraint adherence on a resample: violations drawn (with multiplicity) per check. O(violating rows). */
+function constraintWeighted(real: Table, synth: Table, w: RowWeights): number {
+  let inner = violations.get(real);
+  if (!inner) violations.set(real, (inner = new WeakMap()));
+  let checks = inner.get(synth);
+  if (!checks) {
+    checks = [];
+    const n = synth.numRows;
+    const rows = (bad: (i: number) => boolean) => {
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) if (bad(i)) out.push(i);
+      return Int32Array.from(out);
+    };
+    for (const spec of real.schema.columns) {
+      if (!synth.has(spec.name) || n === 0) continue;
+      const c = synth.column(spec.name);
+      if (!spec.nullable) checks.push(c.storage === 'numeric' ? rows((i) => c.values[i] !== c.values[i]) : rows((i) => c.codes[i] < 0));
+      if (spec.integer && c.storage === 'numeric') checks.push(rows((i) => c.values[i] === c.values[i] && !Number.isInteger(c.values[i])));
+      if (spec.categories && c.storage === 'categorical') {
+        const allowed = new Set(spec.categories);
+        const ok = c.dictionary.map((d) => allowed.has(d));
+        checks.push(rows((i) => c.codes[i] >= 0 && !ok[c.codes[i]]));
+      }
+    }
+    inner.set(synth, checks);
+  }
+  if (!checks.length) return NaN;
+  const n = w.syntheticRows, ws = w.synthetic;
+  let s = 0;
+  for (const idx of checks) {
+    let bad = 0;
+    for (let i = 0; i < idx.length; i++) bad += ws[idx[i]];
+    s += 1 - bad / n;
+  }
+  return s / checks.length;
+}
