@@ -102,6 +102,41 @@ describe('byte CSV reader', () => {
     );
   }, 120_000);
 
+  it('builds the text parser’s table when unquoted fields hold lone CRs, CRLF row ends, long or odd numbers and column type changes far into the file (property)', async () => {
+    // Fields are read in one pass (the end found while the value is parsed): every way a value can stop early.
+    const cell = fc.oneof(
+      fc.constantFrom('', '-', '12', '-0', '0.5', '1.', '.5', '12a', '1e5', '1234567890123456', '12\r', 'a\rb', '\r', 'x\ty', '2020-01-02', '2020-01-02x', '2020-01-0', 'red', 'r\u00e9d'),
+      fc.integer({ min: -999, max: 999 }).map(String),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 4 }).chain((w) => fc.tuple(fc.constant(w), fc.array(fc.array(cell, { minLength: w, maxLength: w }), { minLength: 1, maxLength: 30 }))),
+        fc.record({ crlf: fc.boolean(), eol: fc.boolean(), lead: fc.integer({ min: 0, max: 600 }), chunk: fc.integer({ min: 1, max: 200 }) }),
+        async ([w, rows], o) => {
+          const lead = Array.from({ length: o.lead }, (_, i) => Array.from({ length: w }, (_, j) => (j === 0 ? `2021-03-${String((i % 28) + 1).padStart(2, '0')}` : j === 1 ? `k${i}` : String(i))));
+          const nl = o.crlf ? '\r\n' : '\n';
+          const text = [Array.from({ length: w }, (_, j) => `c${j}`), ...lead, ...rows].map((r) => r.join(',')).join(nl) + (o.eol ? nl : '');
+          const path = write(text);
+          let want: unknown;
+          try {
+            want = plain(viaText(path, ','));
+          } catch {
+            want = 'error';
+          }
+          for (const chunk of [o.chunk, undefined]) {
+            const got = await viaBytes(path, ',', chunk);
+            if (want === 'error') expect(got).toBeNull();
+            else {
+              expect(got).not.toBeNull();
+              expect(plain(got!)).toEqual(want);
+            }
+          }
+        },
+      ),
+      { numRuns: 120 },
+    );
+  }, 120_000);
+
   it('gives up (the text reader then reports the error) on invalid UTF-8, ragged rows, bad quoting, a one-column table and CR-only files', async () => {
     const cases = [
       Buffer.concat([Buffer.from('a,b\n1,2\n'), Buffer.from([0x31, 0x2c, 0xff, 0x0a])]),

@@ -30,6 +30,8 @@ export interface DatetimeFormat {
    * decoded text would give NaN (and, for non-ASCII bytes, possibly where it would not: decode and call `parse`).
    */
   parseBytes?(bytes: Uint8Array, start: number, end: number): number;
+  /** The length in bytes of every value `parseBytes` accepts (present with it: those formats are fixed-width). */
+  readonly byteWidth?: number;
   /** The text for epoch milliseconds `ms` (UTC). */
   format(ms: number): string;
 }
@@ -190,7 +192,14 @@ function compileTokens(pattern: string): DatetimeFormat {
     }
     return out;
   };
-  return fixedBytes ? { pattern, parse, parseBytes: fixedBytes, format } : { pattern, parse, format };
+  return fixedBytes ? { pattern, parse, parseBytes: fixedBytes, byteWidth: widthOf(tokens), format } : { pattern, parse, format };
+}
+
+/** Characters of a fixed-width format's values (literals, `Z`, padded numbers; what `fixedWidthParser` checks). */
+function widthOf(tokens: readonly Token[]): number {
+  let w = 0;
+  for (const t of tokens) w += t.kind === 'lit' ? t.text.length : t.kind === 'num' ? t.width : 1;
+  return w;
 }
 
 const FIELD_INDEX: Record<Field, number> = { Y: 0, M: 1, D: 2, H: 3, m: 4, s: 5, S: 6 };

@@ -2,7 +2,7 @@ import { SynthopsError, ValidationError, type ValidationIssue } from '../errors.
 import { CategoricalColumn, NumericColumn, type Column } from './column.js';
 import { compileDatetimeFormat, detectDatetimeFormat, type DatetimeFormat } from './datetime.js';
 import { inferColumnSpec, type ColumnStats } from './infer.js';
-import { LabelIndex, NON_ASCII, hashAscii, hashText } from './label-index.js';
+import { HASH_START, LabelIndex, NON_ASCII, hashAscii, hashFinish, hashText } from './label-index.js';
 import { storageOf, type ColumnSpec, type Schema } from './schema.js';
 import { Table } from './table.js';
 
@@ -217,6 +217,105 @@ export class ColumnBuilder {
     }
     const s = text(bytes, start, end, false);
     this.pushField(s, 0, s.length);
+  }
+
+  /**
+   * Reads one field of a delimited row from bytes and appends it: the field starts at `start` and ends at the first
+   * delimiter `d` or LF from there, or at `limit`; when it ends at an LF or at `limit`, a CR just before is not part
+   * of the value (it ends the row). Appends exactly what `pushBytes` of the value's bytes appends and returns the
+   * end (the index of that delimiter or LF, or `limit`). The bytes before the end must hold no `"` (a reader sends
+   * rows with quotes elsewhere) and be valid UTF-8.
+   *
+   * One pass: a number is parsed, a label hashed, while the end is looked for (a byte-level CSV reader's hot path).
+   */
+  scanBytes(bytes: Uint8Array, start: number, limit: number, d: number, text: BytesToText): number {
+    const i = this.n;
+    const mode = this.mode;
+    let p = start;
+    if (mode === 'string') {
+      let h = HASH_START, or = 0;
+      for (; p < limit; p++) {
+        const c = bytes[p];
+        if (c === d || c === LF || c === CR) break;
+        or |= c;
+        h = Math.imul(h ^ c, 0x01000193);
+      }
+      const end = fieldEnd(bytes, p, limit, d);
+      if (p > start && or < 128 && end >= 0) {
+        h = hashFinish(h);
+        const c = this.index.findBytes(bytes, start, p, h);
+        if (c >= 0) this.pushCode(i, c);
+        else this.pushNewLabel(i, text(bytes, start, p, true), h);
+        return end;
+      }
+    } else if (mode === 'datetime') {
+      const w = this.dt!.byteWidth;
+      if (w !== undefined && start + w <= limit) {
+        const end = fieldEnd(bytes, start + w, limit, d);
+        if (end >= 0) {
+          const ms = this.dt!.parseBytes!(bytes, start, start + w);
+          if (ms === ms) {
+            if (i === this.nums.length) this.growNumeric();
+            this.nums[i] = ms;
+            this.tok![i] = 0;
+            this.n++;
+            return end;
+          }
+        }
+      }
+    } else {
+      // A plain decimal number of at most 15 significant digits (see `pushBytes`), or nothing (missing), then the
+      // field's end.
+      const neg = p < limit && bytes[p] === 45;
+      if (neg) p++;
+      const intStart = p;
+      let digits = 0, sig = 0, c = 0;
+      while (p < limit) {
+        c = bytes[p] - 48;
+        if (c < 0 || c > 9) break;
+        if (sig > 0 || c !== 0) sig++;
+        digits = digits * 10 + c;
+        p++;
+      }
+      const intDigits = p - intStart;
+      let dec = 0, ok = intDigits > 0 && (intDigits === 1 || bytes[intStart] !== 48);
+      if (ok && p < limit && bytes[p] === 46) {
+        const fs = ++p;
+        while (p < limit) {
+          c = bytes[p] - 48;
+          if (c < 0 || c > 9) break;
+          if (sig > 0 || c !== 0) sig++;
+          digits = digits * 10 + c;
+          p++;
+        }
+        dec = p - fs;
+        ok = dec > 0;
+      }
+      const end = fieldEnd(bytes, p, limit, d);
+      if (end >= 0) {
+        if (ok && sig <= MAX_DIGITS && dec <= MAX_DEC) {
+          if (i === this.nums.length) this.growNumeric();
+          this.mode = 'number';
+          this.addNumber(i, (neg ? -digits : digits) / POW10[dec], dec);
+          return end;
+        }
+        if (p === start) {
+          if (i === this.nums.length) this.growNumeric();
+          this.addMissing(i, 0);
+          return end;
+        }
+      }
+    }
+    // Anything else: find the end, then as `pushBytes`. (No delimiter or LF lies in [start, p).)
+    let e = p;
+    while (e < limit) {
+      const c = bytes[e];
+      if (c === d || c === LF) break;
+      e++;
+    }
+    const v = e > start && bytes[e - 1] === CR && (e === limit || bytes[e] === LF) ? e - 1 : e;
+    this.pushBytes(bytes, start, v, text);
+    return e;
   }
 
   /** Appends `count` missing values (used when a JSON-lines column first appears after some rows). */
@@ -896,6 +995,19 @@ export function scanNumber(src: string, start: number, end: number): number {
   return RAW;
 }
 
+const LF = 10, CR = 13;
+
+/**
+ * Where a field whose value ends before `v` ends (see `ColumnBuilder.scanBytes`): `v` at the delimiter, an LF or
+ * `limit`; the LF's index (or `limit`) after a CR that ends the row; -1 when byte `v` does not end the field.
+ */
+function fieldEnd(bytes: Uint8Array, v: number, limit: number, d: number): number {
+  if (v >= limit) return limit;
+  const c = bytes[v];
+  if (c === d || c === LF) return v;
+  if (c === CR && (v + 1 === limit || bytes[v + 1] === LF)) return v + 1;
+  return -1;
+}
 const POW10 = Array.from({ length: MAX_DEC + 1 }, (_, i) => 10 ** i);
 /** The value of the last string `scanNumber` accepted (saves parsing it twice in the hot path). */
 let lastValue = 0;

@@ -148,5 +148,20 @@ export function hashAscii(bytes: Uint8Array, start: number, end: number): number
   return h ^ (h >>> 13);
 }
 
+/** FNV-1a's start value (`hashText` begins with it; see `hashStep`, `hashFinish`). */
+export const HASH_START = 0x811c9dc5;
+
+/** One FNV-1a step of `hashText` for the code unit (or ASCII byte) `c`. */
+export function hashStep(h: number, c: number): number {
+  return Math.imul(h ^ c, 0x01000193);
+}
+
+/** `hashText`'s finish after its steps: a reader can hash a value while it looks for the value's end. */
+export function hashFinish(h: number): number {
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return h ^ (h >>> 13);
+}
+
 /** What `hashAscii` returns for bytes that are not all ASCII (not an int32, so never a hash). */
 export const NON_ASCII = 0.5;

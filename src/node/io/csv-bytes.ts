@@ -163,8 +163,6 @@ export class ByteFileReader {
 class ByteRows {
   builder: TableBuilder | null = null;
   private width = 0;
-  /** Delimiter positions of the row being read. */
-  private delims = new Int32Array(64);
   /** Field bounds of a row holding quotes (start, end per field); `unq[f]` is the field's text when it had `""`. */
   private bounds: number[] = [];
   private unq: (string | null)[] = [];
@@ -177,49 +175,60 @@ class ByteRows {
   /** Parses the rows in buf[p, limit) (`limit` follows an LF unless `final`); returns where the unparsed rest starts. */
   rows(buf: Buffer, p: number, limit: number, final: boolean): number {
     const d = this.d;
-    let delims = this.delims;
+    // The next quote at or after p (`limit` when none before it): rows before it are read field by field in one
+    // pass (`ColumnBuilder.scanBytes` finds each field's end while it parses the value); a row holding a quote is
+    // cut into fields first (`quotedRow`).
+    let quote = -1;
     while (p < limit) {
-      let k = p, j = 0, quoted = false;
-      for (; k < limit; k++) {
-        const c = buf[k];
-        if (c === d) {
-          if (j === delims.length) {
-            const more = new Int32Array(j * 2);
-            more.set(delims);
-            this.delims = delims = more;
-          }
-          delims[j++] = k;
-        } else if (c === LF) break;
-        else if (c === QUOTE) {
-          quoted = true;
-          break;
+      if (quote < p) {
+        const q = buf.indexOf(QUOTE, p);
+        quote = q < 0 || q >= limit ? limit : q;
+      }
+      if (quote < limit) {
+        let k = buf.indexOf(LF, p);
+        if (k < 0 || k >= limit) k = limit;
+        if (quote < k) {
+          const next = this.quotedRow(buf, p, limit, final);
+          if (next < 0) return p;
+          p = next;
+          continue;
         }
       }
-      if (quoted) {
-        const next = this.quotedRow(buf, p, limit, final);
-        if (next < 0) return p;
-        p = next;
+      const b = this.builder;
+      if (!b) {
+        let k = buf.indexOf(LF, p);
+        if (k < 0 || k >= limit) {
+          if (!final) return p;
+          k = limit;
+        }
+        let e = k;
+        if (e > p && buf[e - 1] === CR) e--;
+        if (e > p) this.header(text(buf, p, e, false).split(String.fromCharCode(d)));
+        p = k + 1;
         continue;
       }
-      if (k >= limit && !final) return p;
-      let e = k;
-      if (e > p && buf[e - 1] === CR) e--;
-      if (e > p) {
-        const b = this.builder;
-        if (!b) this.header(text(buf, p, e, false).split(String.fromCharCode(d)));
-        else {
-          if (j !== this.width - 1) throw notHere;
-          const cols = b.columns;
-          let s = p;
-          for (let f = 0; f < j; f++) {
-            const at = delims[f];
-            cols[f].pushBytes(buf, s, at, text);
-            s = at + 1;
-          }
-          cols[j].pushBytes(buf, s, e, text);
-        }
+      // An empty line (or a lone CR before its LF) is no row.
+      const c0 = buf[p];
+      if (c0 === LF) {
+        p++;
+        continue;
       }
-      p = k + 1;
+      if (c0 === CR && (p + 1 === limit || buf[p + 1] === LF)) {
+        p += 2;
+        continue;
+      }
+      const cols = b.columns, last = cols.length - 1;
+      let s = p;
+      for (let f = 0; f < last; f++) {
+        const e = cols[f].scanBytes(buf, s, limit, d, text);
+        if (e >= limit || buf[e] !== d) throw notHere; // too few fields
+        s = e + 1;
+      }
+      const e = cols[last].scanBytes(buf, s, limit, d, text);
+      if (e < limit) {
+        if (buf[e] !== LF) throw notHere; // too many fields
+        p = e + 1;
+      } else p = limit;
     }
     return p;
   }
