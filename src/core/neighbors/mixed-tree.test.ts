@@ -142,6 +142,28 @@ describe('MixedTree.knn near-first scan', () => {
     );
   });
 
+  it('countBalls: the same counts with and without the near scan, radii around one and two mismatches (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(row3Arb, { minLength: 1, maxLength: 60 }),
+        fc.array(row3Arb, { minLength: 1, maxLength: 60 }),
+        fc.array(fc.oneof(fc.double({ min: 0, max: 0.6, noNaN: true }), fc.constantFrom(0.2, 0.25, 0.3, 0.4, 0.45)), { minLength: 60, maxLength: 60 }),
+        fc.boolean(),
+        (centreRows, queryRows, r, stopAtOne) => {
+          const centres = makeTable3(centreRows);
+          const space = MixedSpace.fromTable(centres);
+          const C = space.encode(centres), Q = space.encode(makeTable3(queryRows));
+          const radii = Float64Array.from(r.slice(0, C.numRows));
+          const tree = MixedTree.build(space, Q, { leafSize: 3 });
+          const got = tree.countBalls(C, radii, { stopAtOne });
+          expect(Array.from(got)).toEqual(Array.from(tree.countBalls(C, radii, { stopAtOne, nearFirst: false })));
+          expect(Array.from(got)).toEqual(Array.from(MixedTree.build(space, C).countWithin(Q, radii, { stopAtOne })));
+        },
+      ),
+      { seed: 19, numRuns: 300 },
+    );
+  });
+
   it.runIf(hasShared)('returns exactly the tree-only search on adult (3,000 rows, their own k = 5 and 1,000 other rows)', async () => {
     const adult = await loadShared('adult');
     const perm = createRng(17).permutation(adult.numRows);
