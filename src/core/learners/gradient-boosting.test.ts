@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random.js';
 import type { FeatureMatrix } from './features.js';
-import { fitGradientBoosting, fitGradientBoostingScored, gradientBoostingToJSON, predictGradientBoosting } from './gradient-boosting.js';
+import { fitGradientBoosting, fitGradientBoostingPreBinnedScored, fitGradientBoostingScored, gradientBoostingToJSON, preBin, predictGradientBoosting } from './gradient-boosting.js';
 
 function take(x: FeatureMatrix, rows: Int32Array): FeatureMatrix {
   const columns = x.columns.map((c) => {
@@ -32,6 +32,12 @@ describe('fitGradientBoostingScored', () => {
       const { model, predictions } = fitGradientBoostingScored(x, target, opts, test);
       expect(gradientBoostingToJSON(model)).toEqual(gradientBoostingToJSON(fitGradientBoosting(x, target, opts)));
       expect(Array.from(predictions)).toEqual(Array.from(predictGradientBoosting(model, take(x, test))));
+      // Binned beforehand on the same (training) rows: the same model and predictions; on every row: its own bins.
+      const pre = fitGradientBoostingPreBinnedScored(preBin(x, { rows: train }), target, opts, test);
+      expect(gradientBoostingToJSON(pre.model)).toEqual(gradientBoostingToJSON(model));
+      expect(Array.from(pre.predictions)).toEqual(Array.from(predictions));
+      const all = fitGradientBoostingPreBinnedScored(preBin(x), target, opts, test);
+      expect(Array.from(all.predictions)).toEqual(Array.from(predictGradientBoosting(all.model, take(x, test))));
     }
     expect(() => fitGradientBoostingScored(x, { kind: 'classification', y, numClasses: 2 }, { seed: 1, rows: train }, Int32Array.of(n))).toThrow(/scoreRows/);
   });

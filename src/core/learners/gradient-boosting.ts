@@ -96,8 +96,48 @@ export function fitGradientBoostingScored(x: FeatureMatrix, target: TreeTarget, 
   return { model, predictions: link(model, rawOf(model, xb, scoreRows), scoreRows.length) };
 }
 
-function fitBoosting(x: FeatureMatrix, target: TreeTarget, opts: GradientBoostingOptions): { model: GradientBoostingModel; xb: BinnedMatrix } {
-  checkFeatureMatrix(x);
+/**
+ * A feature matrix binned once for several fits on its rows (e.g. every fold of a cross-validation): the bins, the
+ * binning that made them (fitted on whichever rows the caller chose, e.g. all of them) and the matrix's feature names
+ * and levels. Plain data: it can cross to a worker thread.
+ */
+export interface PreBinned {
+  xb: BinnedMatrix;
+  binning: Binning;
+  names: string[];
+  levels: number[];
+}
+
+/**
+ * Bins `x` once with gradient boosting's binning (`maxBins`, default 64), fitted on `rows` (default all), for
+ * {@link fitGradientBoostingPreBinnedScored}.
+ * @example const pre = preBin(x); folds.map((f) => fitGradientBoostingPreBinnedScored(pre, target, { seed: 1, rows: f.train }, f.test));
+ */
+export function preBin(x: FeatureMatrix, opts: { maxBins?: number; rows?: Int32Array } = {}): PreBinned {
+  const binning = fitBinning(x, { maxBins: opts.maxBins ?? 64, ...(opts.rows ? { rows: opts.rows } : {}) });
+  return { xb: applyBinning(x, binning), binning, names: [...x.names], levels: [...x.levels] };
+}
+
+/**
+ * {@link fitGradientBoostingScored} on a matrix binned beforehand ({@link preBin}): the fit skips its own binning (on
+ * its training rows), so the model differs from fitGradientBoostingScored's only by its bin edges; `opts.maxBins` is
+ * ignored (the bins are given).
+ * @example const { predictions } = fitGradientBoostingPreBinnedScored(preBin(x), target, { seed: 1, rows: train }, test);
+ */
+export function fitGradientBoostingPreBinnedScored(pre: PreBinned, target: TreeTarget, opts: GradientBoostingOptions, scoreRows: Int32Array): { model: GradientBoostingModel; predictions: Float64Array } {
+  const { model, xb } = fitBoosting(pre, target, opts);
+  const n = xb.numRows;
+  for (let i = 0; i < scoreRows.length; i++)
+    if (!(scoreRows[i] >= 0 && scoreRows[i] < n)) throw new SynthopsError('invalid_argument', `invalid row index in scoreRows: ${scoreRows[i]}. The matrix has ${n} rows.`);
+  return { model, predictions: link(model, rawOf(model, xb, scoreRows), scoreRows.length) };
+}
+
+function fitBoosting(source: FeatureMatrix | PreBinned, target: TreeTarget, opts: GradientBoostingOptions): { model: GradientBoostingModel; xb: BinnedMatrix } {
+  const pre = 'xb' in source ? source : null;
+  const x = pre ? null : (source as FeatureMatrix);
+  if (x) checkFeatureMatrix(x);
+  else if (pre!.xb.bins.length !== pre!.names.length || pre!.levels.length !== pre!.names.length)
+    throw new SynthopsError('invalid_argument', 'invalid pre-binned matrix: bins, names and levels differ in length.');
   const o = {
     nEstimators: opts.nEstimators ?? 100,
     learningRate: opts.learningRate ?? 0.1,
@@ -114,7 +154,7 @@ function fitBoosting(x: FeatureMatrix, target: TreeTarget, opts: GradientBoostin
     earlyStoppingRounds: opts.earlyStoppingRounds ?? 10,
   };
   checkOptions(o);
-  const n = x.numRows;
+  const n = x ? x.numRows : pre!.xb.numRows;
   if (target.y.length !== n) throw new SynthopsError('invalid_argument', `invalid target length: ${target.y.length}. Expected ${n} rows.`);
   const rng = createRng(opts.seed, 'gradient-boosting');
   let train = opts.rows ? Int32Array.from(opts.rows) : Int32Array.from({ length: n }, (_, i) => i);
@@ -140,8 +180,8 @@ function fitBoosting(x: FeatureMatrix, target: TreeTarget, opts: GradientBoostin
     if (yr && !Number.isFinite(yr[r])) throw new SynthopsError('invalid_input', `invalid target at row ${r}: not a finite number.`, { row: r });
   }
 
-  const binning = fitBinning(x, { maxBins: o.maxBins, rows: train });
-  const xb = applyBinning(x, binning);
+  const binning = x ? fitBinning(x, { maxBins: o.maxBins, rows: train }) : pre!.binning;
+  const xb = x ? applyBinning(x, binning) : pre!.xb;
   const layout = histLayout(xb);
   const ws = boostingWorkspace(xb, layout, train.length, o.maxLeaves, opts.kernel);
 
@@ -209,11 +249,12 @@ function fitBoosting(x: FeatureMatrix, target: TreeTarget, opts: GradientBoostin
       trees.push(fit.tree);
       // Update raw scores: sampled rows from the leaf ranges, the rest (and validation rows) by traversal.
       if (rows === train) {
-        const { tree } = fit;
-        for (let node = 0; node < tree.numNodes; node++) {
-          if (tree.feature[node] >= 0) continue;
-          const v = tree.value[node];
-          for (let i = fit.nodeStart[node]; i < fit.nodeEnd[node]; i++) F[fit.rows[i] * T + t] += v;
+        const { feature, value, numNodes } = fit.tree;
+        const starts = fit.nodeStart, ends = fit.nodeEnd, fr = fit.rows;
+        for (let node = 0; node < numNodes; node++) {
+          if (feature[node] >= 0) continue;
+          const v = value[node];
+          for (let i = starts[node], e = ends[node]; i < e; i++) F[fr[i] * T + t] += v;
         }
       } else addTreeOutput(fit.tree, xb, train, F, T, t);
       if (valid) addTreeOutput(fit.tree, xb, valid, F, T, t);
@@ -229,7 +270,8 @@ function fitBoosting(x: FeatureMatrix, target: TreeTarget, opts: GradientBoostin
   }
   if (valid) trees.length = bestRounds * T;
 
-  const model: GradientBoostingModel = { loss, numClasses: K, treesPerRound: T, baseScore: base, trees, binning, featureNames: [...x.names], levels: [...x.levels], rounds: trees.length / T };
+  const names = x ? x.names : pre!.names, levels = x ? x.levels : pre!.levels;
+  const model: GradientBoostingModel = { loss, numClasses: K, treesPerRound: T, baseScore: base, trees, binning, featureNames: [...names], levels: [...levels], rounds: trees.length / T };
   return { model, xb };
 
   function lossOn(rows: Int32Array): number {

@@ -5,8 +5,8 @@ import { alignTables } from '../aligned.js';
 import type { Metric, MetricInput, MetricResult } from '../metric.js';
 import { round6, runGuarded } from '../run-guarded.js';
 import type { ParallelRunner } from '../../parallel.js';
-import { namedDetector, type DetectorName } from './detectors.js';
-import { finishTwoSample, planTwoSample, twoSampleAuc, type TwoSampleResult } from './two-sample.js';
+import { detectorFold, detectorInput, type DetectorName } from './detectors.js';
+import { finishTwoSample, planTwoSample, type TwoSamplePlan, type TwoSampleResult } from './two-sample.js';
 
 /** Rows per side above which the detector works on a seeded sample (stated in the result). */
 export const DETECTION_MAX_ROWS_PER_SIDE = 50_000;
@@ -28,13 +28,27 @@ function cacheFor(real: Table, synthetic: Table): Map<string, TwoSampleResult> {
   return m;
 }
 
+const plans = new WeakMap<Table, WeakMap<Table, Map<number, TwoSamplePlan>>>();
+
+/** The two-sample plan of (real, other, seed), made once and shared by both detectors (it does not depend on them). */
+function planFor(real: Table, other: Table, seed: number): TwoSamplePlan {
+  let inner = plans.get(real);
+  if (!inner) plans.set(real, (inner = new WeakMap()));
+  let m = inner.get(other);
+  if (!m) inner.set(other, (m = new Map()));
+  let p = m.get(seed);
+  if (!p) m.set(seed, (p = planTwoSample(alignTables([real, other]), 1, { seed, maxRowsPerSide: DETECTION_MAX_ROWS_PER_SIDE })));
+  return p;
+}
+
 function cachedDetection(input: MetricInput, which: DetectorName): TwoSampleResult {
   const m = cacheFor(input.real, input.synthetic);
   const key = `${which}:${input.seed}`;
   let r = m.get(key);
   if (!r) {
-    const cols = alignTables([input.real, input.synthetic]);
-    r = twoSampleAuc(cols, 1, namedDetector(which), { seed: input.seed, maxRowsPerSide: DETECTION_MAX_ROWS_PER_SIDE });
+    const plan = planFor(input.real, input.synthetic, input.seed);
+    const data = detectorInput(which, plan.x);
+    r = finishTwoSample(plan, plan.folds.map((f) => detectorFold(which, data, plan.y, f.train, f.test, f.seed)));
     m.set(key, r);
   }
   return r;
@@ -56,13 +70,14 @@ export async function prefetchDetection(real: Table, others: readonly Table[], w
       if (m.has(key)) continue;
       let plan;
       try {
-        plan = planTwoSample(alignTables([real, other]), 1, { seed, maxRowsPerSide: DETECTION_MAX_ROWS_PER_SIDE });
+        plan = planFor(real, other, seed);
       } catch {
         continue;
       }
       const p = plan;
+      const data = detectorInput(w, p.x);
       jobs.push(
-        runner<Float64Array>('metrics/detection/detectors', 'detectorFold', p.folds.map((f) => [w, p.x, p.y, f.train, f.test, f.seed])).then((scores) => {
+        runner<Float64Array>('metrics/detection/detectors', 'detectorFold', p.folds.map((f) => [w, data, p.y, f.train, f.test, f.seed])).then((scores) => {
           m.set(key, finishTwoSample(p, scores));
         }),
       );
@@ -108,7 +123,9 @@ const TREE = 'detection-tree@1';
  * synthetic rows (equal numbers, stratified 5-fold cross-validation) and its out-of-fold ROC AUC is turned into
  * score = 1 − 2·|AUC − 0.5|. 1 = indistinguishable; 0 = always told apart (AUC 1) or suspiciously never confused
  * (AUC 0). An AUC below 0.4 is never clamped away: it is reported as a privacy finding. Trees see broken
- * relationships between columns that a linear detector misses. Details: `auc`, `aucInterval`, `rowsPerSide`.
+ * relationships between columns that a linear detector misses. The numeric columns are binned once per test (64
+ * quantile bins fitted on every stacked row, no labels) and every fold's trees use those bins. Details: `auc`,
+ * `aucInterval`, `rowsPerSide`.
  * @example detectionTree.compute({ real, synthetic, schema: real.schema, seed: 1 }).details // { auc: 0.51, … }
  */
 export const detectionTree: Metric = detectionMetric(
