@@ -1,6 +1,6 @@
 import { createRng } from '../../random.js';
 import type { Table } from '../../table/table.js';
-import { bootstrapInterval } from '../privacy/stats.js';
+import { meanBootstrapInterval } from '../privacy/stats.js';
 import { alignTables } from '../aligned.js';
 import type { Metric, MetricInput, MetricResult } from '../metric.js';
 import { round6, runGuarded } from '../run-guarded.js';
@@ -154,8 +154,9 @@ const PMSE = 'pmse@1';
  * pMSE (propensity mean squared error): from the same out-of-fold propensities as detection-tree@1, the mean of
  * (p − ½)² over all rows (equal numbers per side, so ½ is the synthetic share). Score = 1 − pMSE / ¼: 1 = the
  * model's propensities stay at ½ (cannot tell), 0 = it is certain of every row.
- * Interval: 200 bootstrap resamples of the cached per-row terms (p − ½)² (percentile, 95%); the detector is not
- * refitted, so the interval reflects the evaluation rows, not the variance of refitting the model.
+ * Interval: 200 bootstrap resamples of the cached per-row terms (p − ½)² (each the mean of n terms drawn with
+ * replacement; percentile, 95%); the detector is not refitted, so the interval reflects the evaluation rows, not the
+ * variance of refitting the model (seed to seed, adult's pMSE moves ≈ ±0.003, its interval is ≈ ±0.0006).
  * @example pmse.compute({ real, synthetic, schema: real.schema, seed: 1 }).details // { pmse: 0.003 }
  */
 export const pmse: Metric = {
@@ -172,11 +173,8 @@ export const pmse: Metric = {
     runGuarded(PMSE, () => {
       const r = treeDetection(input);
       const terms = Float64Array.from(r.scores, (p) => (p - 0.5) ** 2);
-      const interval = bootstrapInterval(terms.length, createRng(input.seed, PMSE), (w) => {
-        let s = 0, c = 0;
-        for (let i = 0; i < terms.length; i++) { s += w[i] * terms[i]; c += w[i]; }
-        return Math.max(0, 1 - s / c / 0.25);
-      });
+      // Each resample: the mean of n terms drawn with replacement (summed as drawn, no per-row count array).
+      const interval = meanBootstrapInterval(terms, createRng(input.seed, PMSE), (m) => Math.max(0, 1 - m / 0.25));
       return { metric: PMSE, status: 'ok', score: Math.max(0, 1 - r.pmse / 0.25), ...(interval ? { interval } : {}), details: { pmse: round6(r.pmse), rowsPerSide: r.rowsPerSide, sampled: r.sampled }, warnings: findings(r).filter((w) => w.startsWith('Approximation')) };
     }),
 };
