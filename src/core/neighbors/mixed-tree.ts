@@ -99,11 +99,13 @@ export class MixedTree {
   private readonly nodeEnd: Int32Array;
   private readonly nodeLeft: Int32Array;
   private readonly nodeRight: Int32Array;
-  private readonly nodeMin: Float64Array;
-  private readonly nodeMax: Float64Array;
+  /** Per node and numeric column: min then max (+Infinity / -Infinity when the node has no present value). */
+  private readonly nodeBox: Float64Array;
   /** Per node and numeric column: bit 1 = has a missing value, bit 2 = has a present value. */
   private readonly nodeNumFlags: Uint8Array;
-  private readonly presence: Uint8Array;
+  /** Per node: `presenceWords` 32-bit words, bit (levelOffset[j] + code + 1) set when the level occurs below it. */
+  private readonly presence: Int32Array;
+  private readonly presenceWords: number;
   private readonly levels: Int32Array;
   private readonly levelOffset: Int32Array;
   private readonly totalLevels: number;
@@ -114,14 +116,14 @@ export class MixedTree {
 
   private constructor(f: {
     numRows: number; p: number; nNum: number; nCat: number; perm: Int32Array; rowNum: Float64Array; rowCat: Int32Array;
-    nodeStart: Int32Array; nodeEnd: Int32Array; nodeLeft: Int32Array; nodeRight: Int32Array; nodeMin: Float64Array;
-    nodeMax: Float64Array; nodeNumFlags: Uint8Array; presence: Uint8Array; levels: Int32Array; levelOffset: Int32Array;
+    nodeStart: Int32Array; nodeEnd: Int32Array; nodeLeft: Int32Array; nodeRight: Int32Array; nodeBox: Float64Array;
+    nodeNumFlags: Uint8Array; presence: Int32Array; presenceWords: number; levels: Int32Array; levelOffset: Int32Array;
     totalLevels: number; numNodes: number; blocks: CategoricalBlocks | null;
   }) {
     this.numRows = f.numRows; this.p = f.p; this.nNum = f.nNum; this.nCat = f.nCat; this.perm = f.perm;
     this.rowNum = f.rowNum; this.rowCat = f.rowCat; this.nodeStart = f.nodeStart; this.nodeEnd = f.nodeEnd;
-    this.nodeLeft = f.nodeLeft; this.nodeRight = f.nodeRight; this.nodeMin = f.nodeMin; this.nodeMax = f.nodeMax;
-    this.nodeNumFlags = f.nodeNumFlags; this.presence = f.presence; this.levels = f.levels;
+    this.nodeLeft = f.nodeLeft; this.nodeRight = f.nodeRight; this.nodeBox = f.nodeBox;
+    this.nodeNumFlags = f.nodeNumFlags; this.presence = f.presence; this.presenceWords = f.presenceWords; this.levels = f.levels;
     this.levelOffset = f.levelOffset; this.totalLevels = f.totalLevels; this.numNodes = f.numNodes;
     this.blocks = f.blocks;
   }
@@ -150,17 +152,17 @@ export class MixedTree {
 
     let cap = Math.max(16, Math.ceil((4 * n) / leafSize));
     let nodeStart = new Int32Array(cap), nodeEnd = new Int32Array(cap), nodeLeft = new Int32Array(cap), nodeRight = new Int32Array(cap);
-    let nodeMin = new Float64Array(cap * nNum), nodeMax = new Float64Array(cap * nNum), nodeNumFlags = new Uint8Array(cap * nNum);
-    let presence = new Uint8Array(cap * totalLevels);
+    const W = (totalLevels + 31) >> 5;
+    let nodeBox = new Float64Array(cap * 2 * nNum), nodeNumFlags = new Uint8Array(cap * nNum);
+    let presence = new Int32Array(cap * W);
     let numNodes = 0;
     const grow = () => {
       const c2 = cap * 2;
       const g32 = (a: Int32Array) => { const b = new Int32Array(c2); b.set(a); return b; };
       nodeStart = g32(nodeStart); nodeEnd = g32(nodeEnd); nodeLeft = g32(nodeLeft); nodeRight = g32(nodeRight);
-      let f = new Float64Array(c2 * nNum); f.set(nodeMin); nodeMin = f;
-      f = new Float64Array(c2 * nNum); f.set(nodeMax); nodeMax = f;
-      let u = new Uint8Array(c2 * nNum); u.set(nodeNumFlags); nodeNumFlags = u;
-      u = new Uint8Array(c2 * totalLevels); u.set(presence); presence = u;
+      const f = new Float64Array(c2 * 2 * nNum); f.set(nodeBox); nodeBox = f;
+      const u = new Uint8Array(c2 * nNum); u.set(nodeNumFlags); nodeNumFlags = u;
+      const w = new Int32Array(c2 * W); w.set(presence); presence = w;
       cap = c2;
     };
 
@@ -201,7 +203,7 @@ export class MixedTree {
           if (x !== x) miss = 1;
           else { pres = 1; if (x < lo) lo = x; if (x > hi) hi = x; }
         }
-        nodeMin[id * nNum + j] = lo; nodeMax[id * nNum + j] = hi;
+        nodeBox[(id * nNum + j) * 2] = lo; nodeBox[(id * nNum + j) * 2 + 1] = hi;
         nodeNumFlags[id * nNum + j] = miss | (pres << 1);
         spreads[j] = NUMERIC_SPLIT_WEIGHT * (pres ? Math.min(1, hi - lo) : 0) + (miss && pres ? 0.5 : 0);
       }
@@ -213,7 +215,7 @@ export class MixedTree {
         for (let l = 0; l < L; l++) if (counts[l] > mx) mx = counts[l];
         spreads[nNum + j] = 1 - mx / size;
         const off = levelOffset[j];
-        if (off >= 0) { const base = id * totalLevels + off; for (let l = 0; l < L; l++) presence[base + l] = counts[l] > 0 ? 1 : 0; }
+        if (off >= 0) for (let l = 0; l < L; l++) if (counts[l] > 0) presence[id * W + ((off + l) >> 5)] |= 1 << ((off + l) & 31);
       }
       if (size <= leafSize) continue;
       let best = -1, bestSpread = 0;
@@ -250,8 +252,8 @@ export class MixedTree {
     return new MixedTree({
       numRows: n, p, nNum, nCat, perm, rowNum, rowCat,
       nodeStart: nodeStart.slice(0, numNodes), nodeEnd: nodeEnd.slice(0, numNodes), nodeLeft: nodeLeft.slice(0, numNodes),
-      nodeRight: nodeRight.slice(0, numNodes), nodeMin: nodeMin.slice(0, numNodes * nNum), nodeMax: nodeMax.slice(0, numNodes * nNum),
-      nodeNumFlags: nodeNumFlags.slice(0, numNodes * nNum), presence: presence.slice(0, numNodes * totalLevels),
+      nodeRight: nodeRight.slice(0, numNodes), nodeBox: nodeBox.slice(0, numNodes * 2 * nNum),
+      nodeNumFlags: nodeNumFlags.slice(0, numNodes * nNum), presence: presence.slice(0, numNodes * W), presenceWords: W,
       levels, levelOffset, totalLevels, numNodes, blocks: nCat > 0 ? buildBlocks(rowCat, n, nCat) : null,
     });
   }
@@ -262,28 +264,25 @@ export class MixedTree {
    * the index's arrays, made once per search, so the hot loop calls it like a local function.
    */
   private gapSums(qn: Float64Array, qPresIdx: Int32Array): (node: number) => number {
-    const { nNum, nCat, nodeNumFlags, nodeMin, nodeMax, presence, levelOffset, totalLevels } = this;
+    const { nNum, nodeNumFlags, nodeBox, presence, presenceWords } = this;
+    let nPres = 0;
+    for (let j = 0; j < this.nCat; j++) if (this.levelOffset[j] >= 0) nPres++;
     return (node) => {
       let lb = 0;
       const nb = node * nNum;
       for (let j = 0; j < nNum; j++) {
         const q = qn[j];
-        const fl = nodeNumFlags[nb + j];
-        if (q !== q) { if (!(fl & 1)) lb += 1; }
-        else if (!(fl & 2)) lb += 1;
+        if (q !== q) { if (!(nodeNumFlags[nb + j] & 1)) lb += 1; continue; }
+        // A node without present values has min +Infinity and max -Infinity: the gap is infinite, the term 1.
+        const lo = nodeBox[2 * (nb + j)];
+        if (q < lo) { const g = lo - q; lb += g > 1 ? 1 : g; }
         else {
-          const lo = nodeMin[nb + j], hi = nodeMax[nb + j];
-          if (q < lo) { const g = lo - q; lb += g > 1 ? 1 : g; }
-          else if (q > hi) { const g = q - hi; lb += g > 1 ? 1 : g; }
+          const hi = nodeBox[2 * (nb + j) + 1];
+          if (q > hi) { const g = q - hi; lb += g > 1 ? 1 : g; }
         }
       }
-      const pb = node * totalLevels;
-      for (let j = 0; j < nCat; j++) {
-        const off = levelOffset[j];
-        if (off < 0) continue;
-        const li = qPresIdx[j];
-        if (li < 0 || presence[pb + off + li] === 0) lb += 1;
-      }
+      const pb = node * presenceWords;
+      for (let t = 0; t < nPres; t++) if ((presence[pb + qPresIdx[2 * t]] & qPresIdx[2 * t + 1]) === 0) lb += 1;
       return lb;
     };
   }
@@ -297,14 +296,25 @@ export class MixedTree {
     return this.near;
   }
 
-  /** Copies row `i` of `rows` into the query buffers: numbers, category codes, and each code's presence index. */
+  /**
+   * Copies row `i` of `rows` into the query buffers: numbers, category codes, and per categorical column with a
+   * presence set, the word and bit of the code's presence bit (`qPresIdx`, two entries per column; bit 0 when the
+   * level never occurs in the data, so every node's test fails: a sure mismatch).
+   */
   private loadQuery(rows: EncodedRows, i: number, qn: Float64Array, qc: Int32Array, qPresIdx: Int32Array): void {
-    const { nNum, nCat, levels } = this;
+    const { nNum, nCat, levels, levelOffset } = this;
     for (let j = 0; j < nNum; j++) qn[j] = rows.num[j][i];
+    let t = 0;
     for (let j = 0; j < nCat; j++) {
       const c = rows.cat[j][i];
       qc[j] = c;
-      qPresIdx[j] = c + 1 < levels[j] ? c + 1 : -1;
+      const off = levelOffset[j];
+      if (off < 0) continue;
+      const inData = c + 1 < levels[j];
+      const bit = inData ? off + c + 1 : 0;
+      qPresIdx[2 * t] = bit >> 5;
+      qPresIdx[2 * t + 1] = inData ? 1 << (bit & 31) : 0;
+      t++;
     }
   }
 
@@ -336,7 +346,7 @@ export class MixedTree {
         maxR[node] = m;
       }
     }
-    const qn = new Float64Array(nNum), qc = new Int32Array(nCat), qPresIdx = new Int32Array(nCat);
+    const qn = new Float64Array(nNum), qc = new Int32Array(nCat), qPresIdx = new Int32Array(2 * nCat);
     const stack = new Int32Array(this.numNodes + 1);
     const gapSum = this.gapSums(qn, qPresIdx);
     const lowerBound = (node: number): number => gapSum(node) / p;
@@ -400,7 +410,7 @@ export class MixedTree {
     const out = new Int32Array(this.numRows);
     if (this.numRows === 0) return out;
     const hits = new Int32Array(this.numRows); // by tree position
-    const qn = new Float64Array(nNum), qc = new Int32Array(nCat), qPresIdx = new Int32Array(nCat);
+    const qn = new Float64Array(nNum), qc = new Int32Array(nCat), qPresIdx = new Int32Array(2 * nCat);
     const stack = new Int32Array(this.numNodes + 1);
     const gapSum = this.gapSums(qn, qPresIdx);
     const lowerBound = (node: number): number => gapSum(node) / p;
@@ -490,7 +500,7 @@ export class MixedTree {
     if (this.numRows === 0 || nq === 0) return { k, start, numQueries: nq, distances: outD, indices: outI, rowsScanned: 0 };
     const qn = new Float64Array(nNum);
     const qc = new Int32Array(nCat);
-    const qPresIdx = new Int32Array(nCat); // presence index of the query level, or -1 (level absent from the data)
+    const qPresIdx = new Int32Array(2 * nCat); // presence word and bit of the query levels (see loadQuery)
     const bd = new Float64Array(k);
     const bi = new Int32Array(k);
     const stackNode = new Int32Array(this.numNodes + 1);
