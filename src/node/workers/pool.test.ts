@@ -3,7 +3,7 @@ import { createRng } from '../../core/random.js';
 import { featureMatrix, type FeatureMatrix } from '../../core/learners/features.js';
 import { fitLearner, kFoldIndices, learnerTarget } from '../../core/learners/learner.js';
 import { SynthopsError } from '../../core/errors.js';
-import { coreModule, WorkerPool } from './pool.js';
+import { coreModule, WorkerPool, workersFromCompiled } from './pool.js';
 import { fitLearnersInPool, fitRandomForestInPool } from './parallel-learners.js';
 import { hasShared, loadShared } from '../../../test/helpers/datasets.js';
 
@@ -23,6 +23,18 @@ describe('WorkerPool', () => {
     const seeds = [1, 2, 3, 4, 5];
     const out = await p.runAll<number[]>(seeds.map((s) => ({ module: coreModule('learners/learner'), name: 'kFoldIndices', args: [20, 4, s] })));
     seeds.forEach((s, i) => expect(Array.from(out[i] as unknown as Int32Array)).toEqual(Array.from(kFoldIndices(20, 4, s))));
+  });
+
+  it('starts workers from dist/ only when it is fresh, unless told to use the sources (same results either way)', async () => {
+    const before = process.env.SYNTHOPS_POOL_WORKERS;
+    process.env.SYNTHOPS_POOL_WORKERS = 'sources';
+    try {
+      expect(workersFromCompiled()).toBe(false);
+    } finally {
+      if (before === undefined) delete process.env.SYNTHOPS_POOL_WORKERS;
+      else process.env.SYNTHOPS_POOL_WORKERS = before;
+    }
+    expect(typeof workersFromCompiled()).toBe('boolean');
   });
 
   it('passes a SynthopsError from a worker back with its code, and refuses modules outside core', async () => {

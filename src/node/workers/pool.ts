@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -36,6 +37,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   busy: boolean;
+  /** Runs dist/'s compiled worker: task modules are sent as their dist/core .js twins. */
+  compiled: boolean;
 }
 
 const HERE = import.meta.url;
@@ -43,6 +46,45 @@ const HERE = import.meta.url;
 const FROM_SOURCES = HERE.endsWith('.ts');
 const CORE_DIR = new URL('../../core/', HERE).href;
 const requireHere = createRequire(HERE);
+/** From sources: the compiled package beside them (`npm run build`), whose worker can start without tsx. */
+const DIST_DIR = new URL('../../../dist/', HERE);
+let compiledFresh: boolean | undefined;
+
+/**
+ * Running from sources, whether pool workers start from the compiled JavaScript in dist/ instead of loading tsx: when
+ * dist/ is fresh — every source file of src/core (tests aside) and the worker entry has its compiled .js, modified no
+ * earlier than the source (so an edit since the last `npm run build` sends the workers back to the sources). The code
+ * is the same; a tsx worker costs ≈ 0.4 CPU s more to start and transpiles each module it imports on a hooks thread
+ * of its own. SYNTHOPS_POOL_WORKERS=sources (or =compiled) overrides the check. Checked once per process
+ * (≈ 300 file stats).
+ */
+export function workersFromCompiled(): boolean {
+  if (!FROM_SOURCES) return false;
+  const forced = process.env.SYNTHOPS_POOL_WORKERS;
+  if (forced === 'sources') return false;
+  if (compiledFresh === undefined) compiledFresh = forced === 'compiled' ? existsSync(new URL('node/workers/worker.js', DIST_DIR)) : distIsFresh();
+  return compiledFresh;
+}
+
+function distIsFresh(): boolean {
+  try {
+    const src = fileURLToPath(new URL('../../', HERE)), dist = fileURLToPath(DIST_DIR);
+    const fresh = (rel: string): boolean => {
+      const js = join(dist, rel.replace(/\.ts$/, '.js'));
+      return existsSync(js) && statSync(js).mtimeMs >= statSync(join(src, rel)).mtimeMs;
+    };
+    if (!fresh(join('node', 'workers', 'worker.ts'))) return false;
+    const walk = (rel: string): boolean =>
+      readdirSync(join(src, rel), { withFileTypes: true }).every((e) => {
+        const r = join(rel, e.name);
+        if (e.isDirectory()) return walk(r);
+        return !e.name.endsWith('.ts') || e.name.endsWith('.test.ts') || e.name.endsWith('.d.ts') || fresh(r);
+      });
+    return walk('core');
+  } catch {
+    return false;
+  }
+}
 
 /**
  * A small pool of worker threads that run named pure functions from core modules, so independent pieces
@@ -115,12 +157,17 @@ export class WorkerPool {
       slot.busy = true;
       slot.worker.ref();
       (slot as Slot & { current?: number }).current = id;
-      slot.worker.postMessage({ id, module: task.module, name: task.name, args: task.args }, task.transfer ?? []);
+      const module = slot.compiled ? new URL(`core/${task.module.slice(CORE_DIR.length).replace(/\.ts$/, '.js')}`, DIST_DIR).href : task.module;
+      slot.worker.postMessage({ id, module, name: task.name, args: task.args }, task.transfer ?? []);
     }
   }
 
   private spawn(): Slot {
-    const worker = FROM_SOURCES
+    const compiled = workersFromCompiled();
+    const worker = compiled
+      ? // No execArgv: the parent's `--import tsx` would load tsx's hooks in this worker too, for nothing.
+        new Worker(fileURLToPath(new URL('node/workers/worker.js', DIST_DIR)), { execArgv: [] })
+      : FROM_SOURCES
       ? // From sources: a tiny bootstrap registers tsx's loader in the worker, then imports worker.ts
         // (an `--import tsx` execArgv does not reach a worker's entry module on Node 20).
         new Worker(
@@ -128,7 +175,7 @@ export class WorkerPool {
           { eval: true },
         )
       : new Worker(fileURLToPath(new URL('./worker.js', HERE)));
-    const slot: Slot & { current?: number } = { worker, busy: false };
+    const slot: Slot & { current?: number } = { worker, busy: false, compiled };
     worker.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: { name: string; message: string; code?: string; location?: object } }) => {
       slot.busy = false;
       slot.current = undefined;
