@@ -1,9 +1,10 @@
 /**
  * The dictionary of a text column being read: labels in order of first appearance and an open-addressing hash
- * table (Int32Array, linear probing, load ≤ 1/2) from label to code. A label can be looked up by its position in
- * a larger text (`find(src, start, end)`), so a reader makes a string only for a label it has not seen before.
- * Compared with a `Map<string, number>` it allocates nothing per lookup and holds a million labels in about 8 MB
- * of table beside the strings themselves.
+ * table (Int32Array slots of code and hash, linear probing, load ≤ 1/2) from label to code. A label can be looked
+ * up by its position in a larger text (`find(src, start, end)`) or by its bytes (`findBytes`), so a reader makes a
+ * string only for a label it has not seen before.
+ * Compared with a `Map<string, number>` it allocates nothing per lookup and holds a million labels in about 16 MB
+ * of table, 4 MB of hashes and their bytes beside the strings themselves.
  *
  * @example
  * const ix = new LabelIndex();
@@ -13,8 +14,18 @@
 export class LabelIndex {
   /** The labels; code = position. */
   readonly labels: string[] = [];
-  private table = new Int32Array(64); // 0 = empty, else code + 1
+  /**
+   * Slots of two Int32s: code + 1 (0 = empty) and the label's hash, side by side, so that a probe past other labels
+   * reads no other array (with a million labels every array read is a cache miss).
+   */
+  private table = new Int32Array(128);
   private hashes = new Int32Array(32);
+  /**
+   * Each label's UTF-16 units as bytes, one after another (label c at `[ends[c - 1], ends[c])`), a unit ≥ 128 as
+   * 0xFF: `findBytes` compares ASCII bytes with bytes, and no ASCII byte matches a non-ASCII label.
+   */
+  private pool = new Uint8Array(256);
+  private ends = new Int32Array(32);
 
   /** An index of `labels` whose hashes (`hashText` of each) are known: no label is hashed again. */
   static from(labels: string[], hashes: Int32Array): LabelIndex {
@@ -41,11 +52,11 @@ export class LabelIndex {
 
   /** Code of the label `src.slice(start, end)`, or -1. `h` is `hashText(src, start, end)` when known. */
   find(src: string, start: number, end: number, h = hashText(src, start, end)): number {
-    const t = this.table, mask = t.length - 1, len = end - start;
+    const t = this.table, mask = (t.length >> 1) - 1, len = end - start;
     for (let k = h & mask; ; k = (k + 1) & mask) {
-      const e = t[k];
+      const e = t[2 * k];
       if (e === 0) return -1;
-      if (this.hashes[e - 1] === h) {
+      if (t[2 * k + 1] === h) {
         const l = this.labels[e - 1];
         if (l.length === len && src.startsWith(l, start)) return e - 1;
       }
@@ -57,16 +68,18 @@ export class LabelIndex {
    * computed as `hashText` would of their text (`hashAscii`). For ASCII only: bytes and UTF-16 units then agree.
    */
   findBytes(bytes: Uint8Array, start: number, end: number, h: number): number {
-    const t = this.table, mask = t.length - 1, len = end - start;
+    const t = this.table, mask = (t.length >> 1) - 1, len = end - start;
+    const ends = this.ends, pool = this.pool;
     for (let k = h & mask; ; k = (k + 1) & mask) {
-      const e = t[k];
+      const e = t[2 * k];
       if (e === 0) return -1;
-      if (this.hashes[e - 1] === h) {
-        const l = this.labels[e - 1];
-        if (l.length === len) {
+      if (t[2 * k + 1] === h) {
+        const c = e - 1;
+        const o = c > 0 ? ends[c - 1] : 0;
+        if (ends[c] - o === len) {
           let j = 0;
-          while (j < len && l.charCodeAt(j) === bytes[start + j]) j++;
-          if (j === len) return e - 1;
+          while (j < len && pool[o + j] === bytes[start + j]) j++;
+          if (j === len) return c;
         }
       }
     }
@@ -85,9 +98,24 @@ export class LabelIndex {
       const next = new Int32Array(c * 2);
       next.set(this.hashes);
       this.hashes = next;
+      const ends = new Int32Array(c * 2);
+      ends.set(this.ends);
+      this.ends = ends;
     }
     this.hashes[c] = h;
-    if ((c + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
+    const o = c > 0 ? this.ends[c - 1] : 0, len = label.length;
+    let pool = this.pool;
+    if (o + len > pool.length) {
+      pool = new Uint8Array(Math.max(pool.length * 2, o + len));
+      pool.set(this.pool.subarray(0, o));
+      this.pool = pool;
+    }
+    for (let j = 0; j < len; j++) {
+      const u = label.charCodeAt(j);
+      pool[o + j] = u < 128 ? u : 0xff;
+    }
+    this.ends[c] = o + len;
+    if ((c + 1) * 2 > this.table.length >> 1) this.rehash(this.table.length);
     else this.place(c, h);
     return c;
   }
@@ -98,21 +126,26 @@ export class LabelIndex {
       const next = new Int32Array(n);
       next.set(this.hashes.subarray(0, this.labels.length));
       this.hashes = next;
+      const ends = new Int32Array(n);
+      ends.set(this.ends.subarray(0, this.labels.length));
+      this.ends = ends;
     }
-    let cap = this.table.length;
+    let cap = this.table.length >> 1;
     while (n * 2 > cap) cap *= 2;
-    if (cap > this.table.length) this.rehash(cap);
+    if (cap > this.table.length >> 1) this.rehash(cap);
   }
 
   private place(c: number, h: number): void {
-    const t = this.table, mask = t.length - 1;
+    const t = this.table, mask = (t.length >> 1) - 1;
     let k = h & mask;
-    while (t[k] !== 0) k = (k + 1) & mask;
-    t[k] = c + 1;
+    while (t[2 * k] !== 0) k = (k + 1) & mask;
+    t[2 * k] = c + 1;
+    t[2 * k + 1] = h;
   }
 
+  /** A table of `capacity` slots with every label placed again. */
   private rehash(capacity: number): void {
-    this.table = new Int32Array(capacity);
+    this.table = new Int32Array(2 * capacity);
     for (let c = 0; c < this.labels.length; c++) this.place(c, this.hashes[c]);
   }
 }
