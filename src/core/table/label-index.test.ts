@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LabelIndex, hashText } from './label-index.js';
+import { LabelIndex, hashAscii, hashText } from './label-index.js';
 
 describe('LabelIndex', () => {
   it('gives the same codes as a Map in order of first appearance, looked up in place or by string (property)', () => {
@@ -33,6 +33,35 @@ describe('LabelIndex', () => {
     for (let i = 0; i < 100_000; i += 997) expect(ix.get('R' + i)).toBe(i);
     expect(ix.get('R100000')).toBe(-1);
     expect(ix.get('')).toBe(-1);
+  });
+
+  it('finds by bytes as by string: sorted keys (no lookups while they ascend), then repeats, out-of-order and non-ASCII labels (property)', () => {
+    const enc = new TextEncoder();
+    const key = fc.oneof(fc.integer({ min: 0, max: 60 }).map((i) => 'k' + String(i).padStart(3, '0')), fc.constantFrom('k', 'k0', 'kz', 'é', 'ü', 'k00é', 'a'));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 80 }), fc.array(key, { maxLength: 120 }), fc.integer({ min: 0, max: 2 }), (run, rest, reserve) => {
+        const ix = new LabelIndex();
+        if (reserve) ix.reserve(reserve * 50);
+        const ref = new Map<string, number>();
+        // A sorted run first (the fast path), then anything.
+        const labels = [...Array.from({ length: run }, (_, i) => 'k' + String(i * 3).padStart(4, '0')), ...rest];
+        for (const l of labels) {
+          const want = ref.get(l) ?? -1;
+          const bytes = enc.encode('|' + l + '|');
+          const h = hashAscii(bytes, 1, bytes.length - 1);
+          if (Number.isInteger(h)) expect(ix.findBytes(bytes, 1, bytes.length - 1, h)).toBe(want);
+          // (By string only now and then: a string lookup places every label, ending the lazy state.)
+          if (ref.size % 3 === 0 || !Number.isInteger(h)) expect(ix.get(l)).toBe(want);
+          if (want < 0) {
+            ref.set(l, ref.size);
+            expect(ix.add(l, hashText(l, 0, l.length))).toBe(ref.size - 1);
+          }
+        }
+        for (const [l, c] of ref) expect(ix.get(l)).toBe(c);
+        expect(ix.labels).toEqual([...ref.keys()]);
+      }),
+      { seed: 7, numRuns: 300 },
+    );
   });
 
   it('hashText depends only on the characters, not on where they sit', () => {

@@ -26,6 +26,13 @@ export class LabelIndex {
    */
   private pool = new Uint8Array(256);
   private ends = new Int32Array(32);
+  /**
+   * Labels placed in the table so far. While the labels come in strictly ascending byte order (`ascending`: a
+   * sorted key column, e.g. `R00000000`, `R00000001`, …), a label greater than the last is new without a lookup,
+   * and the labels are placed only when a lookup needs the table (`catchUp`).
+   */
+  private placed = 0;
+  private ascending = true;
 
   /** An index of `labels` whose hashes (`hashText` of each) are known: no label is hashed again. */
   static from(labels: string[], hashes: Int32Array): LabelIndex {
@@ -52,6 +59,7 @@ export class LabelIndex {
 
   /** Code of the label `src.slice(start, end)`, or -1. `h` is `hashText(src, start, end)` when known. */
   find(src: string, start: number, end: number, h = hashText(src, start, end)): number {
+    if (this.placed < this.labels.length) this.catchUp();
     const t = this.table, mask = (t.length >> 1) - 1, len = end - start;
     for (let k = h & mask; ; k = (k + 1) & mask) {
       const e = t[2 * k];
@@ -68,6 +76,8 @@ export class LabelIndex {
    * computed as `hashText` would of their text (`hashAscii`). For ASCII only: bytes and UTF-16 units then agree.
    */
   findBytes(bytes: Uint8Array, start: number, end: number, h: number): number {
+    if (this.ascending && this.afterLast(bytes, start, end)) return -1;
+    if (this.placed < this.labels.length) this.catchUp();
     const t = this.table, mask = (t.length >> 1) - 1, len = end - start;
     const ends = this.ends, pool = this.pool;
     for (let k = h & mask; ; k = (k + 1) & mask) {
@@ -115,9 +125,37 @@ export class LabelIndex {
       pool[o + j] = u < 128 ? u : 0xff;
     }
     this.ends[c] = o + len;
-    if ((c + 1) * 2 > this.table.length >> 1) this.rehash(this.table.length);
-    else this.place(c, h);
+    // Still ascending: placed later, if ever (`catchUp`).
+    if (this.ascending && this.afterLast(pool, o, o + len, c - 1)) return c;
+    this.ascending = false;
+    this.catchUp();
     return c;
+  }
+
+  /**
+   * Whether the bytes `bytes[start, end)` come strictly after label `last`'s pool bytes (default: the last label)
+   * in byte order. While the labels' pool bytes are strictly ascending, bytes after the last are no label's: an
+   * ASCII value equals a label exactly when their pool bytes are equal.
+   */
+  private afterLast(bytes: Uint8Array, start: number, end: number, last = this.labels.length - 1): boolean {
+    if (last < 0) return true;
+    const pool = this.pool, o = last > 0 ? this.ends[last - 1] : 0, len = this.ends[last] - o, n = end - start;
+    const m = n < len ? n : len;
+    for (let j = 0; j < m; j++) {
+      const a = bytes[start + j], b = pool[o + j];
+      if (a !== b) return a > b;
+    }
+    return n > len;
+  }
+
+  /** Places the labels not yet in the table (growing it first when needed). */
+  private catchUp(): void {
+    const n = this.labels.length;
+    let cap = this.table.length >> 1;
+    while (n * 2 > cap) cap *= 2;
+    if (cap > this.table.length >> 1) this.rehash(cap);
+    else for (let c = this.placed; c < n; c++) this.place(c, this.hashes[c]);
+    this.placed = n;
   }
 
   /** Makes room for `n` labels in all at once (saves the rehashes of growing one doubling at a time). */
@@ -147,6 +185,7 @@ export class LabelIndex {
   private rehash(capacity: number): void {
     this.table = new Int32Array(2 * capacity);
     for (let c = 0; c < this.labels.length; c++) this.place(c, this.hashes[c]);
+    this.placed = this.labels.length;
   }
 }
 
