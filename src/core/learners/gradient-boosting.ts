@@ -157,7 +157,12 @@ function fitBoosting(source: FeatureMatrix | PreBinned, target: TreeTarget, opts
   const n = x ? x.numRows : pre!.xb.numRows;
   if (target.y.length !== n) throw new SynthopsError('invalid_argument', `invalid target length: ${target.y.length}. Expected ${n} rows.`);
   const rng = createRng(opts.seed, 'gradient-boosting');
-  let train = opts.rows ? Int32Array.from(opts.rows) : Int32Array.from({ length: n }, (_, i) => i);
+  let train: Int32Array;
+  if (opts.rows) train = Int32Array.from(opts.rows);
+  else {
+    train = new Int32Array(n);
+    for (let i = 0; i < n; i++) train[i] = i;
+  }
   let valid: Int32Array | null = null;
   if (o.validationFraction > 0) {
     const perm = rng.split('validation').shuffle(Int32Array.from(train));
@@ -175,7 +180,8 @@ function fitBoosting(source: FeatureMatrix | PreBinned, target: TreeTarget, opts
   const T = loss === 'softmax' ? K : 1;
   const yc = isClf ? target.y : null;
   const yr = isClf ? null : target.y;
-  for (const r of train) {
+  for (let i = 0; i < train.length; i++) {
+    const r = train[i];
     if (yc && !(yc[r] >= 0 && yc[r] < K)) throw new SynthopsError('invalid_input', `invalid class index at row ${r}. Classes must be in [0, ${K}).`, { row: r });
     if (yr && !Number.isFinite(yr[r])) throw new SynthopsError('invalid_input', `invalid target at row ${r}: not a finite number.`, { row: r });
   }
@@ -189,11 +195,11 @@ function fitBoosting(source: FeatureMatrix | PreBinned, target: TreeTarget, opts
   const base = new Float64Array(T);
   if (loss === 'squared-error') {
     let s = 0;
-    for (const r of train) s += yr![r];
+    for (let i = 0; i < train.length; i++) s += yr![train[i]];
     base[0] = s / train.length;
   } else {
     const cnt = new Float64Array(Math.max(K, 2));
-    for (const r of train) cnt[yc![r]]++;
+    for (let i = 0; i < train.length; i++) cnt[yc![train[i]]]++;
     if (loss === 'logloss') {
       const p = clampP(cnt[1] / train.length);
       base[0] = Math.log(p / (1 - p));
@@ -228,7 +234,7 @@ function fitBoosting(source: FeatureMatrix | PreBinned, target: TreeTarget, opts
       }
       rows = a.slice(0, nSample).sort();
     }
-    if (probs) for (const r of rows) softmaxRow(F, r, K, probs);
+    if (probs) for (let i = 0; i < rows.length; i++) softmaxRow(F, rows[i], K, probs);
     for (let t = 0; t < T; t++) {
       gradients(loss, rows, F, K, t, yr, yc, probs, grad, hess);
       let features: Int32Array | undefined;
@@ -276,7 +282,8 @@ function fitBoosting(source: FeatureMatrix | PreBinned, target: TreeTarget, opts
 
   function lossOn(rows: Int32Array): number {
     let s = 0;
-    for (const r of rows) {
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
       if (loss === 'squared-error') {
         const d = F[r] - yr![r];
         s += d * d;

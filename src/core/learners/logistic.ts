@@ -57,13 +57,18 @@ export function fitLogistic(x: FeatureMatrix, y: Int32Array, numClasses: number,
   if (!(l2 >= 0)) throw new SynthopsError('invalid_argument', `invalid l2: ${l2}. Use a number ≥ 0.`);
   const K = numClasses;
   if (!Number.isInteger(K) || K < 1) throw new SynthopsError('invalid_argument', `invalid numClasses: ${K}. Use a whole number ≥ 1.`);
-  const rows = opts.rows ?? Int32Array.from({ length: x.numRows }, (_, i) => i);
+  const rows = opts.rows ?? identityRows(x.numRows);
   if (rows.length === 0) throw new SynthopsError('invalid_input', 'invalid training rows: none. Logistic regression needs at least one row.');
-  for (const r of rows) if (!(y[r] >= 0 && y[r] < K)) throw new SynthopsError('invalid_input', `invalid class index at row ${r}. Classes must be in [0, ${K}).`, { row: r });
+  // Indexed loops, not for-of or TypedArray.from with a callback: those stay slow in a worker that runs them a few times.
+  const yy = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i], c = y[r];
+    if (!(c >= 0 && c < K)) throw new SynthopsError('invalid_input', `invalid class index at row ${r}. Classes must be in [0, ${K}).`, { row: r });
+    yy[i] = c;
+  }
   const design = fitLinearDesign(x, rows);
   const X = designRows(design, x, rows);
   const n = rows.length;
-  const yy = Int32Array.from(rows, (r) => y[r]);
   if (K === 2 && l2 > 0 && opts.solver !== 'lbfgs' && newtonSuits(design)) return binaryModel(x, design, fitBinaryNewton(X, design, yy, l2 / (2 * n), opts.maxIter ?? 200, opts.tol ?? 1e-6));
   const P = design.width * K;
   const Z = new Float64Array(n * K);
@@ -295,4 +300,10 @@ export function logisticFromJSON(json: JsonValue): LogisticModel {
   if (m.weights.length !== m.design.width * m.numClasses || m.intercepts.length !== m.numClasses)
     throw new SynthopsError('incompatible_artifact', 'invalid logistic model: weight sizes do not match the encoding.');
   return m;
+}
+
+function identityRows(n: number): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
 }

@@ -172,7 +172,8 @@ export const pmse: Metric = {
   compute: (input): MetricResult =>
     runGuarded(PMSE, () => {
       const r = treeDetection(input);
-      const terms = Float64Array.from(r.scores, (p) => (p - 0.5) ** 2);
+      const terms = new Float64Array(r.scores.length);
+      for (let i = 0; i < terms.length; i++) terms[i] = (r.scores[i] - 0.5) ** 2;
       // Each resample: the mean of n terms drawn with replacement (summed as drawn, no per-row count array).
       const interval = meanBootstrapInterval(terms, createRng(input.seed, PMSE), (m) => Math.max(0, 1 - m / 0.25));
       return { metric: PMSE, status: 'ok', score: Math.max(0, 1 - r.pmse / 0.25), ...(interval ? { interval } : {}), details: { pmse: round6(r.pmse), rowsPerSide: r.rowsPerSide, sampled: r.sampled }, warnings: findings(r).filter((w) => w.startsWith('Approximation')) };

@@ -39,8 +39,11 @@ function side(cols: readonly AlignedColumn[], t: number, targetName: string): Si
     return out;
   });
   const x: FeatureMatrix = { numRows: keep.length, names: feats.map((c) => c.name), columns, levels: feats.map((c) => (c.kind === 'numeric' ? 0 : Math.max(1, c.levels))) };
-  if (tc.kind === 'numeric') return { x, rows, target: { kind: 'regression', y: Float64Array.from(keep, (i) => yAll[i]) } };
-  return { x, rows, target: { kind: 'classification', y: Int32Array.from(keep, (i) => yAll[i]), numClasses: Math.max(2, tc.levels) } };
+  // Indexed loops rather than TypedArray.from with a callback (slow however often it runs).
+  const y = tc.kind === 'numeric' ? new Float64Array(rows) : new Int32Array(rows);
+  for (let i = 0; i < rows; i++) y[i] = yAll[keep[i]];
+  if (tc.kind === 'numeric') return { x, rows, target: { kind: 'regression', y: y as Float64Array } };
+  return { x, rows, target: { kind: 'classification', y: y as Int32Array, numClasses: Math.max(2, tc.levels) } };
 }
 
 /** What the metric needs from one fitted model: its holdout predictions, positive-class probabilities (binary), importances. */
@@ -61,7 +64,8 @@ export function utilityFit(kind: LearnerKind, x: FeatureMatrix, target: TreeTarg
   let pos: Float64Array | null = null;
   if (target.kind === 'classification' && target.numClasses === 2) {
     const p = m.predictProba(holdX);
-    pos = Float64Array.from({ length: holdX.numRows }, (_, i) => p[2 * i + 1]);
+    pos = new Float64Array(holdX.numRows);
+    for (let i = 0; i < pos.length; i++) pos[i] = p[2 * i + 1];
   }
   return { pred: m.predict(holdX), pos, importance: m.featureImportance() };
 }
@@ -102,9 +106,12 @@ function plan(real: Table, synthetic: Table, holdout: Table | undefined, target:
   return { real: r, synth: s, hold, kinds, jobs };
 }
 
-const fitCache = new WeakMap<Table, WeakMap<Table, WeakMap<Table, Map<string, Map<string, UtilityFit>>>>>();
+/** Per (training, synthetic, holdout, target, seed): the plan (made once, for the prefetch and the metric) and the fits. */
+interface Entry { plan?: Plan | string; fits: Map<string, UtilityFit> }
 
-function fitsFor(real: Table, synthetic: Table, holdout: Table, target: string, seed: number): Map<string, UtilityFit> {
+const fitCache = new WeakMap<Table, WeakMap<Table, WeakMap<Table, Map<string, Entry>>>>();
+
+function entryFor(real: Table, synthetic: Table, holdout: Table, target: string, seed: number): Entry {
   let a = fitCache.get(real);
   if (!a) fitCache.set(real, (a = new WeakMap()));
   let b = a.get(synthetic);
@@ -113,8 +120,15 @@ function fitsFor(real: Table, synthetic: Table, holdout: Table, target: string, 
   if (!c) b.set(holdout, (c = new Map()));
   const key = `${target}:${seed}`;
   let m = c.get(key);
-  if (!m) c.set(key, (m = new Map()));
+  if (!m) c.set(key, (m = { fits: new Map() }));
   return m;
+}
+
+/** plan(), cached per input when it has a holdout and a target (else nothing to cache: a reason to skip). */
+function cachedPlan(real: Table, synthetic: Table, holdout: Table | undefined, target: string | undefined, seed: number): Plan | string {
+  if (!holdout || !target) return plan(real, synthetic, holdout, target, seed);
+  const e = entryFor(real, synthetic, holdout, target, seed);
+  return (e.plan ??= plan(real, synthetic, holdout, target, seed));
 }
 
 /**
@@ -124,9 +138,9 @@ function fitsFor(real: Table, synthetic: Table, holdout: Table, target: string, 
  * @example await prefetchUtility(training, synthetic, holdout, 'income', 1, poolRunner(pool));
  */
 export async function prefetchUtility(real: Table, synthetic: Table, holdout: Table | undefined, target: string | undefined, seed: number, runner: ParallelRunner): Promise<void> {
-  const p = plan(real, synthetic, holdout, target, seed);
+  const p = cachedPlan(real, synthetic, holdout, target, seed);
   if (typeof p === 'string') return;
-  const cache = fitsFor(real, synthetic, holdout!, target!, seed);
+  const cache = entryFor(real, synthetic, holdout!, target!, seed).fits;
   const keys = [...p.jobs.keys()].filter((k) => !cache.has(k));
   const out = await runner<UtilityFit>('metrics/utility/tstr', 'utilityFit', keys.map((k) => p.jobs.get(k)!));
   keys.forEach((k, i) => cache.set(k, out[i]));
@@ -216,10 +230,10 @@ export const utilityTstr: Metric = {
   },
   compute: (input): MetricResult =>
     runGuarded(ID, () => {
-      const p = plan(input.real, input.synthetic, input.holdout, input.target, input.seed);
+      const p = cachedPlan(input.real, input.synthetic, input.holdout, input.target, input.seed);
       if (typeof p === 'string') return skippedResult(ID, p);
       const { real, synth, hold, kinds } = p;
-      const cache = fitsFor(input.real, input.synthetic, input.holdout!, input.target!, input.seed);
+      const cache = entryFor(input.real, input.synthetic, input.holdout!, input.target!, input.seed).fits;
       const fit = (key: string): UtilityFit => {
         let f = cache.get(key);
         if (!f) cache.set(key, (f = utilityFit(...p.jobs.get(key)!)));
