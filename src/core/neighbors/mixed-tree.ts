@@ -264,9 +264,30 @@ export class MixedTree {
    * the index's arrays, made once per search, so the hot loop calls it like a local function.
    */
   private gapSums(qn: Float64Array, qPresIdx: Int32Array): (node: number) => number {
-    const { nNum, nodeNumFlags, nodeBox, presence, presenceWords } = this;
+    const numeric = this.numericGaps(qn), misses = this.levelMisses(qPresIdx);
+    return (node) => {
+      let lb = numeric(node);
+      for (let m = misses(node); m > 0; m--) lb += 1;
+      return lb;
+    };
+  }
+
+  /** The categorical part of {@link gapSums}: query levels absent below the node (each a sure mismatch). */
+  private levelMisses(qPresIdx: Int32Array): (node: number) => number {
+    const { presence, presenceWords } = this;
     let nPres = 0;
     for (let j = 0; j < this.nCat; j++) if (this.levelOffset[j] >= 0) nPres++;
+    return (node) => {
+      let m = 0;
+      const pb = node * presenceWords;
+      for (let t = 0; t < nPres; t++) if ((presence[pb + qPresIdx[2 * t]] & qPresIdx[2 * t + 1]) === 0) m++;
+      return m;
+    };
+  }
+
+  /** The numeric part of {@link gapSums}, summed in column order (the categorical 1s are added after it). */
+  private numericGaps(qn: Float64Array): (node: number) => number {
+    const { nNum, nodeNumFlags, nodeBox } = this;
     return (node) => {
       let lb = 0;
       const nb = node * nNum;
@@ -281,8 +302,6 @@ export class MixedTree {
           if (q > hi) { const g = q - hi; lb += g > 1 ? 1 : g; }
         }
       }
-      const pb = node * presenceWords;
-      for (let t = 0; t < nPres; t++) if ((presence[pb + qPresIdx[2 * t]] & qPresIdx[2 * t + 1]) === 0) lb += 1;
       return lb;
     };
   }
@@ -414,8 +433,14 @@ export class MixedTree {
     const stack = new Int32Array(this.numNodes + 1);
     const gapSum = this.gapSums(qn, qPresIdx);
     const lowerBound = (node: number): number => gapSum(node) / p;
+    const misses = this.levelMisses(qPresIdx);
     // The distance test of countWithin, with the data row at tree position r and the centre in qn / qc.
+    // Categorical mismatches are counted first (the sum is at least their count, so a count past the limit settles
+    // it); the sum itself adds their 1s after the numeric terms, as countWithin does.
     const inside = (r: number, rad: number, lim: number): boolean => {
+      let miss = 0;
+      const cb = r * nCat;
+      for (let j = 0; j < nCat; j++) if (rowCat[cb + j] !== qc[j] && ++miss > lim) return false;
       let s = 0;
       const nb = r * nNum;
       for (let j = 0; j < nNum; j++) {
@@ -427,8 +452,7 @@ export class MixedTree {
         s += d;
       }
       if (s > lim) return false;
-      const cb = r * nCat;
-      for (let j = 0; j < nCat; j++) if (rowCat[cb + j] !== qc[j]) s += 1;
+      for (; miss > 0; miss--) s += 1;
       return s / p <= rad;
     };
     // Any row differing from the centre in a categorical column has a sum ≥ 1, so its distance is ≥ 1 / p (division
@@ -469,7 +493,8 @@ export class MixedTree {
       while (sp > 0) {
         const node = stack[--sp];
         // lowerBound ≤ true distance up to rounding; the 1e-12 slack keeps the skip safe (as in countWithin).
-        if (lowerBound(node) > rad + 1e-12) continue;
+        // The sure categorical mismatches alone (≤ the full bound) often settle it without the numeric part.
+        if (misses(node) / p > rad + 1e-12 || lowerBound(node) > rad + 1e-12) continue;
         const L = nodeLeft[node];
         if (L >= 0) { stack[sp++] = nodeRight[node]; stack[sp++] = L; continue; }
         const e = nodeEnd[node];
@@ -510,6 +535,10 @@ export class MixedTree {
     const blockCap = Math.max(1024, 4 * Math.sqrt(this.numRows));
 
     const lowerBound = this.gapSums(qn, qPresIdx);
+    // The bound in two parts, categorical first: a child whose sure mismatches alone reach the k-th best (or the bound)
+    // is skipped without its numeric part (the full bound, ≥ that count, would skip it too). The full bound adds the
+    // 1s after the numeric part, exactly as gapSums does, so the traversal order is unchanged.
+    const numericGap = this.numericGaps(qn), misses = this.levelMisses(qPresIdx);
 
     // Rows within one categorical mismatch (see nearBlocks): built once per index, when a search has enough queries
     // to pay for it; `nearFirst: false` searches without it (the same results).
@@ -618,7 +647,10 @@ export class MixedTree {
         const L = nodeLeft[node];
         if (L >= 0) {
           const R = nodeRight[node];
-          const lbL = lowerBound(L), lbR = lowerBound(R);
+          const mL = misses(L), mR = misses(R);
+          let lbL = Infinity, lbR = Infinity;
+          if (mL < worst && mL <= bound) { lbL = numericGap(L); for (let t = mL; t > 0; t--) lbL += 1; }
+          if (mR < worst && mR <= bound) { lbR = numericGap(R); for (let t = mR; t > 0; t--) lbR += 1; }
           // Push the farther child first so the nearer is searched first.
           if (lbL <= lbR) {
             if (lbR < worst && lbR <= bound) { stackNode[sp] = R; stackLb[sp] = lbR; sp++; }
@@ -634,6 +666,12 @@ export class MixedTree {
         for (let r = nodeStart[node]; r < e; r++) {
           if (excludeSelf && perm[r] === self) continue;
           if (qBlock >= 0 && blockOf![r] === qBlock) continue; // already scanned
+          // Categorical mismatches first: the sum is at least their count, so a row they already rule out needs no
+          // numeric terms. The sum itself adds the 1s after the numeric terms, in that fixed order.
+          let miss = 0;
+          const cb = r * nCat;
+          for (let j = 0; j < nCat; j++) if (rowCat[cb + j] !== qc[j] && ++miss >= worst) break;
+          if (miss >= worst) continue;
           let s = 0;
           const nb = r * nNum;
           for (let j = 0; j < nNum; j++) {
@@ -644,11 +682,7 @@ export class MixedTree {
             else if (d > 1) d = 1;
             s += d;
           }
-          if (s >= worst) continue;
-          const cb = r * nCat;
-          for (let j = 0; j < nCat; j++) {
-            if (rowCat[cb + j] !== qc[j]) { s += 1; if (s >= worst) break; }
-          }
+          for (; miss > 0; miss--) s += 1;
           if (s >= worst) continue;
           // Insert into the sorted k-best list.
           let pos = count < k ? count++ : k - 1;
