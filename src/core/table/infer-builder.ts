@@ -78,6 +78,8 @@ export class ColumnBuilder {
   /** The distinct values while there are at most SMALL_DISTINCT_CAP (a linear scan beats a Set at this size). */
   private small: Float64Array | null = new Float64Array(SMALL_DISTINCT_CAP);
   private smallN = 0;
+  /** Bit x set: the integer x (0..31) is in `small` (a cache of its scan; may miss values `small` holds). */
+  private smallBits = 0;
   /** Some value was written in exponent form or with more digits than `decimals` can describe. */
   private shortest = false;
   /** Text of RAW rows (row → text as written); rare, so a map. */
@@ -165,7 +167,7 @@ export class ColumnBuilder {
         if (h !== NON_ASCII) {
           const c = this.index.findBytes(bytes, start, end, h);
           if (c >= 0) return this.pushCode(i, c);
-          return this.pushNewLabel(i, text(bytes, start, end, true), h);
+          return this.pushNewLabel(i, text(bytes, start, end, true), h, bytes, start, end);
         }
       }
     } else if (mode === 'datetime') {
@@ -245,7 +247,7 @@ export class ColumnBuilder {
         h = hashFinish(h);
         const c = this.index.findBytes(bytes, start, p, h);
         if (c >= 0) this.pushCode(i, c);
-        else this.pushNewLabel(i, text(bytes, start, p, true), h);
+        else this.pushNewLabel(i, text(bytes, start, p, true), h, bytes, start, p);
         return end;
       }
     } else if (mode === 'datetime') {
@@ -539,12 +541,17 @@ export class ColumnBuilder {
     if (x > this.hi) this.hi = x;
     const small = this.small;
     if (small) {
-      let k = 0;
-      const m = this.smallN;
-      while (k < m && small[k] !== x) k++;
-      if (k === m) {
-        if (m === SMALL_DISTINCT_CAP) this.small = null;
-        else small[this.smallN++] = x;
+      // An integer 0..31 known to be in `small` (its bit set) needs no scan.
+      const bit = x >= 0 && x < 32 && (x | 0) === x ? 1 << x : 0;
+      if (bit === 0 || (this.smallBits & bit) === 0) {
+        let k = 0;
+        const m = this.smallN;
+        while (k < m && small[k] !== x) k++;
+        if (k === m) {
+          if (m === SMALL_DISTINCT_CAP) this.small = null;
+          else small[this.smallN++] = x;
+        }
+        this.smallBits |= bit;
       }
     }
     this.n++;
@@ -598,14 +605,15 @@ export class ColumnBuilder {
   }
 
   /** Row i is a label not seen before (not empty). */
-  private pushNewLabel(i: number, s: string, h: number): void {
+  private pushNewLabel(i: number, s: string, h: number, bytes?: Uint8Array, start = 0, end = 0): void {
     let codes = this.codes!;
     if (i === codes.length) {
       const next = new Int32Array(codes.length * 2);
       next.set(codes);
       this.codes = codes = next;
     }
-    const c = this.index.add(s, h);
+    // (From bytes `findBytes` has just not found: they are copied rather than the string's characters.)
+    const c = bytes ? this.index.addBytes(s, bytes, start, end, h) : this.index.add(s, h);
     codes[i] = c;
     this.n++;
     if (c + 1 === DATETIME_PROBE && !this.dtTried) this.tryDatetime();

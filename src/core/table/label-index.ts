@@ -33,6 +33,8 @@ export class LabelIndex {
    */
   private placed = 0;
   private ascending = true;
+  /** Where the bytes `findBytes` last found to come after the last label start (-1: none since the last add). */
+  private missedAfterLast = -1;
 
   /** An index of `labels` whose hashes (`hashText` of each) are known: no label is hashed again. */
   static from(labels: string[], hashes: Int32Array): LabelIndex {
@@ -76,7 +78,11 @@ export class LabelIndex {
    * computed as `hashText` would of their text (`hashAscii`). For ASCII only: bytes and UTF-16 units then agree.
    */
   findBytes(bytes: Uint8Array, start: number, end: number, h: number): number {
-    if (this.ascending && this.afterLast(bytes, start, end)) return -1;
+    if (this.ascending && this.afterLast(bytes, start, end)) {
+      this.missedAfterLast = start;
+      return -1;
+    }
+    this.missedAfterLast = -1;
     if (this.placed < this.labels.length) this.catchUp();
     const t = this.table, mask = (t.length >> 1) - 1, len = end - start;
     const ends = this.ends, pool = this.pool;
@@ -102,8 +108,30 @@ export class LabelIndex {
 
   /** Adds a label that is not in the index (check with `find` first); returns its code. */
   add(label: string, h = hashText(label, 0, label.length)): number {
-    const c = this.labels.length;
-    this.labels.push(label);
+    const c = this.labels.length, len = label.length;
+    const o = this.room(c, len);
+    const pool = this.pool;
+    for (let j = 0; j < len; j++) {
+      const u = label.charCodeAt(j);
+      pool[o + j] = u < 128 ? u : 0xff;
+    }
+    return this.added(label, c, o, len, h, false);
+  }
+
+  /**
+   * Adds `label`, the text of the ASCII bytes `bytes[start, end)` that `findBytes` has just not found (with hash
+   * `h`); returns its code. (As `add`, copying the bytes rather than the string's characters.)
+   */
+  addBytes(label: string, bytes: Uint8Array, start: number, end: number, h: number): number {
+    const c = this.labels.length, len = end - start;
+    const o = this.room(c, len);
+    const pool = this.pool;
+    for (let j = 0; j < len; j++) pool[o + j] = bytes[start + j];
+    return this.added(label, c, o, len, h, this.missedAfterLast === start);
+  }
+
+  /** Room for label c of `len` units (its hash and end; its bytes in the pool): where its bytes go. */
+  private room(c: number, len: number): number {
     if (c === this.hashes.length) {
       const next = new Int32Array(c * 2);
       next.set(this.hashes);
@@ -112,21 +140,23 @@ export class LabelIndex {
       ends.set(this.ends);
       this.ends = ends;
     }
-    this.hashes[c] = h;
-    const o = c > 0 ? this.ends[c - 1] : 0, len = label.length;
-    let pool = this.pool;
-    if (o + len > pool.length) {
-      pool = new Uint8Array(Math.max(pool.length * 2, o + len));
+    const o = c > 0 ? this.ends[c - 1] : 0;
+    if (o + len > this.pool.length) {
+      const pool = new Uint8Array(Math.max(this.pool.length * 2, o + len));
       pool.set(this.pool.subarray(0, o));
       this.pool = pool;
     }
-    for (let j = 0; j < len; j++) {
-      const u = label.charCodeAt(j);
-      pool[o + j] = u < 128 ? u : 0xff;
-    }
+    return o;
+  }
+
+  /** Records label c (its bytes are in the pool at o): placed now, or later while the labels ascend. */
+  private added(label: string, c: number, o: number, len: number, h: number, afterLast: boolean): number {
+    this.missedAfterLast = -1;
+    this.labels.push(label);
+    this.hashes[c] = h;
     this.ends[c] = o + len;
     // Still ascending: placed later, if ever (`catchUp`).
-    if (this.ascending && this.afterLast(pool, o, o + len, c - 1)) return c;
+    if (this.ascending && (afterLast || this.afterLast(this.pool, o, o + len, c - 1))) return c;
     this.ascending = false;
     this.catchUp();
     return c;
