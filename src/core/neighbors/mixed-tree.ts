@@ -152,7 +152,7 @@ export class MixedTree {
 
     let cap = Math.max(16, Math.ceil((4 * n) / leafSize));
     let nodeStart = new Int32Array(cap), nodeEnd = new Int32Array(cap), nodeLeft = new Int32Array(cap), nodeRight = new Int32Array(cap);
-    const W = (totalLevels + 31) >> 5;
+    const W = (totalLevels + 32) >> 5; // one more bit, never set: the bit of a level the data lacks
     let nodeBox = new Float64Array(cap * 2 * nNum), nodeNumFlags = new Uint8Array(cap * nNum);
     let presence = new Int32Array(cap * W);
     let numNodes = 0;
@@ -280,7 +280,8 @@ export class MixedTree {
     return (node) => {
       let m = 0;
       const pb = node * presenceWords;
-      for (let t = 0; t < nPres; t++) if ((presence[pb + qPresIdx[2 * t]] & qPresIdx[2 * t + 1]) === 0) m++;
+      // Branch-free (a level's presence is unpredictable): 1 when the query level's bit is clear.
+      for (let t = 0; t < nPres; t++) m += ((presence[pb + qPresIdx[2 * t]] >>> qPresIdx[2 * t + 1]) & 1) ^ 1;
       return m;
     };
   }
@@ -317,8 +318,8 @@ export class MixedTree {
 
   /**
    * Copies row `i` of `rows` into the query buffers: numbers, category codes, and per categorical column with a
-   * presence set, the word and bit of the code's presence bit (`qPresIdx`, two entries per column; bit 0 when the
-   * level never occurs in the data, so every node's test fails: a sure mismatch).
+   * presence set, the word and bit position of the code's presence bit (`qPresIdx`, two entries per column; the
+   * never-set bit after the last level when the level never occurs in the data: a sure mismatch in every node).
    */
   private loadQuery(rows: EncodedRows, i: number, qn: Float64Array, qc: Int32Array, qPresIdx: Int32Array): void {
     const { nNum, nCat, levels, levelOffset } = this;
@@ -329,10 +330,9 @@ export class MixedTree {
       qc[j] = c;
       const off = levelOffset[j];
       if (off < 0) continue;
-      const inData = c + 1 < levels[j];
-      const bit = inData ? off + c + 1 : 0;
+      const bit = c + 1 < levels[j] ? off + c + 1 : this.totalLevels; // the never-set bit for a level the data lacks
       qPresIdx[2 * t] = bit >> 5;
-      qPresIdx[2 * t + 1] = inData ? 1 << (bit & 31) : 0;
+      qPresIdx[2 * t + 1] = bit & 31;
       t++;
     }
   }
@@ -670,7 +670,7 @@ export class MixedTree {
           // numeric terms. The sum itself adds the 1s after the numeric terms, in that fixed order.
           let miss = 0;
           const cb = r * nCat;
-          for (let j = 0; j < nCat; j++) if (rowCat[cb + j] !== qc[j] && ++miss >= worst) break;
+          for (let j = 0; j < nCat; j++) { const x = rowCat[cb + j] ^ qc[j]; miss += (x | -x) >>> 31; } // branch-free
           if (miss >= worst) continue;
           let s = 0;
           const nb = r * nNum;
