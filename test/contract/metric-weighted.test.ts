@@ -87,9 +87,14 @@ describe.skipIf(!hasShared)('metric contract: computeWeighted = compute on the g
       for (const input of inputs) {
         const nr = input.real.numRows, ns = input.synthetic.numRows;
         await fc.assert(
-          fc.asyncProperty(fc.integer({ min: 0, max: 1e6 }), fc.double({ min: 0.01, max: 1, noNaN: true }), async (seed, f) => {
-            const wr = drawWeights(nr, Math.max(1, Math.ceil(f * nr)), seed), ws = drawWeights(ns, Math.max(1, Math.ceil(f * ns)), seed + 1);
-            await check(m, input, { real: wr, synthetic: ws, realRows: sum(wr), syntheticRows: sum(ws) });
+          fc.asyncProperty(fc.integer({ min: 0, max: 1e6 }), fc.double({ min: 0.01, max: 1, noNaN: true }), fc.boolean(), async (seed, f, together) => {
+            // Three resamples, scored alone or as one batch (the report's path: e.g. pair counts in one pass).
+            const batch: RowWeights[] = [0, 1, 2].map((k) => {
+              const wr = drawWeights(nr, Math.max(1, Math.ceil(f * nr)), seed + 2 * k), ws = drawWeights(ns, Math.max(1, Math.ceil(f * ns)), seed + 2 * k + 1);
+              return { real: wr, synthetic: ws, realRows: sum(wr), syntheticRows: sum(ws) };
+            });
+            if (together) for (const w of batch) w.batch = batch;
+            for (const w of batch) await check(m, input, w);
           }),
           { numRuns: 8, seed: 42 },
         );

@@ -83,6 +83,11 @@ export interface RowWeights {
   /** Σ real, Σ synthetic: the resampled tables' row counts. */
   realRows: number;
   syntheticRows: number;
+  /**
+   * Every resample of the report, this one included, when they are scored together: a metric may then compute all of
+   * them in one pass on its first call (e.g. the pair counts, with the resamples' weights side by side) and cache them.
+   */
+  batch?: readonly RowWeights[];
 }
 
 /** A registered metric. `compute` is pure and deterministic in `input.seed`. */

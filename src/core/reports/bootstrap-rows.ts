@@ -107,6 +107,8 @@ function drawResamples(real: Table, synthetic: Table, rng: Rng, opts: RowBootstr
     const wr = count(r, nr, mr), ws = wr && count(r, ns, ms);
     weights.push(wr && ws ? { real: wr, synthetic: ws, realRows: mr, syntheticRows: ms } : null);
   }
+  const batch = weights.filter((w): w is RowWeights => w !== null);
+  for (const w of batch) w.batch = batch;
   const keep = f < 1 ? new Map<number, { real: Table; synthetic: Table }>() : null;
   const gathered = (b: number): { real: Table; synthetic: Table } => {
     let t = keep?.get(b);

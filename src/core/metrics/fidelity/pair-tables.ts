@@ -21,32 +21,7 @@ const MAX_TRIPLE_CELLS = 4096;
 export function allPairCounts(codes: readonly Int32Array[], sizes: readonly number[], weights?: Uint8Array): Float64Array[] {
   const p = codes.length;
   const n = p ? codes[0].length : 0;
-  const tables: Float64Array[] = [];
-  for (let i = 0; i < p; i++) for (let j = i + 1; j < p; j++) tables.push(new Float64Array(sizes[i] * sizes[j]));
-  // Greedy cover of the pairs: each uncovered pair (i, j) takes the third column k that covers most other uncovered
-  // pairs within the cell limit; a pair with no such k is counted on its own.
-  const covered = new Uint8Array(p * p);
-  const groups: { cols: number[]; owns: [number, number][]; counts: Int32Array }[] = [];
-  for (let i = 0; i < p; i++) {
-    for (let j = i + 1; j < p; j++) {
-      if (covered[i * p + j]) continue;
-      let best = -1, bestGain = 0;
-      for (let k = 0; k < p; k++) {
-        if (k === i || k === j || sizes[i] * sizes[j] * sizes[k] > MAX_TRIPLE_CELLS) continue;
-        const gain = (covered[Math.min(i, k) * p + Math.max(i, k)] ? 0 : 1) + (covered[Math.min(j, k) * p + Math.max(j, k)] ? 0 : 1);
-        if (gain > bestGain) { bestGain = gain; best = k; }
-      }
-      const cols = best < 0 ? [i, j] : [i, j, best].sort((x, y) => x - y);
-      const owns: [number, number][] = [];
-      for (let x = 0; x < cols.length; x++) {
-        for (let y = x + 1; y < cols.length; y++) {
-          const key = cols[x] * p + cols[y];
-          if (!covered[key]) { covered[key] = 1; owns.push([x, y]); }
-        }
-      }
-      groups.push({ cols, owns, counts: new Int32Array(cols.reduce((a, c) => a * sizes[c], 1)) });
-    }
-  }
+  const groups = pairGroups(sizes, 1);
   for (let s = 0; s < n; s += BLOCK_ROWS) {
     const e = Math.min(n, s + BLOCK_ROWS);
     for (const g of groups) {
@@ -68,29 +43,122 @@ export function allPairCounts(codes: readonly Int32Array[], sizes: readonly numb
       }
     }
   }
-  // Sum each group's table out onto the pairs it owns.
+  return sumOut(groups, sizes, 1)[0];
+}
+
+/**
+ * {@link allPairCounts} of `lanes` weightings of the same rows at once: `weights` holds row r's weights for lanes
+ * 0..lanes-1 at [r·lanes, (r+1)·lanes) (e.g. the multiplicities of 30 bootstrap resamples). Each row's cell is found
+ * once and its lanes' weights are added to consecutive counters, so this costs far less than `lanes` weighted calls.
+ * Returns the tables by lane. O(rows · pairs / 3 · lanes + cells · lanes).
+ * @example allPairCountsLanes(codes, sizes, transposedWeights, 30)[b] // = allPairCounts(codes, sizes, weightsOf(b))
+ */
+export function allPairCountsLanes(codes: readonly Int32Array[], sizes: readonly number[], weights: Uint8Array, lanes: number): Float64Array[][] {
+  const p = codes.length;
+  const n = p ? codes[0].length : 0;
+  const L = lanes;
+  const groups = pairGroups(sizes, L);
+  for (let s = 0; s < n; s += BLOCK_ROWS) {
+    const e = Math.min(n, s + BLOCK_ROWS);
+    for (const g of groups) {
+      if (g.cols.length === 2) laneBlock(g.counts, codes[g.cols[0]], codes[g.cols[1]], ZERO_CODES, sizes[g.cols[1]], 1, weights, L, s, e);
+      else laneBlock(g.counts, codes[g.cols[0]], codes[g.cols[1]], codes[g.cols[2]], sizes[g.cols[1]], sizes[g.cols[2]], weights, L, s, e);
+    }
+  }
+  return sumOut(groups, sizes, L);
+}
+
+/** Codes of a missing third column: all 0 (long enough for any block). */
+const ZERO_CODES = new Int32Array(BLOCK_ROWS);
+
+/**
+ * Rows [s, e) of one group: cell ((a·sb + b)·sc + c), its `lanes` counters += the row's lane weights. A small
+ * function called once per group and block, so the engine optimises it early (the loop nest inlined in one long call
+ * ran far slower). A two-column group passes c = ZERO_CODES (indexed from 0) and sc = 1.
+ */
+function laneBlock(t: Int32Array, a: Int32Array, b: Int32Array, c: Int32Array, sb: number, sc: number, weights: Uint8Array, lanes: number, s: number, e: number): void {
+  const two = c === ZERO_CODES;
+  for (let r = s; r < e; r++) {
+    const at = ((a[r] * sb + b[r]) * sc + (two ? 0 : c[r])) * lanes, wr = r * lanes;
+    for (let k = 0; k < lanes; k++) t[at + k] += weights[wr + k];
+  }
+}
+
+interface PairGroup {
+  cols: number[];
+  owns: [number, number][];
+  /** The group's (two- or three-way) table, `lanes` counters per cell. */
+  counts: Int32Array;
+}
+
+/**
+ * Greedy cover of the pairs of columns with these sizes: each uncovered pair (i, j) takes the third column k that
+ * covers most other uncovered pairs within the cell limit; a pair with no such k is counted on its own.
+ */
+function pairGroups(sizes: readonly number[], lanes: number): PairGroup[] {
+  const p = sizes.length;
+  const covered = new Uint8Array(p * p);
+  const groups: PairGroup[] = [];
+  for (let i = 0; i < p; i++) {
+    for (let j = i + 1; j < p; j++) {
+      if (covered[i * p + j]) continue;
+      let best = -1, bestGain = 0;
+      for (let k = 0; k < p; k++) {
+        if (k === i || k === j || sizes[i] * sizes[j] * sizes[k] > MAX_TRIPLE_CELLS) continue;
+        const gain = (covered[Math.min(i, k) * p + Math.max(i, k)] ? 0 : 1) + (covered[Math.min(j, k) * p + Math.max(j, k)] ? 0 : 1);
+        if (gain > bestGain) { bestGain = gain; best = k; }
+      }
+      const cols = best < 0 ? [i, j] : [i, j, best].sort((x, y) => x - y);
+      const owns: [number, number][] = [];
+      for (let x = 0; x < cols.length; x++) {
+        for (let y = x + 1; y < cols.length; y++) {
+          const key = cols[x] * p + cols[y];
+          if (!covered[key]) { covered[key] = 1; owns.push([x, y]); }
+        }
+      }
+      groups.push({ cols, owns, counts: new Int32Array(cols.reduce((a, c) => a * sizes[c], 1) * lanes) });
+    }
+  }
+  return groups;
+}
+
+/** Sums each group's table out onto the pairs it owns: the pair tables by lane. */
+function sumOut(groups: readonly PairGroup[], sizes: readonly number[], lanes: number): Float64Array[][] {
+  const p = sizes.length, L = lanes;
+  const out: Float64Array[][] = [];
+  for (let l = 0; l < L; l++) {
+    const tables: Float64Array[] = [];
+    for (let i = 0; i < p; i++) for (let j = i + 1; j < p; j++) tables.push(new Float64Array(sizes[i] * sizes[j]));
+    out.push(tables);
+  }
   for (const g of groups) {
     const sz = g.cols.map((c) => sizes[c]);
     for (const [x, y] of g.owns) {
-      const out = tables[pairIndex(g.cols[x], g.cols[y], p)], sy = sz[y];
+      const k = pairIndex(g.cols[x], g.cols[y], p), sy = sz[y];
       if (g.cols.length === 2) {
-        for (let q = 0; q < g.counts.length; q++) out[q] = g.counts[q];
+        for (let l = 0; l < L; l++) {
+          const o = out[l][k];
+          for (let q = 0; q < o.length; q++) o[q] = g.counts[q * L + l];
+        }
         continue;
       }
       const [s0, s1, s2] = sz;
       for (let u = 0; u < s0; u++) {
         for (let v = 0; v < s1; v++) {
           for (let w = 0; w < s2; w++) {
-            const c = g.counts[(u * s1 + v) * s2 + w];
-            if (c === 0) continue;
+            const base = ((u * s1 + v) * s2 + w) * L;
             const idx = [u, v, w];
-            out[idx[x] * sy + idx[y]] += c;
+            const cell = idx[x] * sy + idx[y];
+            for (let l = 0; l < L; l++) {
+              const c = g.counts[base + l];
+              if (c !== 0) out[l][k][cell] += c;
+            }
           }
         }
       }
     }
   }
-  return tables;
+  return out;
 }
 
 /** Index of pair (i, j), i < j, of p columns in the order of {@link allPairCounts}. */

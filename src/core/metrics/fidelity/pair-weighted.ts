@@ -1,8 +1,9 @@
 import type { Table } from '../../table/table.js';
 import type { RowWeights } from '../metric.js';
-import { allPairCounts, type PairTables } from './pair-tables.js';
+import { allPairCounts, allPairCountsLanes, pairIndex, type PairTables } from './pair-tables.js';
+import { quantileCuts } from './discretise.js';
 import { pairTrendsOfTables, type PairTrend } from './pair-trends.js';
-import { columnSummaries, weightedColumns, type ColumnSummary, type WeightedColumns } from './weighted-columns.js';
+import { columnSummaries, laneWeights, weightedColumns, type ColumnSummary, type WeightedColumns } from './weighted-columns.js';
 
 /** Rows per block of shifted values in the weighted correlations. */
 const BLOCK_ROWS = 2048;
@@ -40,7 +41,7 @@ function pairPrep(wc: WeightedColumns): PairPrep | null {
           continue;
         }
         const v = c.values[side];
-        codes[side].push(new Int32Array(v.length));
+        codes[side].push(new Int32Array(0)); // bin codes: allocated by the first per-resample build
         let s = 0, k = 0;
         for (let r = 0; r < v.length; r++) {
           const x = v[r];
@@ -96,11 +97,184 @@ function cached(real: Table, synthetic: Table, w: RowWeights): Cached | null {
   const prep = pairPrep(wc);
   if (!prep) return null;
   let c = wc.extra.get(w) as Cached | undefined;
+  if (!c && w.batch && w.batch.length > 1 && w.batch.includes(w) && wc.cols.every((col) => col.kind === 'numeric' || col.levels < 65535)) {
+    buildBatch(wc, prep, w.batch);
+    c = wc.extra.get(w) as Cached | undefined;
+  }
   if (!c) {
     c = { tables: build(wc, prep, w) };
     wc.extra.set(w, c);
   }
   return c;
+}
+
+/**
+ * The full-data binning of (real, synthetic) that the batched pair counts start from: numbers on the real quantile
+ * cuts, each table's codes, and each numeric column's rows grouped by grid position (to find the rows a resample's
+ * cuts move to another bin).
+ */
+interface BaseBins {
+  cuts: (Float64Array | null)[];
+  binOf: Int32Array[];
+  sizes: number[];
+  codes: [Int32Array[], Int32Array[]];
+  /** Per side and numeric column: rows ordered by grid position; rows at position k are rows[start[k]..start[k+1]). */
+  byPos: [({ start: Int32Array; rows: Int32Array } | null)[], ({ start: Int32Array; rows: Int32Array } | null)[]];
+}
+
+const bases = new WeakMap<WeightedColumns, BaseBins>();
+
+function baseBins(wc: WeightedColumns, prep: PairPrep): BaseBins {
+  let b = bases.get(wc);
+  if (b) return b;
+  const cuts: (Float64Array | null)[] = [], binOf: Int32Array[] = [], sizes: number[] = [];
+  const codes: [Int32Array[], Int32Array[]] = [[], []];
+  const byPos: BaseBins['byPos'] = [[], []];
+  wc.cols.forEach((c, i) => {
+    if (c.kind === 'categorical') {
+      cuts.push(null);
+      binOf.push(new Int32Array(0));
+      sizes.push(c.levels + 1);
+      for (const side of [0, 1] as const) {
+        codes[side].push(prep.codes[side][i]);
+        byPos[side].push(null);
+      }
+      return;
+    }
+    const g = wc.grids[i]!, cu = quantileCuts(c.values[0]);
+    const bo = new Int32Array(g.grid.length + 1);
+    fillBins(g.grid, cu, bo);
+    cuts.push(cu);
+    binOf.push(bo);
+    sizes.push(cu.length + 2);
+    for (const side of [0, 1] as const) {
+      const pos = side === 0 ? g.realPos : g.synthPos;
+      const out = new Int32Array(pos.length);
+      for (let r = 0; r < pos.length; r++) out[r] = bo[pos[r]];
+      codes[side].push(out);
+      // Counting sort of the rows by grid position.
+      const start = new Int32Array(g.grid.length + 2);
+      for (let r = 0; r < pos.length; r++) start[pos[r] + 1]++;
+      for (let k = 1; k < start.length; k++) start[k] += start[k - 1];
+      const rows = new Int32Array(pos.length), at = start.slice(0, g.grid.length + 1);
+      for (let r = 0; r < pos.length; r++) rows[at[pos[r]]++] = r;
+      byPos[side].push({ start, rows });
+    }
+  });
+  bases.set(wc, (b = { cuts, binOf, sizes, codes, byPos }));
+  return b;
+}
+
+function sameBins(a: Int32Array, b: Int32Array): boolean {
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/** Codes of p columns row-major: [r·p + c] (codes below 65,536: a category count above that never batches). */
+function rowMajor(codes: Int32Array[]): Uint16Array {
+  const p = codes.length, n = p ? codes[0].length : 0;
+  const m = new Uint16Array(n * p);
+  for (let c = 0; c < p; c++) {
+    const x = codes[c];
+    for (let r = 0, o = c; r < n; r++, o += p) m[o] = x[r];
+  }
+  return m;
+}
+
+/**
+ * Moves numeric column i of the drawn rows (weight > 0) at the grid positions whose bin differs from its full-data bin
+ * bo to its resample bin bn: in each pair (i, j), the row's weight leaves cell (old bin, code j) for (new bin, code j),
+ * with code j as already moved (moves of several columns compose), and its row code is updated (restoreColumn puts
+ * it back after the resample).
+ */
+function moveColumn(i: number, bo: Int32Array, bn: Int32Array, by: { start: Int32Array; rows: Int32Array }, ws: Uint8Array, m: Uint16Array, p: number, tables: Float64Array[], sizes: Int32Array, pairAt: Int32Array): void {
+  const { start, rows } = by;
+  const si = sizes[i];
+  for (let k = 1; k < bn.length; k++) {
+    const o = bo[k], nn = bn[k];
+    if (o === nn) continue;
+    for (let q = start[k]; q < start[k + 1]; q++) {
+      const r = rows[q], w = ws[r];
+      if (w === 0) continue;
+      const at = r * p;
+      for (let j = 0; j < p; j++) {
+        if (j === i) continue;
+        const cj = m[at + j], t = tables[pairAt[i * p + j]];
+        if (i < j) {
+          const sz = sizes[j];
+          t[o * sz + cj] -= w;
+          t[nn * sz + cj] += w;
+        } else {
+          t[cj * si + o] -= w;
+          t[cj * si + nn] += w;
+        }
+      }
+      m[at + i] = nn;
+    }
+  }
+}
+
+/** Puts column i's full-data bin codes back after {@link moveColumn}. */
+function restoreColumn(i: number, bo: Int32Array, bn: Int32Array, by: { start: Int32Array; rows: Int32Array }, m: Uint16Array, p: number): void {
+  const { start, rows } = by;
+  for (let k = 1; k < bn.length; k++) {
+    if (bo[k] === bn[k]) continue;
+    for (let q = start[k]; q < start[k + 1]; q++) m[rows[q] * p + i] = bo[k];
+  }
+}
+
+/** Bin code of each grid value (index k + 1; index 0 = missing → 0): 1 + the cuts below it, as binCodes gives. */
+function fillBins(grid: Float64Array, cuts: Float64Array, out: Int32Array): void {
+  out[0] = 0;
+  for (let k = 0, q = 0; k < grid.length; k++) {
+    while (q < cuts.length && cuts[q] < grid[k]) q++;
+    out[k + 1] = q + 1;
+  }
+}
+
+/**
+ * The pair tables of every resample of a report at once: each table's rows are counted once on the full-data bins
+ * with the resamples' weights side by side (allPairCountsLanes), then, per resample, the rows whose bin its own cuts
+ * change (those between a full-data cut and the resample's) are moved from their old cell to their new one in every
+ * pair that holds them. Integer counts, so the tables equal the per-resample counts exactly. A resample whose cuts
+ * give another number of bins than the full data is counted on its own.
+ */
+function buildBatch(wc: WeightedColumns, prep: PairPrep, batch: readonly RowWeights[]): void {
+  const base = baseBins(wc, prep);
+  const B = batch.length, p = wc.cols.length;
+  const lw = laneWeights(batch);
+  const lanes = [allPairCountsLanes(base.codes[0], base.sizes, lw.real, B), allPairCountsLanes(base.codes[1], base.sizes, lw.synthetic, B)];
+  // Each table's codes row-major (one cache line per row for the row moves), and pair indices.
+  const rowCodes = [rowMajor(base.codes[0]), rowMajor(base.codes[1])];
+  const pairAt = new Int32Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = i + 1; j < p; j++) pairAt[i * p + j] = pairAt[j * p + i] = pairIndex(i, j, p);
+  const sizes = Int32Array.from(base.sizes);
+  for (let b = 0; b < B; b++) {
+    const w = batch[b];
+    if (wc.extra.has(w)) continue;
+    const sums = columnSummaries(wc, w);
+    if (wc.cols.some((c, i) => c.kind === 'numeric' && (sums[i] as { cuts: Float64Array }).cuts.length !== base.cuts[i]!.length)) {
+      wc.extra.set(w, { tables: build(wc, prep, w) });
+      continue;
+    }
+    // The resample's bins (prep.binOf: scratch) and the numeric columns whose bins differ from the full data's.
+    const changed: number[] = [];
+    const disc = wc.cols.map((c, i) => {
+      if (c.kind === 'categorical') return { name: c.name, size: base.sizes[i], cuts: null, codes: [] };
+      const cuts = (sums[i] as { cuts: Float64Array }).cuts;
+      fillBins(wc.grids[i]!.grid, cuts, prep.binOf[i]);
+      if (!sameBins(prep.binOf[i], base.binOf[i])) changed.push(i);
+      return { name: c.name, size: base.sizes[i], cuts, codes: [] };
+    });
+    for (const side of [0, 1] as const) {
+      const ws = side === 0 ? w.real : w.synthetic;
+      for (const i of changed) moveColumn(i, base.binOf[i], prep.binOf[i], base.byPos[side][i]!, ws, rowCodes[side], p, lanes[side][b], sizes, pairAt);
+      for (const i of changed) restoreColumn(i, base.binOf[i], prep.binOf[i], base.byPos[side][i]!, rowCodes[side], p);
+    }
+    wc.extra.set(w, {
+      tables: { cols: wc.cols, disc, realSizes: base.sizes, real: lanes[0][b], other: lanes[1][b], realCorrelation: correlations(wc, prep, sums, 0, w.real), otherCorrelation: correlations(wc, prep, sums, 1, w.synthetic) },
+    });
+  }
 }
 
 function build(wc: WeightedColumns, prep: PairPrep, w: RowWeights): PairTables {
@@ -116,7 +290,9 @@ function build(wc: WeightedColumns, prep: PairPrep, w: RowWeights): PairTables {
     }
     const pos = [g.realPos, g.synthPos];
     for (const side of [0, 1]) {
-      const out = prep.codes[side][i], p = pos[side];
+      const p = pos[side];
+      if (prep.codes[side][i].length !== p.length) prep.codes[side][i] = new Int32Array(p.length);
+      const out = prep.codes[side][i];
       for (let r = 0; r < out.length; r++) out[r] = binOf[p[r]];
     }
     return { name: c.name, size: cuts.length + 2, cuts, codes: [] };

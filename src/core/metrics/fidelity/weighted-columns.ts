@@ -137,6 +137,10 @@ function positions(grid: Float64Array, v: Float64Array): Int32Array {
  */
 export function columnSummaries(wc: WeightedColumns, w: RowWeights): ColumnSummary[] {
   let s = wc.summaries.get(w);
+  if (!s && w.batch && w.batch.length > 1 && w.batch.includes(w)) {
+    summariesOfBatch(wc, w.batch);
+    s = wc.summaries.get(w);
+  }
   if (!s) {
     s = wc.cols.map((c, i) => (c.kind === 'numeric' ? numericSummary(wc.grids[i]!, w) : categoricalSummary(c.codes[0], c.codes[1], c.levels, w)));
     wc.summaries.set(w, s);
@@ -144,14 +148,95 @@ export function columnSummaries(wc: WeightedColumns, w: RowWeights): ColumnSumma
   return s;
 }
 
+/** Most histogram counters (grid values × resamples) a numeric column is counted with in one pass (16 MB). */
+const MAX_LANE_CELLS = 1 << 22;
+
+/**
+ * The summaries of every resample of a batch at once: each column's rows are read once and their resamples' weights
+ * (side by side, {@link laneWeights}) added to consecutive counters — no dependency between successive additions,
+ * unlike one histogram per resample where repeated categories chain them. Same counts, so the same summaries.
+ */
+function summariesOfBatch(wc: WeightedColumns, batch: readonly RowWeights[]): void {
+  const B = batch.length;
+  const lw = laneWeights(batch);
+  const out: ColumnSummary[][] = batch.map(() => []);
+  wc.cols.forEach((c, i) => {
+    const g = wc.grids[i];
+    if (c.kind === 'categorical' || (g && (g.grid.length + 1) * B <= MAX_LANE_CELLS)) {
+      const cells = c.kind === 'categorical' ? c.levels + 1 : g!.grid.length + 1;
+      const hr = laneCounts(c.kind === 'categorical' ? c.codes[0] : g!.realPos, c.kind === 'categorical' ? 1 : 0, lw.real, B, cells);
+      const hs = laneCounts(c.kind === 'categorical' ? c.codes[1] : g!.synthPos, c.kind === 'categorical' ? 1 : 0, lw.synthetic, B, cells);
+      for (let b = 0; b < B; b++) {
+        if (c.kind === 'categorical') {
+          const ca = new Float64Array(cells), cb = new Float64Array(cells);
+          for (let k = 0, o = b; k < cells; k++, o += B) {
+            ca[k] = hr[o];
+            cb[k] = hs[o];
+          }
+          out[b].push(categoricalFromCounts(ca, cb, c.levels, batch[b]));
+        } else {
+          const rh = g!.realHist, sh = g!.synthHist;
+          for (let k = 0, o = b; k < cells; k++, o += B) {
+            rh[k] = hr[o];
+            sh[k] = hs[o];
+          }
+          out[b].push(numericFromHist(g!, batch[b]));
+        }
+      }
+    } else for (let b = 0; b < B; b++) out[b].push(numericSummary(g!, batch[b]));
+  });
+  batch.forEach((w, b) => wc.summaries.set(w, out[b]));
+}
+
+/** Counters [key·lanes + b] of Σ weights of the rows whose key (+ `offset`) is `key`, for every lane b. */
+function laneCounts(keys: Int32Array, offset: number, weights: Uint8Array, lanes: number, cells: number): Int32Array {
+  const h = new Int32Array(cells * lanes);
+  for (let r = 0; r < keys.length; r++) {
+    const at = (keys[r] + offset) * lanes, wr = r * lanes;
+    for (let k = 0; k < lanes; k++) h[at + k] += weights[wr + k];
+  }
+  return h;
+}
+
+const lanesOf = new WeakMap<readonly RowWeights[], { real: Uint8Array; synthetic: Uint8Array }>();
+
+/**
+ * A batch's multiplicities side by side: row r's weights in resamples 0..B-1 at [r·B, (r+1)·B) of each table
+ * (computed once per batch and shared by the summaries and the pair counts).
+ * @example laneWeights(weights[0].batch!).real[r * 30 + b] === weights[b].real[r]
+ */
+export function laneWeights(batch: readonly RowWeights[]): { real: Uint8Array; synthetic: Uint8Array } {
+  let l = lanesOf.get(batch);
+  if (!l) {
+    const B = batch.length;
+    const side = (get: (w: RowWeights) => Uint8Array) => {
+      const n = get(batch[0]).length;
+      const t = new Uint8Array(n * B);
+      for (let b = 0; b < B; b++) {
+        const w = get(batch[b]);
+        for (let r = 0, o = b; r < n; r++, o += B) t[o] = w[r];
+      }
+      return t;
+    };
+    lanesOf.set(batch, (l = { real: side((w) => w.real), synthetic: side((w) => w.synthetic) }));
+  }
+  return l;
+}
+
 function numericSummary(g: NumericGrid, w: RowWeights): ColumnSummary {
-  const { grid, realPos, synthPos, realHist: rh, synthHist: sh } = g;
-  const u = grid.length;
+  const { realPos, synthPos, realHist: rh, synthHist: sh } = g;
   rh.fill(0);
   sh.fill(0);
   const wr = w.real, ws = w.synthetic;
   for (let i = 0; i < wr.length; i++) rh[realPos[i]] += wr[i];
   for (let i = 0; i < ws.length; i++) sh[synthPos[i]] += ws[i];
+  return numericFromHist(g, w);
+}
+
+/** The numeric summary from the histograms in g.realHist / g.synthHist. */
+function numericFromHist(g: NumericGrid, w: RowWeights): ColumnSummary {
+  const { grid, realHist: rh, synthHist: sh } = g;
+  const u = grid.length;
   const n = w.realRows, m = w.syntheticRows;
   const missA = rh[0], missB = sh[0];
   // KS with missing values first: at every grid value, F(t) = (missing + values ≤ t) / rows (ksSorted's formula).
@@ -198,6 +283,10 @@ function categoricalSummary(a: Int32Array, b: Int32Array, levels: number, w: Row
   const wr = w.real, ws = w.synthetic;
   for (let i = 0; i < a.length; i++) ca[a[i] + 1] += wr[i];
   for (let i = 0; i < b.length; i++) cb[b[i] + 1] += ws[i];
+  return categoricalFromCounts(ca, cb, levels, w);
+}
+
+function categoricalFromCounts(ca: Float64Array, cb: Float64Array, levels: number, w: RowWeights): ColumnSummary {
   const n = w.realRows, m = w.syntheticRows;
   let s = 0;
   for (let k = 0; k <= levels; k++) s += Math.abs(ca[k] / n - cb[k] / m);
