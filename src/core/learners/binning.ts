@@ -86,13 +86,7 @@ export function fitBinning(x: FeatureMatrix, opts: BinningOptions = {}): Binning
       out.categorical.push(true);
       out.catBins.push(map);
     } else {
-      const vals = new Float64Array(n);
-      let m = 0;
-      for (let i = 0; i < n; i++) {
-        const v = col[rows ? rows[i] : i];
-        if (v === v) vals[m++] = v;
-      }
-      const sorted = vals.subarray(0, m).sort();
+      const sorted = finiteValues(col, rows, n).sort();
       const edges = quantileEdges(sorted, maxBins);
       out.numBins.push(edges.length + 2);
       out.edges.push(edges);
@@ -101,6 +95,23 @@ export function fitBinning(x: FeatureMatrix, opts: BinningOptions = {}): Binning
     }
   }
   return out;
+}
+
+/** The non-missing values of `col` at `rows` (all rows when null), in a new array. */
+function finiteValues(col: Float64Array, rows: Int32Array | undefined, n: number): Float64Array {
+  const vals = new Float64Array(n);
+  let m = 0;
+  if (rows)
+    for (let i = 0; i < n; i++) {
+      const v = col[rows[i]];
+      if (v === v) vals[m++] = v;
+    }
+  else
+    for (let i = 0; i < n; i++) {
+      const v = col[i];
+      if (v === v) vals[m++] = v;
+    }
+  return vals.subarray(0, m);
 }
 
 /**
@@ -167,36 +178,44 @@ export function applyBinning(x: FeatureMatrix, b: Binning): BinnedMatrix {
     if (b.categorical[j]) {
       if (!(col instanceof Int32Array))
         throw new SynthopsError('schema_mismatch', `invalid feature "${x.names[j]}": numeric, but it was categorical when binned.`, { column: x.names[j] });
-      const map = b.catBins[j]!;
-      const L = map.length;
-      for (let i = 0; i < n; i++) {
-        const c = col[i];
-        out[i] = c >= 0 && c < L ? map[c] : MISSING_BIN;
-      }
+      binCodes(col, b.catBins[j]!, out);
     } else {
       if (col instanceof Int32Array)
         throw new SynthopsError('schema_mismatch', `invalid feature "${x.names[j]}": categorical, but it was numeric when binned.`, { column: x.names[j] });
-      const e = b.edges[j]!;
-      const E = e.length;
-      for (let i = 0; i < n; i++) {
-        const v = col[i];
-        if (v !== v) {
-          out[i] = MISSING_BIN;
-          continue;
-        }
-        // Number of edges strictly below v → value bin index.
-        let lo = 0, hi = E;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (e[mid] < v) lo = mid + 1;
-          else hi = mid;
-        }
-        out[i] = lo + 1;
-      }
+      binValues(col, b.edges[j]!, out);
     }
     bins.push(out);
   }
   return { numRows: n, bins, numBins: [...b.numBins], categorical: [...b.categorical] };
+}
+
+// applyBinning's per-column passes as small functions of their own: optimised after a column or two instead of
+// running in the interpreter inside the long loop over columns (a worker bins only a few matrices). Same bins.
+function binCodes(col: Int32Array, map: Uint8Array, out: Uint8Array): void {
+  const L = map.length;
+  for (let i = 0; i < col.length; i++) {
+    const c = col[i];
+    out[i] = c >= 0 && c < L ? map[c] : MISSING_BIN;
+  }
+}
+
+function binValues(col: Float64Array, e: Float64Array, out: Uint8Array): void {
+  const E = e.length;
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i];
+    if (v !== v) {
+      out[i] = MISSING_BIN;
+      continue;
+    }
+    // Number of edges strictly below v → value bin index.
+    let lo = 0, hi = E;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (e[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    out[i] = lo + 1;
+  }
 }
 
 /** Plain-JSON form of a Binning (numbers as arrays). */

@@ -254,15 +254,8 @@ function fitBoosting(source: FeatureMatrix | PreBinned, target: TreeTarget, opts
       });
       trees.push(fit.tree);
       // Update raw scores: sampled rows from the leaf ranges, the rest (and validation rows) by traversal.
-      if (rows === train) {
-        const { feature, value, numNodes } = fit.tree;
-        const starts = fit.nodeStart, ends = fit.nodeEnd, fr = fit.rows;
-        for (let node = 0; node < numNodes; node++) {
-          if (feature[node] >= 0) continue;
-          const v = value[node];
-          for (let i = starts[node], e = ends[node]; i < e; i++) F[fr[i] * T + t] += v;
-        }
-      } else addTreeOutput(fit.tree, xb, train, F, T, t);
+      if (rows === train) addLeafValues(fit.tree, fit.nodeStart, fit.nodeEnd, fit.rows, F, T, t);
+      else addTreeOutput(fit.tree, xb, train, F, T, t);
       if (valid) addTreeOutput(fit.tree, xb, valid, F, T, t);
     }
     if (valid) {
@@ -301,6 +294,20 @@ function fitBoosting(source: FeatureMatrix | PreBinned, target: TreeTarget, opts
       }
     }
     return s / rows.length;
+  }
+}
+
+/**
+ * Adds each leaf's value to the raw scores F (stride T, output t) of the rows in its range of `rows` (the fit's
+ * partitioned row order). A small function of its own so it is optimised after a few trees (inside the long fit loop it
+ * ran mostly unoptimised).
+ */
+function addLeafValues(tree: Tree, starts: Int32Array, ends: Int32Array, rows: Int32Array, F: Float64Array, T: number, t: number): void {
+  const { feature, value, numNodes } = tree;
+  for (let node = 0; node < numNodes; node++) {
+    if (feature[node] >= 0) continue;
+    const v = value[node];
+    for (let i = starts[node], e = ends[node]; i < e; i++) F[rows[i] * T + t] += v;
   }
 }
 

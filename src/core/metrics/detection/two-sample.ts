@@ -122,13 +122,32 @@ export function hanleyMcNeilSe(a: number, nPos: number, nNeg: number): number {
   return Math.sqrt(Math.max(0, v));
 }
 
-/** ROC AUC of `score` for labels `y` (1 positive), ties counted half. O(n log n). */
+/**
+ * ROC AUC of `score` for labels `y` (1 positive), ties counted half. O(n log n): each class's scores sorted natively
+ * (no comparator callback) and merged, negatives first among equal scores — rocAucSorted counts a run of equal scores
+ * as one group, so the order inside it does not matter.
+ */
 export function aucOf(score: Float64Array, y: ArrayLike<number>): number {
-  const order = identity(score.length).sort((i, j) => score[i] - score[j]);
-  const s = new Float64Array(order.length), p = new Uint8Array(order.length);
-  for (let i = 0; i < order.length; i++) {
-    s[i] = score[order[i]];
-    p[i] = y[order[i]] ? 1 : 0;
+  const n = score.length;
+  let np = 0;
+  for (let i = 0; i < n; i++) if (y[i]) np++;
+  const pos = new Float64Array(np), neg = new Float64Array(n - np);
+  let a = 0, b = 0;
+  for (let i = 0; i < n; i++) {
+    if (y[i]) pos[a++] = score[i];
+    else neg[b++] = score[i];
+  }
+  pos.sort();
+  neg.sort();
+  const s = new Float64Array(n), p = new Uint8Array(n);
+  a = 0;
+  b = 0;
+  for (let k = 0; k < n; k++) {
+    if (b < neg.length && (a >= pos.length || neg[b] <= pos[a])) s[k] = neg[b++];
+    else {
+      s[k] = pos[a++];
+      p[k] = 1;
+    }
   }
   return rocAucSorted(s, p);
 }
@@ -147,19 +166,27 @@ function stackRows(cols: readonly AlignedColumn[], other: number, rowsR: Int32Ar
   for (const c of cols) {
     if (c.kind === 'numeric') {
       const out = new Float64Array(n);
-      const a = c.values[0], b = c.values[other];
-      for (let i = 0; i < rowsR.length; i++) out[i] = a[rowsR[i]];
-      for (let i = 0; i < rowsS.length; i++) out[rowsR.length + i] = b[rowsS[i]];
+      gatherF64(out, 0, c.values[0], rowsR);
+      gatherF64(out, rowsR.length, c.values[other], rowsS);
       columns.push(out);
       levels.push(0);
     } else {
       const out = new Int32Array(n);
-      const a = c.codes[0], b = c.codes[other];
-      for (let i = 0; i < rowsR.length; i++) out[i] = a[rowsR[i]];
-      for (let i = 0; i < rowsS.length; i++) out[rowsR.length + i] = b[rowsS[i]];
+      gatherI32(out, 0, c.codes[0], rowsR);
+      gatherI32(out, rowsR.length, c.codes[other], rowsS);
       columns.push(out);
       levels.push(Math.max(1, c.levels));
     }
   }
   return { numRows: n, names: cols.map((c) => c.name), columns, levels };
+}
+
+// out[at + i] = src[rows[i]]: small monomorphic loops, optimised after a call or two (this runs once per report, so
+// loops written inline above ran mostly in the interpreter).
+function gatherF64(out: Float64Array, at: number, src: Float64Array, rows: Int32Array): void {
+  for (let i = 0; i < rows.length; i++) out[at + i] = src[rows[i]];
+}
+
+function gatherI32(out: Int32Array, at: number, src: Int32Array, rows: Int32Array): void {
+  for (let i = 0; i < rows.length; i++) out[at + i] = src[rows[i]];
 }
