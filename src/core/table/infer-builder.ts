@@ -61,6 +61,14 @@ export class ColumnBuilder {
   private codes: Int32Array | null = null;
   /** Labels of a text column (code = position), looked up in place by `pushField`. */
   private index = new LabelIndex();
+  /**
+   * For `scanBytes` in a text column: the code + 1 of the last label read from bytes starting with each pair of
+   * first bytes (hashed to 1024 slots), tried first by comparing bytes — most values of a column with few labels
+   * are found without hashing. Null until used, and for good once guesses mostly fail (e.g. a key column).
+   */
+  private guess: Int32Array | null = null;
+  private guessHits = 0;
+  private guessMisses = 0;
   private get dict(): string[] {
     return this.index.labels;
   }
@@ -235,6 +243,23 @@ export class ColumnBuilder {
     const mode = this.mode;
     let p = start;
     if (mode === 'string') {
+      let slot = -1;
+      const guess = this.guess;
+      if (guess !== null && start + 1 < limit) {
+        slot = ((bytes[start] << 5) ^ bytes[start + 1]) & 1023;
+        const g = guess[slot] - 1;
+        if (g >= 0) {
+          // The guessed label's bytes, then the field's end: that label (its bytes hold no delimiter, LF or CR).
+          const e = this.index.bytesAt(g, bytes, start, limit);
+          const end = e >= 0 ? fieldEnd(bytes, e, limit, d) : -1;
+          if (end >= 0) {
+            this.guessHits++;
+            this.pushCode(i, g);
+            return end;
+          }
+        }
+        if (++this.guessMisses > 1024 && this.guessMisses > this.guessHits) this.guess = null;
+      }
       let h = HASH_START, or = 0;
       for (; p < limit; p++) {
         const c = bytes[p];
@@ -245,9 +270,16 @@ export class ColumnBuilder {
       const end = fieldEnd(bytes, p, limit, d);
       if (p > start && or < 128 && end >= 0) {
         h = hashFinish(h);
-        const c = this.index.findBytes(bytes, start, p, h);
+        let c = this.index.findBytes(bytes, start, p, h);
         if (c >= 0) this.pushCode(i, c);
-        else this.pushNewLabel(i, text(bytes, start, p, true), h, bytes, start, p);
+        else {
+          this.pushNewLabel(i, text(bytes, start, p, true), h, bytes, start, p);
+          // (Unless that label made the column datetime.)
+          if (this.mode !== 'string') return end;
+          c = this.dict.length - 1;
+        }
+        if (slot >= 0 && this.guess !== null) this.guess[slot] = c + 1;
+        else if (guess === null && this.guessMisses === 0) this.guess = new Int32Array(1024);
         return end;
       }
     } else if (mode === 'datetime') {
@@ -649,8 +681,15 @@ export class ColumnBuilder {
     return (per[t] ??= t === SHORT ? String(x) : x.toFixed(t));
   }
 
+  /** Drops `scanBytes`' guesses (before the labels' codes may change). */
+  private forgetGuesses(): void {
+    this.guess = null;
+    this.guessHits = this.guessMisses = 0;
+  }
+
   /** Turns a numeric (or empty) column into a string dictionary, rebuilding each value's text exactly. */
   private toStrings(): void {
+    this.forgetGuesses();
     const codes = new Int32Array(Math.max(1024, this.nums.length));
     const cache = new Map<number, string[]>();
     this.missing = 0;
@@ -679,6 +718,7 @@ export class ColumnBuilder {
   /** If every label so far parses with one datetime format, switch to epoch milliseconds. */
   private tryDatetime(): void {
     this.dtTried = true;
+    this.forgetGuesses();
     const fmt = detectDatetimeFormat(this.dict);
     if (!fmt) return;
     const f = compileDatetimeFormat(fmt);

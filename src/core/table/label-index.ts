@@ -101,6 +101,17 @@ export class LabelIndex {
     }
   }
 
+  /**
+   * `start` + the length of label `c` when its bytes (as kept for `findBytes`) are `bytes[start, …)`, else -1.
+   * (What follows them is the caller's to check.)
+   */
+  bytesAt(c: number, bytes: Uint8Array, start: number, limit: number): number {
+    const pool = this.pool, o = c > 0 ? this.ends[c - 1] : 0, e = start + this.ends[c] - o;
+    if (e > limit) return -1;
+    for (let j = start, k = o; j < e; j++, k++) if (pool[k] !== bytes[j]) return -1;
+    return e;
+  }
+
   /** Code of `label`, or -1. */
   get(label: string): number {
     return this.find(label, 0, label.length);
