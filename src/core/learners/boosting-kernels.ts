@@ -58,6 +58,15 @@ export function boostingWorkspace(x: BinnedMatrix, layout: HistLayout, trainRows
   return { kernel: 'ts', codes, grad, hess, rows: new Int32Array(trainRows), scratch: new Int32Array(trainRows), kernels: tsTreeKernels(x, codes, layout, grad, hess) };
 }
 
+/**
+ * codes[r·p + f] = o + bins[r] for every row r: one feature's column of the row-major cells. A small function so it is
+ * optimised after a feature or two (a worker lays out only a few workspaces; inline, the loop ran in the interpreter).
+ */
+function layCodes(codes: Uint16Array, bins: Uint8Array, o: number, f: number, p: number): void {
+  const n = bins.length;
+  for (let r = 0, k = f; r < n; r++, k += p) codes[k] = o + bins[r];
+}
+
 function wasmWorkspace(x: BinnedMatrix, layout: HistLayout, trainRows: number, maxLeaves: number): BoostingWorkspace | null {
   const mod = compiledKernels();
   if (!mod || layout.total > 0x10000) return null;
@@ -91,9 +100,8 @@ function wasmWorkspace(x: BinnedMatrix, layout: HistLayout, trainRows: number, m
   const buf = mem.buffer;
   const codes = new Uint16Array(buf, codesAt, n * p);
   for (let f = 0; f < p; f++) {
-    const b = x.bins[f], o = layout.offset[f];
-    for (let r = 0, k = f; r < n; r++, k += p) codes[k] = o + b[r];
-    new Uint8Array(buf, binsAt[f], n).set(b);
+    layCodes(codes, x.bins[f], layout.offset[f], f, p);
+    new Uint8Array(buf, binsAt[f], n).set(x.bins[f]);
   }
   const grad = new Float64Array(buf, gradAt, n), hess = new Float64Array(buf, hessAt, n);
   const features = new Int32Array(buf, featuresAt, p), side = new Uint8Array(buf, sideAt, 256), sums = new Float64Array(buf, sumsAt, 2);
