@@ -49,38 +49,100 @@ export function allPairCounts(codes: readonly Int32Array[], sizes: readonly numb
 /**
  * {@link allPairCounts} of `lanes` weightings of the same rows at once: `weights` holds row r's weights for lanes
  * 0..lanes-1 at [r·lanes, (r+1)·lanes) (e.g. the multiplicities of 30 bootstrap resamples). Each row's cell is found
- * once and its lanes' weights are added to consecutive counters, so this costs far less than `lanes` weighted calls.
- * Returns the tables by lane. O(rows · pairs / 3 · lanes + cells · lanes).
+ * once per group and its lanes' weights are added to consecutive counters, three lanes per double (17-bit fields of
+ * an exact integer: one addition adds three weights), flushed to per-lane integer counters before any field could
+ * carry; so this costs far less than `lanes` weighted calls. Returns the tables by lane, the same integer counts.
+ * O(rows · pairs / 3 · lanes / 3 + cells · lanes).
  * @example allPairCountsLanes(codes, sizes, transposedWeights, 30)[b] // = allPairCounts(codes, sizes, weightsOf(b))
  */
 export function allPairCountsLanes(codes: readonly Int32Array[], sizes: readonly number[], weights: Uint8Array, lanes: number): Float64Array[][] {
   const p = codes.length;
   const n = p ? codes[0].length : 0;
-  const L = lanes;
+  const L = lanes, P = Math.ceil(L / 3);
   const groups = pairGroups(sizes, L);
+  const packed = groups.map((g) => new Float64Array((g.counts.length / L) * P));
+  const block = new Float64Array(BLOCK_ROWS * P);
+  const laneSum = new Float64Array(L);
+  let sinceFlush = 0;
+  const flush = () => {
+    groups.forEach((g, x) => unpack(packed[x], g.counts, L, P));
+    sinceFlush = 0;
+  };
   for (let s = 0; s < n; s += BLOCK_ROWS) {
     const e = Math.min(n, s + BLOCK_ROWS);
-    for (const g of groups) {
-      if (g.cols.length === 2) laneBlock(g.counts, codes[g.cols[0]], codes[g.cols[1]], ZERO_CODES, sizes[g.cols[1]], 1, weights, L, s, e);
-      else laneBlock(g.counts, codes[g.cols[0]], codes[g.cols[1]], codes[g.cols[2]], sizes[g.cols[1]], sizes[g.cols[2]], weights, L, s, e);
+    // The block's weights packed three lanes per double, and the largest lane total it adds to any counter.
+    laneSum.fill(0);
+    for (let r = s; r < e; r++) {
+      const wr = r * L, o = (r - s) * P;
+      for (let t = 0; t < P; t++) {
+        const l = 3 * t;
+        const w0 = weights[wr + l], w1 = l + 1 < L ? weights[wr + l + 1] : 0, w2 = l + 2 < L ? weights[wr + l + 2] : 0;
+        block[o + t] = w0 + w1 * FIELD + w2 * FIELD * FIELD;
+        laneSum[l] += w0;
+        if (l + 1 < L) laneSum[l + 1] += w1;
+        if (l + 2 < L) laneSum[l + 2] += w2;
+      }
+    }
+    let most = 0;
+    for (let l = 0; l < L; l++) if (laneSum[l] > most) most = laneSum[l];
+    if (most >= FIELD) {
+      // A block heavy enough to carry (not seen with bootstrap multiplicities): lane by lane into the counters.
+      for (const g of groups) {
+        const c = g.cols.length === 3 ? codes[g.cols[2]] : ZERO_CODES, sc = g.cols.length === 3 ? sizes[g.cols[2]] : 1;
+        const a = codes[g.cols[0]], b = codes[g.cols[1]], sb = sizes[g.cols[1]];
+        for (let r = s; r < e; r++) {
+          const at = ((a[r] * sb + b[r]) * sc + (c === ZERO_CODES ? 0 : c[r])) * L;
+          for (let l = 0; l < L; l++) g.counts[at + l] += weights[r * L + l];
+        }
+      }
+      continue;
+    }
+    if (sinceFlush + most >= FIELD) flush();
+    sinceFlush += most;
+    groups.forEach((g, x) => {
+      if (g.cols.length === 2) laneBlock(packed[x], codes[g.cols[0]], codes[g.cols[1]], ZERO_CODES, sizes[g.cols[1]], 1, block, P, s, e);
+      else laneBlock(packed[x], codes[g.cols[0]], codes[g.cols[1]], codes[g.cols[2]], sizes[g.cols[1]], sizes[g.cols[2]], block, P, s, e);
+    });
+  }
+  flush();
+  return sumOut(groups, sizes, L);
+}
+
+/** One 17-bit field of a packed counter: a counter can take 2^17 − 1 before carrying into the next lane. */
+const FIELD = 131072;
+
+/** Adds the packed counters' fields to the per-lane counters and clears them. */
+function unpack(packed: Float64Array, counts: Int32Array, L: number, P: number): void {
+  const cells = packed.length / P;
+  for (let c = 0; c < cells; c++) {
+    for (let t = 0; t < P; t++) {
+      let v = packed[c * P + t];
+      if (v === 0) continue;
+      packed[c * P + t] = 0;
+      const l = 3 * t, at = c * L + l;
+      const f0 = v % FIELD;
+      v = (v - f0) / FIELD;
+      const f1 = v % FIELD;
+      counts[at] += f0;
+      if (l + 1 < L) counts[at + 1] += f1;
+      if (l + 2 < L) counts[at + 2] += (v - f1) / FIELD;
     }
   }
-  return sumOut(groups, sizes, L);
 }
 
 /** Codes of a missing third column: all 0 (long enough for any block). */
 const ZERO_CODES = new Int32Array(BLOCK_ROWS);
 
 /**
- * Rows [s, e) of one group: cell ((a·sb + b)·sc + c), its `lanes` counters += the row's lane weights. A small
- * function called once per group and block, so the engine optimises it early (the loop nest inlined in one long call
- * ran far slower). A two-column group passes c = ZERO_CODES (indexed from 0) and sc = 1.
+ * Rows [s, e) of one group: cell ((a·sb + b)·sc + c), its `P` packed counters += the row's packed weights (`block`,
+ * rows from s). A small function called once per group and block, so the engine optimises it early (the loop nest
+ * inlined in one long call ran far slower). A two-column group passes c = ZERO_CODES and sc = 1.
  */
-function laneBlock(t: Int32Array, a: Int32Array, b: Int32Array, c: Int32Array, sb: number, sc: number, weights: Uint8Array, lanes: number, s: number, e: number): void {
+function laneBlock(t: Float64Array, a: Int32Array, b: Int32Array, c: Int32Array, sb: number, sc: number, block: Float64Array, P: number, s: number, e: number): void {
   const two = c === ZERO_CODES;
   for (let r = s; r < e; r++) {
-    const at = ((a[r] * sb + b[r]) * sc + (two ? 0 : c[r])) * lanes, wr = r * lanes;
-    for (let k = 0; k < lanes; k++) t[at + k] += weights[wr + k];
+    const at = ((a[r] * sb + b[r]) * sc + (two ? 0 : c[r])) * P, wr = (r - s) * P;
+    for (let k = 0; k < P; k++) t[at + k] += block[wr + k];
   }
 }
 
@@ -147,8 +209,7 @@ function sumOut(groups: readonly PairGroup[], sizes: readonly number[], lanes: n
         for (let v = 0; v < s1; v++) {
           for (let w = 0; w < s2; w++) {
             const base = ((u * s1 + v) * s2 + w) * L;
-            const idx = [u, v, w];
-            const cell = idx[x] * sy + idx[y];
+            const cell = (x === 0 ? u : v) * sy + (y === 1 ? v : w);
             for (let l = 0; l < L; l++) {
               const c = g.counts[base + l];
               if (c !== 0) out[l][k][cell] += c;

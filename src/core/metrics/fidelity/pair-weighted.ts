@@ -332,15 +332,20 @@ function correlations(wc: WeightedColumns, prep: PairPrep, sums: ColumnSummary[]
     for (let r = 0; r < n; r++) W += w[r];
     const s1 = new Float64Array(f), s2 = new Float64Array(f * f);
     const d = full.map(() => new Float64Array(BLOCK_ROWS)), dw = full.map(() => new Float64Array(BLOCK_ROWS));
+    const drawn = new Int32Array(BLOCK_ROWS);
     for (let s = 0; s < n; s += BLOCK_ROWS) {
-      const m = Math.min(BLOCK_ROWS, n - s);
+      // Only the rows drawn (weight > 0; about 63% of them) enter the block's sums.
+      const e = Math.min(n, s + BLOCK_ROWS);
+      let m = 0;
+      for (let r = s; r < e; r++) if (w[r] !== 0) drawn[m++] = r;
       for (let a = 0; a < f; a++) {
         const x = values(full[a]), mu = shift[full[a]], da = d[a], wa = dw[a];
         let acc = s1[a];
-        for (let r = 0; r < m; r++) {
-          const v = x[s + r] - mu, vw = v * w[s + r];
-          da[r] = v;
-          wa[r] = vw;
+        for (let q = 0; q < m; q++) {
+          const r = drawn[q];
+          const v = x[r] - mu, vw = v * w[r];
+          da[q] = v;
+          wa[q] = vw;
           acc += vw;
         }
         s1[a] = acc;
