@@ -23,6 +23,27 @@ describe('compileDatetimeFormat', () => {
     expect(f.format(Date.UTC(2020, 11, 25))).toBe('12/25/2020');
   });
 
+  it('parseBytes of the ISO formats gives what parse gives, on near-dates of every kind (property)', () => {
+    const enc = new TextEncoder();
+    const ch = fc.constantFrom('0', '1', '2', '3', '5', '9', '-', ':', ' ', 'T', 'x', '/');
+    const near = fc.tuple(fc.date({ min: new Date(-30000000000000), max: new Date(253402300799000), noInvalidDate: true }), fc.array(fc.tuple(fc.nat(19), ch), { maxLength: 2 }), fc.integer({ min: -1, max: 1 }));
+    for (const pattern of ['YYYY-MM-DD', 'YYYY-MM-DD HH:mm:ss', 'YYYY-MM-DDTHH:mm:ss']) {
+      const f = compileDatetimeFormat(pattern);
+      expect(f.byteWidth).toBe(pattern.length);
+      fc.assert(
+        fc.property(near, ([d, edits, cut]) => {
+          // A real date's text, with a few characters changed and maybe one too few or too many.
+          const chars = [...f.format(Math.floor(d.getTime() / 1000) * 1000)];
+          for (const [i, c] of edits) if (i < chars.length) chars[i] = c;
+          const text = (cut < 0 ? chars.slice(1) : cut > 0 ? [...chars, '0'] : chars).join('');
+          const bytes = enc.encode('|' + text + '|');
+          expect(Object.is(f.parseBytes!(bytes, 1, bytes.length - 1), f.parse(text))).toBe(true);
+        }),
+        { seed: 11, numRuns: 400 },
+      );
+    }
+  });
+
   it('ZZ offsets convert to UTC', () => {
     expect(compileDatetimeFormat('YYYY-MM-DDTHH:mm:ssZZ').parse('2020-01-01T02:00:00+02:00')).toBe(Date.UTC(2020, 0, 1));
   });

@@ -133,7 +133,7 @@ function compileTokens(pattern: string): DatetimeFormat {
   if (!tokens.some((t) => t.kind === 'num' && t.field === 'Y'))
     throw new SynthopsError('invalid_argument', `invalid datetime format: ${JSON.stringify(pattern)}. It needs a YYYY year token.`);
   const fixed = fixedWidthParser(tokens);
-  const fixedBytes = fixed ? fixedWidthParser(tokens, true) : undefined;
+  const fixedBytes = fixed ? (isoBytesParser(pattern) ?? fixedWidthParser(tokens, true)) : undefined;
   const parse = (text: string, start = 0, end = text.length): number => {
     if (fixed) return fixed(text, start, end);
     let Y = 1970, M = 1, D = 1, H = 0, m = 0, s = 0, S = 0, off = 0;
@@ -193,6 +193,35 @@ function compileTokens(pattern: string): DatetimeFormat {
     return out;
   };
   return fixedBytes ? { pattern, parse, parseBytes: fixedBytes, byteWidth: widthOf(tokens), format } : { pattern, parse, format };
+}
+
+/**
+ * For `YYYY-MM-DD`, `YYYY-MM-DD HH:mm:ss` and `YYYY-MM-DDTHH:mm:ss` (the commonest formats in data files): the
+ * bytes parser as straight-line code, the same results as `fixedWidthParser`'s loop over the tokens (~2× fewer
+ * steps per cell). Undefined for other formats.
+ */
+function isoBytesParser(pattern: string): ((b: Uint8Array, start: number, end: number) => number) | undefined {
+  const sep = pattern === 'YYYY-MM-DD' ? -1 : pattern === 'YYYY-MM-DD HH:mm:ss' ? 32 : pattern === 'YYYY-MM-DDTHH:mm:ss' ? 84 : 0;
+  if (sep === 0) return undefined;
+  const w = sep < 0 ? 10 : 19;
+  /** The 2-digit number at i, or -1 when either byte is not a digit. */
+  const two = (b: Uint8Array, i: number): number => {
+    const x = b[i] - 48, y = b[i + 1] - 48;
+    return x >>> 0 > 9 || y >>> 0 > 9 ? -1 : x * 10 + y;
+  };
+  return (b: Uint8Array, start: number, end: number): number => {
+    if (end - start !== w || b[start + 4] !== 45 || b[start + 7] !== 45) return NaN;
+    const hi = two(b, start), lo = two(b, start + 2), M = two(b, start + 5), D = two(b, start + 8);
+    if (hi < 0 || lo < 0 || M < 1 || M > 12 || D < 1) return NaN;
+    const Y = hi * 100 + lo;
+    if (D > daysIn(Y, M)) return NaN;
+    const days = daysFromCivil(Y, M, D);
+    if (sep < 0) return days * 86400000;
+    if (b[start + 10] !== sep || b[start + 13] !== 58 || b[start + 16] !== 58) return NaN;
+    const H = two(b, start + 11), m = two(b, start + 14), s = two(b, start + 17);
+    if (H < 0 || H > 23 || m < 0 || m > 59 || s < 0 || s > 59) return NaN;
+    return (((days * 24 + H) * 60 + m) * 60 + s) * 1000;
+  };
 }
 
 /** Characters of a fixed-width format's values (literals, `Z`, padded numbers; what `fixedWidthParser` checks). */
