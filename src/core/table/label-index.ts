@@ -209,6 +209,14 @@ export class LabelIndex {
       ends.set(this.ends.subarray(0, this.labels.length));
       this.ends = ends;
     }
+    // Room for the bytes of `n` labels as long as those so far (+5 %): no chain of doublings, each a copy.
+    const size = this.labels.length, used = size > 0 ? this.ends[size - 1] : 0;
+    const bytes = size > 0 ? Math.ceil((used / size) * n * 1.05) : 0;
+    if (bytes > this.pool.length) {
+      const pool = new Uint8Array(bytes);
+      pool.set(this.pool.subarray(0, used));
+      this.pool = pool;
+    }
     let cap = this.table.length >> 1;
     while (n * 2 > cap) cap *= 2;
     if (cap > this.table.length >> 1) this.rehash(cap);
