@@ -212,13 +212,55 @@ function summariesOfBatch(wc: WeightedColumns, batch: readonly RowWeights[]): vo
   batch.forEach((w, b) => wc.summaries.set(w, out[b]));
 }
 
-/** Counters [key·lanes + b] of Σ weights of the rows whose key (+ `offset`) is `key`, for every lane b. */
+/**
+ * Counters [key·lanes + b] of Σ weights of the rows whose key (+ `offset`) is `key`, for every lane b. Three lanes are
+ * added per double (17-bit fields of an exact integer), flushed to the integer counters before any lane's total
+ * since the last flush could reach 2^17 (so no field carries): the same integer counts, a third of the additions.
+ */
 function laneCounts(keys: Int32Array, offset: number, weights: Uint8Array, lanes: number, cells: number): Int32Array {
-  const h = new Int32Array(cells * lanes);
+  const L = lanes, P = Math.ceil(L / 3), F = 131072;
+  const h = new Int32Array(cells * L), packed = new Float64Array(cells * P), row = new Float64Array(P);
+  const sums = new Float64Array(L);
+  const flush = () => {
+    for (let c = 0; c < cells; c++) {
+      for (let t = 0; t < P; t++) {
+        let v = packed[c * P + t];
+        if (v === 0) continue;
+        packed[c * P + t] = 0;
+        const l = 3 * t, at = c * L + l;
+        const f0 = v % F;
+        v = (v - f0) / F;
+        const f1 = v % F;
+        h[at] += f0;
+        if (l + 1 < L) h[at + 1] += f1;
+        if (l + 2 < L) h[at + 2] += (v - f1) / F;
+      }
+    }
+    sums.fill(0);
+  };
   for (let r = 0; r < keys.length; r++) {
-    const at = (keys[r] + offset) * lanes, wr = r * lanes;
-    for (let k = 0; k < lanes; k++) h[at + k] += weights[wr + k];
+    const wr = r * L;
+    let heavy = false;
+    for (let t = 0; t < P; t++) {
+      const l = 3 * t;
+      const w0 = weights[wr + l], w1 = l + 1 < L ? weights[wr + l + 1] : 0, w2 = l + 2 < L ? weights[wr + l + 2] : 0;
+      row[t] = w0 + w1 * F + w2 * F * F;
+      if ((sums[l] += w0) >= F || (l + 1 < L && (sums[l + 1] += w1) >= F) || (l + 2 < L && (sums[l + 2] += w2) >= F)) heavy = true;
+    }
+    if (heavy) {
+      // Adding this row could carry: flush first, then start the new totals with it.
+      flush();
+      for (let t = 0; t < P; t++) {
+        const l = 3 * t;
+        sums[l] = weights[wr + l];
+        if (l + 1 < L) sums[l + 1] = weights[wr + l + 1];
+        if (l + 2 < L) sums[l + 2] = weights[wr + l + 2];
+      }
+    }
+    const at = (keys[r] + offset) * P;
+    for (let t = 0; t < P; t++) packed[at + t] += row[t];
   }
+  flush();
   return h;
 }
 
