@@ -184,12 +184,17 @@ function summariesOfBatch(wc: WeightedColumns, batch: readonly RowWeights[]): vo
   const B = batch.length;
   const lw = laneWeights(batch);
   const out: ColumnSummary[][] = batch.map(() => []);
+  // Columns counted in the batched pass (all but numeric ones with very many distinct values), both tables.
+  const laned = wc.cols.map((c, i) => c.kind === 'categorical' || (wc.grids[i]!.grid.length + 1) * B <= MAX_LANE_CELLS);
+  const keysOf = (side: 0 | 1) =>
+    wc.cols.flatMap((c, i) => (laned[i] ? [c.kind === 'categorical' ? { keys: c.codes[side], offset: 1, cells: c.levels + 1 } : { keys: side === 0 ? wc.grids[i]!.realPos : wc.grids[i]!.synthPos, offset: 0, cells: wc.grids[i]!.grid.length + 1 }] : []));
+  const hrs = laneCounts(keysOf(0), lw.real, B), hss = laneCounts(keysOf(1), lw.synthetic, B);
+  let x = 0;
   wc.cols.forEach((c, i) => {
     const g = wc.grids[i];
-    if (c.kind === 'categorical' || (g && (g.grid.length + 1) * B <= MAX_LANE_CELLS)) {
+    if (laned[i]) {
+      const hr = hrs[x], hs = hss[x++];
       const cells = c.kind === 'categorical' ? c.levels + 1 : g!.grid.length + 1;
-      const hr = laneCounts(c.kind === 'categorical' ? c.codes[0] : g!.realPos, c.kind === 'categorical' ? 1 : 0, lw.real, B, cells);
-      const hs = laneCounts(c.kind === 'categorical' ? c.codes[1] : g!.synthPos, c.kind === 'categorical' ? 1 : 0, lw.synthetic, B, cells);
       for (let b = 0; b < B; b++) {
         if (c.kind === 'categorical') {
           const ca = new Float64Array(cells), cb = new Float64Array(cells);
@@ -212,56 +217,88 @@ function summariesOfBatch(wc: WeightedColumns, batch: readonly RowWeights[]): vo
   batch.forEach((w, b) => wc.summaries.set(w, out[b]));
 }
 
+/** Rows per block of packed weights in {@link laneCounts}. */
+const LANE_BLOCK = 4096;
+/** One 17-bit field of a packed counter. */
+const FIELD = 131072;
+
 /**
- * Counters [key·lanes + b] of Σ weights of the rows whose key (+ `offset`) is `key`, for every lane b. Three lanes are
- * added per double (17-bit fields of an exact integer), flushed to the integer counters before any lane's total
- * since the last flush could reach 2^17 (so no field carries): the same integer counts, a third of the additions.
+ * For each key column: counters [key·lanes + b] of Σ weights of the rows whose key (+ its offset) is `key`, for every
+ * lane b (`weights`: row r's lanes at [r·lanes, (r+1)·lanes)). Rows go in blocks whose weights are packed once, three
+ * lanes per double (17-bit fields of an exact integer), and added to every column's packed counters, which are
+ * flushed to the integer counters before any lane's total since the last flush could reach 2^17 (no field carries):
+ * the same integer counts, a third of the additions.
  */
-function laneCounts(keys: Int32Array, offset: number, weights: Uint8Array, lanes: number, cells: number): Int32Array {
-  const L = lanes, P = Math.ceil(L / 3), F = 131072;
-  const h = new Int32Array(cells * L), packed = new Float64Array(cells * P), row = new Float64Array(P);
-  const sums = new Float64Array(L);
+function laneCounts(cols: { keys: Int32Array; offset: number; cells: number }[], weights: Uint8Array, lanes: number): Int32Array[] {
+  const L = lanes, P = Math.ceil(L / 3);
+  const n = cols.length ? cols[0].keys.length : 0;
+  const h = cols.map((c) => new Int32Array(c.cells * L)), packed = cols.map((c) => new Float64Array(c.cells * P));
+  const block = new Float64Array(LANE_BLOCK * P), sums = new Float64Array(L);
+  let since = 0;
   const flush = () => {
-    for (let c = 0; c < cells; c++) {
-      for (let t = 0; t < P; t++) {
-        let v = packed[c * P + t];
-        if (v === 0) continue;
-        packed[c * P + t] = 0;
-        const l = 3 * t, at = c * L + l;
-        const f0 = v % F;
-        v = (v - f0) / F;
-        const f1 = v % F;
-        h[at] += f0;
-        if (l + 1 < L) h[at + 1] += f1;
-        if (l + 2 < L) h[at + 2] += (v - f1) / F;
-      }
-    }
-    sums.fill(0);
+    cols.forEach((c, x) => unpackLanes(packed[x], h[x], L, P));
+    since = 0;
   };
-  for (let r = 0; r < keys.length; r++) {
-    const wr = r * L;
-    let heavy = false;
-    for (let t = 0; t < P; t++) {
-      const l = 3 * t;
-      const w0 = weights[wr + l], w1 = l + 1 < L ? weights[wr + l + 1] : 0, w2 = l + 2 < L ? weights[wr + l + 2] : 0;
-      row[t] = w0 + w1 * F + w2 * F * F;
-      if ((sums[l] += w0) >= F || (l + 1 < L && (sums[l + 1] += w1) >= F) || (l + 2 < L && (sums[l + 2] += w2) >= F)) heavy = true;
+  for (let s = 0; s < n; s += LANE_BLOCK) {
+    const e = Math.min(n, s + LANE_BLOCK);
+    sums.fill(0);
+    packBlock(weights, L, P, s, e, block, sums);
+    let most = 0;
+    for (let l = 0; l < L; l++) if (sums[l] > most) most = sums[l];
+    if (most >= FIELD) {
+      // A block heavy enough to carry (not seen with bootstrap multiplicities): lane by lane.
+      cols.forEach((c, x) => {
+        for (let r = s; r < e; r++) for (let l = 0; l < L; l++) h[x][(c.keys[r] + c.offset) * L + l] += weights[r * L + l];
+      });
+      continue;
     }
-    if (heavy) {
-      // Adding this row could carry: flush first, then start the new totals with it.
-      flush();
-      for (let t = 0; t < P; t++) {
-        const l = 3 * t;
-        sums[l] = weights[wr + l];
-        if (l + 1 < L) sums[l + 1] = weights[wr + l + 1];
-        if (l + 2 < L) sums[l + 2] = weights[wr + l + 2];
-      }
-    }
-    const at = (keys[r] + offset) * P;
-    for (let t = 0; t < P; t++) packed[at + t] += row[t];
+    if (since + most >= FIELD) flush();
+    since += most;
+    cols.forEach((c, x) => addBlock(packed[x], c.keys, c.offset, block, P, s, e));
   }
   flush();
   return h;
+}
+
+/** Rows [s, e)'s lane weights packed three per double into `block` (from 0), and each lane's total into `sums`. */
+function packBlock(weights: Uint8Array, L: number, P: number, s: number, e: number, block: Float64Array, sums: Float64Array): void {
+  for (let r = s; r < e; r++) {
+    const wr = r * L, o = (r - s) * P;
+    for (let t = 0; t < P; t++) {
+      const l = 3 * t;
+      const w0 = weights[wr + l], w1 = l + 1 < L ? weights[wr + l + 1] : 0, w2 = l + 2 < L ? weights[wr + l + 2] : 0;
+      block[o + t] = w0 + w1 * FIELD + w2 * FIELD * FIELD;
+      sums[l] += w0;
+      if (l + 1 < L) sums[l + 1] += w1;
+      if (l + 2 < L) sums[l + 2] += w2;
+    }
+  }
+}
+
+function addBlock(packed: Float64Array, keys: Int32Array, offset: number, block: Float64Array, P: number, s: number, e: number): void {
+  for (let r = s; r < e; r++) {
+    const at = (keys[r] + offset) * P, o = (r - s) * P;
+    for (let t = 0; t < P; t++) packed[at + t] += block[o + t];
+  }
+}
+
+/** Adds packed counters' fields to the per-lane counters and clears them. */
+function unpackLanes(packed: Float64Array, h: Int32Array, L: number, P: number): void {
+  const cells = packed.length / P;
+  for (let c = 0; c < cells; c++) {
+    for (let t = 0; t < P; t++) {
+      let v = packed[c * P + t];
+      if (v === 0) continue;
+      packed[c * P + t] = 0;
+      const l = 3 * t, at = c * L + l;
+      const f0 = v % FIELD;
+      v = (v - f0) / FIELD;
+      const f1 = v % FIELD;
+      h[at] += f0;
+      if (l + 1 < L) h[at + 1] += f1;
+      if (l + 2 < L) h[at + 2] += (v - f1) / FIELD;
+    }
+  }
 }
 
 const lanesOf = new WeakMap<readonly RowWeights[], { real: Uint8Array; synthetic: Uint8Array }>();
