@@ -72,6 +72,19 @@ describe('MixedTree.knn', () => {
       for (let t = 0; t < 3; t++) expect(space.distance(E, q, E, nn.indices[q * 3 + t])).toBe(nn.distances[q * 3 + t]);
   });
 
+  it('agrees with brute force when a categorical column has more than 255 levels (codes not packed into bytes)', () => {
+    const rng = createRng(23);
+    const rows = Array.from({ length: 400 }, () => [rng.int(5), rng.normal(), `l${rng.int(1_000_000)}`, 'pq'[rng.int(2)]] as [number, number, string, string]);
+    const data = makeTable(rows.slice(0, 300)), queries = makeTable(rows.slice(300));
+    const space = MixedSpace.fromTable(data);
+    const E = space.encode(data), Q = space.encode(queries);
+    const tree = MixedTree.build(space, E, { leafSize: 4 });
+    for (const nearFirst of [true, false]) {
+      expect(Array.from(tree.knn(Q, { k: 3, nearFirst }).distances)).toEqual(Array.from(bruteForceKnn(space, E, Q, { k: 3 }).distances));
+      expect(Array.from(tree.knn(E, { k: 2, excludeSelf: true, nearFirst }).distances)).toEqual(Array.from(bruteForceKnn(space, E, E, { k: 2, excludeSelf: true }).distances));
+    }
+  });
+
   it('pads with Infinity and -1 when the data has fewer than k rows', () => {
     const data = makeTable([[1, 1, 'a', 'p']]);
     const space = MixedSpace.fromTable(data);

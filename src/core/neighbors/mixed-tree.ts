@@ -110,6 +110,11 @@ export class MixedTree {
   private readonly levelOffset: Int32Array;
   private readonly totalLevels: number;
   private readonly blocks: CategoricalBlocks | null;
+  /**
+   * Each row's categorical codes + 1 as bytes, four to a word (`packedWords` words a row), when every column has at
+   * most 255 levels (else null): a row's mismatches are counted a word at a time.
+   */
+  private readonly packed: Int32Array | null;
   /** Built on first use by a large enough search (see {@link nearBlocks}). */
   private near: NearBlocks | undefined;
   readonly numNodes: number;
@@ -118,7 +123,7 @@ export class MixedTree {
     numRows: number; p: number; nNum: number; nCat: number; perm: Int32Array; rowNum: Float64Array; rowCat: Int32Array;
     nodeStart: Int32Array; nodeEnd: Int32Array; nodeLeft: Int32Array; nodeRight: Int32Array; nodeBox: Float64Array;
     nodeNumFlags: Uint8Array; presence: Int32Array; presenceWords: number; levels: Int32Array; levelOffset: Int32Array;
-    totalLevels: number; numNodes: number; blocks: CategoricalBlocks | null;
+    totalLevels: number; numNodes: number; blocks: CategoricalBlocks | null; packed: Int32Array | null;
   }) {
     this.numRows = f.numRows; this.p = f.p; this.nNum = f.nNum; this.nCat = f.nCat; this.perm = f.perm;
     this.rowNum = f.rowNum; this.rowCat = f.rowCat; this.nodeStart = f.nodeStart; this.nodeEnd = f.nodeEnd;
@@ -126,6 +131,7 @@ export class MixedTree {
     this.nodeNumFlags = f.nodeNumFlags; this.presence = f.presence; this.presenceWords = f.presenceWords; this.levels = f.levels;
     this.levelOffset = f.levelOffset; this.totalLevels = f.totalLevels; this.numNodes = f.numNodes;
     this.blocks = f.blocks;
+    this.packed = f.packed;
   }
 
   /** Builds the index over `data` (encoded in `space`; pass null when only the encoded rows are at hand, e.g. in a worker). */
@@ -255,6 +261,7 @@ export class MixedTree {
       nodeRight: nodeRight.slice(0, numNodes), nodeBox: nodeBox.slice(0, numNodes * 2 * nNum),
       nodeNumFlags: nodeNumFlags.slice(0, numNodes * nNum), presence: presence.slice(0, numNodes * W), presenceWords: W,
       levels, levelOffset, totalLevels, numNodes, blocks: nCat > 0 ? buildBlocks(rowCat, n, nCat) : null,
+      packed: nCat > 0 && levels.every((L) => L <= 255) ? packCodes(rowCat, n, nCat) : null,
     });
   }
 
@@ -437,10 +444,20 @@ export class MixedTree {
     // The distance test of countWithin, with the data row at tree position r and the centre in qn / qc.
     // Categorical mismatches are counted first (the sum is at least their count, so a count past the limit settles
     // it); the sum itself adds their 1s after the numeric terms, as countWithin does.
+    const packed = this.packed, pw = (nCat + 3) >> 2, qPacked = new Int32Array(pw), levels = this.levels;
     const inside = (r: number, rad: number, lim: number): boolean => {
       let miss = 0;
-      const cb = r * nCat;
-      for (let j = 0; j < nCat; j++) if (rowCat[cb + j] !== qc[j] && ++miss > lim) return false;
+      if (packed) {
+        for (let w = 0, pr = r * pw; w < pw; w++) {
+          const x = packed[pr + w] ^ qPacked[w]; // see knn
+          const y = (((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) & 0x80808080;
+          miss += Math.imul(y >>> 7, 0x01010101) >>> 24;
+        }
+        if (miss > lim) return false;
+      } else {
+        const cb = r * nCat;
+        for (let j = 0; j < nCat; j++) if (rowCat[cb + j] !== qc[j] && ++miss > lim) return false;
+      }
       let s = 0;
       const nb = r * nNum;
       for (let j = 0; j < nNum; j++) {
@@ -469,6 +486,10 @@ export class MixedTree {
       if (!(rad >= 0)) continue; // NaN: nothing is inside (countWithin's comparisons are all false)
       const lim = rad * p + 1e-9;
       this.loadQuery(centres, ci, qn, qc, qPresIdx);
+      if (packed) {
+        qPacked.fill(0);
+        for (let j = 0; j < nCat; j++) qPacked[j >> 2] |= (qc[j] + 1 < levels[j] ? qc[j] + 1 : 255) << ((j & 3) * 8);
+      }
       if (near && rad >= oneMismatch && rad < twoMismatches) {
         const b = findBlock(blocks!, rowCat, nCat, qc);
         const m = gatherNear(blocks!, near, rowCat, nCat, qc, b, 4 * NEAR_SCAN_ROWS, groups, cand);
@@ -547,12 +568,18 @@ export class MixedTree {
     const groups = new Int32Array(nCat);
     const cand = near ? new Int32Array(nearCap) : new Int32Array(0);
     const cd = new Float64Array(k), ci = new Int32Array(k);
+    const packed = this.packed, pw = (nCat + 3) >> 2, qPacked = new Int32Array(pw), levels = this.levels;
 
     let scanned = 0;
     for (let qi = start; qi < end; qi++) {
       const self = selfRows ? selfRows[qi] : qi;
       if (((qi - start) & 1023) === 0) throwIfAborted(opts.signal);
       this.loadQuery(queries, qi, qn, qc, qPresIdx);
+      if (packed) {
+        qPacked.fill(0);
+        // A level the data lacks gets byte 255, which no data row has (their bytes are ≤ 254).
+        for (let j = 0; j < nCat; j++) qPacked[j >> 2] |= (qc[j] + 1 < levels[j] ? qc[j] + 1 : 255) << ((j & 3) * 8);
+      }
       let count = 0;
       let worst = Infinity;
       // Whether two rows with equal distance sums could be among the k best so far (their order would then be the
@@ -670,7 +697,14 @@ export class MixedTree {
           // numeric terms. The sum itself adds the 1s after the numeric terms, in that fixed order.
           let miss = 0;
           const cb = r * nCat;
-          for (let j = 0; j < nCat; j++) { const x = rowCat[cb + j] ^ qc[j]; miss += (x | -x) >>> 31; } // branch-free
+          if (packed) {
+            for (let w = 0, pr = r * pw; w < pw; w++) {
+              // Per byte of the xor: high bit set when the byte is nonzero; then the high bits are summed.
+              const x = packed[pr + w] ^ qPacked[w];
+              const y = (((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) & 0x80808080;
+              miss += Math.imul(y >>> 7, 0x01010101) >>> 24;
+            }
+          } else for (let j = 0; j < nCat; j++) { const x = rowCat[cb + j] ^ qc[j]; miss += (x | -x) >>> 31; } // branch-free
           if (miss >= worst) continue;
           let s = 0;
           const nb = r * nNum;
@@ -725,6 +759,14 @@ function partition3(keys: Float64Array, perm: Int32Array, lo: number, hi: number
 function swap(keys: Float64Array, perm: Int32Array, i: number, j: number): void {
   const k = keys[i]; keys[i] = keys[j]; keys[j] = k;
   const t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+}
+
+/** Row-major codes + 1 as bytes, four columns to a 32-bit word (padding bytes 0). */
+function packCodes(rowCat: Int32Array, n: number, nCat: number): Int32Array {
+  const pw = (nCat + 3) >> 2;
+  const out = new Int32Array(n * pw);
+  for (let r = 0; r < n; r++) for (let j = 0; j < nCat; j++) out[r * pw + (j >> 2)] |= (rowCat[r * nCat + j] + 1) << ((j & 3) * 8);
+  return out;
 }
 
 /** Data rows grouped by their exact categorical values (positions in the tree's row order). */
