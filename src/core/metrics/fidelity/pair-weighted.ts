@@ -352,7 +352,24 @@ function correlations(wc: WeightedColumns, prep: PairPrep, sums: ColumnSummary[]
       }
       for (let a = 0; a < f; a++) {
         const wa = dw[a];
-        for (let b = a; b < f; b++) {
+        let b = a;
+        // Four pairs at a time share each load of wa (the sums' order per pair is unchanged).
+        for (; b + 3 < f; b += 4) {
+          const d0 = d[b], d1 = d[b + 1], d2 = d[b + 2], d3 = d[b + 3];
+          let c0 = s2[a * f + b], c1 = s2[a * f + b + 1], c2 = s2[a * f + b + 2], c3 = s2[a * f + b + 3];
+          for (let r = 0; r < m; r++) {
+            const x = wa[r];
+            c0 += x * d0[r];
+            c1 += x * d1[r];
+            c2 += x * d2[r];
+            c3 += x * d3[r];
+          }
+          s2[a * f + b] = c0;
+          s2[a * f + b + 1] = c1;
+          s2[a * f + b + 2] = c2;
+          s2[a * f + b + 3] = c3;
+        }
+        for (; b < f; b++) {
           const db = d[b];
           let acc = s2[a * f + b];
           for (let r = 0; r < m; r++) acc += wa[r] * db[r];
