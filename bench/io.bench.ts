@@ -114,8 +114,8 @@ try {
   await readFigure(`read csv: ${rows} × 20 mixed`, big);
   const m = process.memoryUsage();
   report('  memory after the 1M read', { rssMB: m.rss / 1048576, heapTotalMB: m.heapTotal / 1048576, heapUsedMB: m.heapUsed / 1048576, arrayBuffersMB: m.arrayBuffers / 1048576 });
-  // Opt-in two-part parse (second half on a worker thread; default only from 256 MiB): last, since peak RSS only
-  // grows — its peakRssMB is the larger of the two reads.
+  // Opt-in two-part parse (second half on a worker thread; by default only for files of 16–64 MiB): last, since
+  // peak RSS only grows — its peakRssMB is the larger of the two reads.
   await readFigure(`read csv (2 threads, opt-in): ${rows} × 20`, big, { parallelMinBytes: 0 });
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -126,7 +126,7 @@ async function smallFigures(): Promise<void> {
   await readFigure('read csv: adult (warm-up)', adult);
   await readFigure('read csv: adult', adult);
   await readFigure('read csv: adult (steady, median of 5)', adult, {}, 5);
-  // The same in one thread (adult is read in two parts by default: files of 1–64 MiB).
+  // Explicitly in one thread (the default for adult too: two parts only for files of 16–64 MiB).
   await readFigure('read csv: adult (1 thread, steady, median of 5)', adult, { parallelMinBytes: Infinity }, 5);
   const t = await readTable(adult);
   for (const ext of ['csv', 'parquet']) {
