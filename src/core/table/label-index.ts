@@ -217,6 +217,9 @@ export class LabelIndex {
       pool.set(this.pool.subarray(0, used));
       this.pool = pool;
     }
+    // (While the labels ascend the table waits: `catchUp` sizes it if a lookup ever needs it. A table placed now
+    // would touch every page of its memory for a few thousand labels.)
+    if (this.ascending) return;
     let cap = this.table.length >> 1;
     while (n * 2 > cap) cap *= 2;
     if (cap > this.table.length >> 1) this.rehash(cap);
