@@ -770,8 +770,6 @@ export class ColumnBuilder {
       };
     }
     if (this.mode === 'datetime') return { ...base, mode: 'datetime', format: this.dt!.pattern, missingToken: this.missingToken() };
-    const counts = new Int32Array(this.dict.length);
-    for (let i = 0; i < this.n; i++) if (this.codes![i] >= 0) counts[this.codes![i]]++;
     let len = 0, spaces = 0;
     const take = Math.min(this.dict.length, 1000);
     for (let c = 0; c < take; c++) {
@@ -866,12 +864,7 @@ export class ColumnBuilder {
 
   private numericColumn(): NumericColumn {
     const v = fit(this.nums, this.n);
-    let mask: Uint8Array | null = null;
-    if (this.missing > 0) {
-      mask = new Uint8Array(this.n);
-      for (let i = 0; i < this.n; i++) if (this.tok![i] >= MISS) mask[i] = 1;
-    }
-    return new NumericColumn(v, mask);
+    return new NumericColumn(v, this.missing > 0 ? missingMask(this.tok!, this.n) : null);
   }
 
   /** Codes and dictionary of the text as written (numbers sorted numerically when `sortNumeric`). */
@@ -943,6 +936,17 @@ function mergeSpec(given: ColumnSpec, inferred: ColumnSpec): ColumnSpec {
     }
   }
   return out;
+}
+
+/**
+ * 1 where row i < n is missing (marker ≥ MISS). A function of its own: a loop inside a method called once per
+ * column per read runs in the interpreter until on-stack replacement, and that replaced code was seen deoptimizing
+ * after its loop on every call.
+ */
+function missingMask(tok: Uint8Array, n: number): Uint8Array {
+  const mask = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (tok[i] >= MISS) mask[i] = 1;
+  return mask;
 }
 
 /** The first n entries: a view when the spare capacity is small (≤ 25 %), else a compact copy. */
