@@ -21,8 +21,11 @@ async function readFigure(label: string, path: string, opts: ReadOptions = {}, r
   const mb = statSync(path).size / 1048576;
   // With `repeat` > 1: the median read (wall and CPU) of that many, i.e. the steady speed once the JIT is warm.
   const runs: { t: Table; seconds: number; cpuSeconds: number }[] = [];
+  // One forced collection before the series, not before each read: V8's forced gc() also shrinks the young generation,
+  // so a read right after it pays for regrowing it (adult's steady reads measured ~105 ms with a gc() before each, ~50
+  // ms without) — a cost no real reading process has.
+  gc();
   for (let r = 0; r < repeat; r++) {
-    gc();
     const cpu0 = process.cpuUsage();
     const { value: t, seconds } = await timed(() => readTable(path, opts));
     const cpu = process.cpuUsage(cpu0);
