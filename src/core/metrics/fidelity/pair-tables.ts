@@ -1,6 +1,7 @@
 import type { Table } from '../../table/table.js';
 import { alignTables, type AlignedColumn } from '../aligned.js';
 import { binCodes, discretise, quantileCuts, type Discretised } from './discretise.js';
+import { FIELD, packBlock, unpackLanes } from './packed-lanes.js';
 import { pearsonPairs } from './pearson-pairs.js';
 
 /** Rows per block in {@link allPairCounts}: a block of every column (4 bytes × columns × rows) stays in cache. */
@@ -65,24 +66,14 @@ export function allPairCountsLanes(codes: readonly Int32Array[], sizes: readonly
   const laneSum = new Float64Array(L);
   let sinceFlush = 0;
   const flush = () => {
-    groups.forEach((g, x) => unpack(packed[x], g.counts, L, P));
+    groups.forEach((g, x) => unpackLanes(packed[x], g.counts, L, P));
     sinceFlush = 0;
   };
   for (let s = 0; s < n; s += BLOCK_ROWS) {
     const e = Math.min(n, s + BLOCK_ROWS);
     // The block's weights packed three lanes per double, and the largest lane total it adds to any counter.
     laneSum.fill(0);
-    for (let r = s; r < e; r++) {
-      const wr = r * L, o = (r - s) * P;
-      for (let t = 0; t < P; t++) {
-        const l = 3 * t;
-        const w0 = weights[wr + l], w1 = l + 1 < L ? weights[wr + l + 1] : 0, w2 = l + 2 < L ? weights[wr + l + 2] : 0;
-        block[o + t] = w0 + w1 * FIELD + w2 * FIELD * FIELD;
-        laneSum[l] += w0;
-        if (l + 1 < L) laneSum[l + 1] += w1;
-        if (l + 2 < L) laneSum[l + 2] += w2;
-      }
-    }
+    packBlock(weights, L, P, s, e, block, laneSum);
     let most = 0;
     for (let l = 0; l < L; l++) if (laneSum[l] > most) most = laneSum[l];
     if (most >= FIELD) {
@@ -108,27 +99,6 @@ export function allPairCountsLanes(codes: readonly Int32Array[], sizes: readonly
   return sumOut(groups, sizes, L);
 }
 
-/** One 17-bit field of a packed counter: a counter can take 2^17 − 1 before carrying into the next lane. */
-const FIELD = 131072;
-
-/** Adds the packed counters' fields to the per-lane counters and clears them. */
-function unpack(packed: Float64Array, counts: Int32Array, L: number, P: number): void {
-  const cells = packed.length / P;
-  for (let c = 0; c < cells; c++) {
-    for (let t = 0; t < P; t++) {
-      let v = packed[c * P + t];
-      if (v === 0) continue;
-      packed[c * P + t] = 0;
-      const l = 3 * t, at = c * L + l;
-      const f0 = v % FIELD;
-      v = (v - f0) / FIELD;
-      const f1 = v % FIELD;
-      counts[at] += f0;
-      if (l + 1 < L) counts[at + 1] += f1;
-      if (l + 2 < L) counts[at + 2] += (v - f1) / FIELD;
-    }
-  }
-}
 
 /** Codes of a missing third column: all 0 (long enough for any block). */
 const ZERO_CODES = new Int32Array(BLOCK_ROWS);

@@ -3,6 +3,7 @@ import type { ColumnType } from '../../table/schema.js';
 import { alignTables, type AlignedColumn } from '../aligned.js';
 import type { RowWeights } from '../metric.js';
 import { DEFAULT_BINS } from './discretise.js';
+import { FIELD, packBlock, unpackLanes } from './packed-lanes.js';
 
 /**
  * A numeric column of (real, synthetic) prepared for weighted row resamples: the distinct present values of both
@@ -219,8 +220,6 @@ function summariesOfBatch(wc: WeightedColumns, batch: readonly RowWeights[]): vo
 
 /** Rows per block of packed weights in {@link laneCounts}. */
 const LANE_BLOCK = 4096;
-/** One 17-bit field of a packed counter. */
-const FIELD = 131072;
 
 /**
  * For each key column: counters [key·lanes + b] of Σ weights of the rows whose key (+ its offset) is `key`, for every
@@ -260,21 +259,6 @@ function laneCounts(cols: { keys: Int32Array; offset: number; cells: number }[],
   return h;
 }
 
-/** Rows [s, e)'s lane weights packed three per double into `block` (from 0), and each lane's total into `sums`. */
-function packBlock(weights: Uint8Array, L: number, P: number, s: number, e: number, block: Float64Array, sums: Float64Array): void {
-  for (let r = s; r < e; r++) {
-    const wr = r * L, o = (r - s) * P;
-    for (let t = 0; t < P; t++) {
-      const l = 3 * t;
-      const w0 = weights[wr + l], w1 = l + 1 < L ? weights[wr + l + 1] : 0, w2 = l + 2 < L ? weights[wr + l + 2] : 0;
-      block[o + t] = w0 + w1 * FIELD + w2 * FIELD * FIELD;
-      sums[l] += w0;
-      if (l + 1 < L) sums[l + 1] += w1;
-      if (l + 2 < L) sums[l + 2] += w2;
-    }
-  }
-}
-
 function addBlock(packed: Float64Array, keys: Int32Array, offset: number, block: Float64Array, P: number, s: number, e: number): void {
   for (let r = s; r < e; r++) {
     const at = (keys[r] + offset) * P, o = (r - s) * P;
@@ -282,24 +266,6 @@ function addBlock(packed: Float64Array, keys: Int32Array, offset: number, block:
   }
 }
 
-/** Adds packed counters' fields to the per-lane counters and clears them. */
-function unpackLanes(packed: Float64Array, h: Int32Array, L: number, P: number): void {
-  const cells = packed.length / P;
-  for (let c = 0; c < cells; c++) {
-    for (let t = 0; t < P; t++) {
-      let v = packed[c * P + t];
-      if (v === 0) continue;
-      packed[c * P + t] = 0;
-      const l = 3 * t, at = c * L + l;
-      const f0 = v % FIELD;
-      v = (v - f0) / FIELD;
-      const f1 = v % FIELD;
-      h[at] += f0;
-      if (l + 1 < L) h[at + 1] += f1;
-      if (l + 2 < L) h[at + 2] += (v - f1) / FIELD;
-    }
-  }
-}
 
 const lanesOf = new WeakMap<readonly RowWeights[], { real: Uint8Array; synthetic: Uint8Array }>();
 
