@@ -175,7 +175,7 @@ export class ColumnBuilder {
         if (h !== NON_ASCII) {
           const c = this.index.findBytes(bytes, start, end, h);
           if (c >= 0) return this.pushCode(i, c);
-          return this.pushNewLabel(i, text(bytes, start, end, true), h, bytes, start, end);
+          return this.pushNewLabel(i, '', h, bytes, start, end);
         }
       }
     } else if (mode === 'datetime') {
@@ -273,10 +273,10 @@ export class ColumnBuilder {
         let c = this.index.findBytes(bytes, start, p, h);
         if (c >= 0) this.pushCode(i, c);
         else {
-          this.pushNewLabel(i, text(bytes, start, p, true), h, bytes, start, p);
+          this.pushNewLabel(i, '', h, bytes, start, p);
           // (Unless that label made the column datetime.)
           if (this.mode !== 'string') return end;
-          c = this.dict.length - 1;
+          c = this.index.size - 1;
         }
         if (slot >= 0 && this.guess !== null) this.guess[slot] = c + 1;
         else if (guess === null && this.guessMisses === 0) this.guess = new Int32Array(1024);
@@ -644,8 +644,8 @@ export class ColumnBuilder {
       next.set(codes);
       this.codes = codes = next;
     }
-    // (From bytes `findBytes` has just not found: they are copied rather than the string's characters.)
-    const c = bytes ? this.index.addBytes(s, bytes, start, end, h) : this.index.add(s, h);
+    // (From bytes `findBytes` has just not found: they are copied, and their string is made when the labels are read.)
+    const c = bytes ? this.index.addBytes(bytes, start, end, h) : this.index.add(s, h);
     codes[i] = c;
     this.n++;
     if (c + 1 === DATETIME_PROBE && !this.dtTried) this.tryDatetime();

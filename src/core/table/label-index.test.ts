@@ -55,7 +55,7 @@ describe('LabelIndex', () => {
           if (want < 0) {
             ref.set(l, ref.size);
             // From the bytes just looked up (every other time), else from the string.
-            const c = Number.isInteger(h) && ref.size % 2 ? ix.addBytes(l, bytes, 1, bytes.length - 1, h) : ix.add(l, hashText(l, 0, l.length));
+            const c = Number.isInteger(h) && ref.size % 2 ? ix.addBytes(bytes, 1, bytes.length - 1, h) : ix.add(l, hashText(l, 0, l.length));
             expect(c).toBe(ref.size - 1);
           }
         }

@@ -12,8 +12,20 @@
  * ix.find('a,blue,c', 2, 6); // 1
  */
 export class LabelIndex {
+  /**
+   * The labels made so far; code = position. Labels added from bytes (`addBytes`) are made only when `labels` is
+   * read, all at once as substrings of one decoded text (a million key labels made one by one from their bytes
+   * cost about twice as much).
+   */
+  private made: string[] = [];
+  /** Number of labels (made or not). */
+  private count = 0;
+
   /** The labels; code = position. */
-  readonly labels: string[] = [];
+  get labels(): string[] {
+    if (this.made.length < this.count) this.make();
+    return this.made;
+  }
   /**
    * Slots of two Int32s: code + 1 (0 = empty) and the label's hash, side by side, so that a probe past other labels
    * reads no other array (with a million labels every array read is a cache miss).
@@ -51,23 +63,23 @@ export class LabelIndex {
 
   /** The labels' hashes (code = position), a copy. */
   hashList(): Int32Array {
-    return this.hashes.slice(0, this.labels.length);
+    return this.hashes.slice(0, this.count);
   }
 
   /** Number of labels. */
   get size(): number {
-    return this.labels.length;
+    return this.count;
   }
 
   /** Code of the label `src.slice(start, end)`, or -1. `h` is `hashText(src, start, end)` when known. */
   find(src: string, start: number, end: number, h = hashText(src, start, end)): number {
-    if (this.placed < this.labels.length) this.catchUp();
-    const t = this.table, mask = (t.length >> 1) - 1, len = end - start;
+    if (this.placed < this.count) this.catchUp();
+    const t = this.table, mask = (t.length >> 1) - 1, len = end - start, labels = this.labels;
     for (let k = h & mask; ; k = (k + 1) & mask) {
       const e = t[2 * k];
       if (e === 0) return -1;
       if (t[2 * k + 1] === h) {
-        const l = this.labels[e - 1];
+        const l = labels[e - 1];
         if (l.length === len && src.startsWith(l, start)) return e - 1;
       }
     }
@@ -83,7 +95,7 @@ export class LabelIndex {
       return -1;
     }
     this.missedAfterLast = -1;
-    if (this.placed < this.labels.length) this.catchUp();
+    if (this.placed < this.count) this.catchUp();
     const t = this.table, mask = (t.length >> 1) - 1, len = end - start;
     const ends = this.ends, pool = this.pool;
     for (let k = h & mask; ; k = (k + 1) & mask) {
@@ -119,26 +131,42 @@ export class LabelIndex {
 
   /** Adds a label that is not in the index (check with `find` first); returns its code. */
   add(label: string, h = hashText(label, 0, label.length)): number {
-    const c = this.labels.length, len = label.length;
+    if (this.made.length < this.count) this.make();
+    const c = this.count, len = label.length;
     const o = this.room(c, len);
     const pool = this.pool;
     for (let j = 0; j < len; j++) {
       const u = label.charCodeAt(j);
       pool[o + j] = u < 128 ? u : 0xff;
     }
-    return this.added(label, c, o, len, h, false);
+    this.made.push(label);
+    return this.added(c, o, len, h, false);
   }
 
   /**
-   * Adds `label`, the text of the ASCII bytes `bytes[start, end)` that `findBytes` has just not found (with hash
-   * `h`); returns its code. (As `add`, copying the bytes rather than the string's characters.)
+   * Adds the text of the ASCII bytes `bytes[start, end)` that `findBytes` has just not found (with hash `h`);
+   * returns its code. (As `add`; its string is made when `labels` is next read.)
    */
-  addBytes(label: string, bytes: Uint8Array, start: number, end: number, h: number): number {
-    const c = this.labels.length, len = end - start;
+  addBytes(bytes: Uint8Array, start: number, end: number, h: number): number {
+    const c = this.count, len = end - start;
     const o = this.room(c, len);
     const pool = this.pool;
     for (let j = 0; j < len; j++) pool[o + j] = bytes[start + j];
-    return this.added(label, c, o, len, h, this.missedAfterLast === start);
+    return this.added(c, o, len, h, this.missedAfterLast === start);
+  }
+
+  /** Makes the strings of the labels added from bytes since the last were made: substrings of one decoded text. */
+  private make(): void {
+    const made = this.made, ends = this.ends, from = made.length;
+    const o = from > 0 ? ends[from - 1] : 0;
+    // (Their pool bytes are the labels' ASCII bytes, so UTF-8 decoding gives their text.)
+    const all = new TextDecoder().decode(this.pool.subarray(o, ends[this.count - 1]));
+    let a = 0;
+    for (let c = from; c < this.count; c++) {
+      const b = ends[c] - o;
+      made.push(all.substring(a, b));
+      a = b;
+    }
   }
 
   /** Room for label c of `len` units (its hash and end; its bytes in the pool): where its bytes go. */
@@ -161,9 +189,9 @@ export class LabelIndex {
   }
 
   /** Records label c (its bytes are in the pool at o): placed now, or later while the labels ascend. */
-  private added(label: string, c: number, o: number, len: number, h: number, afterLast: boolean): number {
+  private added(c: number, o: number, len: number, h: number, afterLast: boolean): number {
     this.missedAfterLast = -1;
-    this.labels.push(label);
+    this.count = c + 1;
     this.hashes[c] = h;
     this.ends[c] = o + len;
     // Still ascending: placed later, if ever (`catchUp`).
@@ -178,7 +206,7 @@ export class LabelIndex {
    * in byte order. While the labels' pool bytes are strictly ascending, bytes after the last are no label's: an
    * ASCII value equals a label exactly when their pool bytes are equal.
    */
-  private afterLast(bytes: Uint8Array, start: number, end: number, last = this.labels.length - 1): boolean {
+  private afterLast(bytes: Uint8Array, start: number, end: number, last = this.count - 1): boolean {
     if (last < 0) return true;
     const pool = this.pool, o = last > 0 ? this.ends[last - 1] : 0, len = this.ends[last] - o, n = end - start;
     const m = n < len ? n : len;
@@ -191,7 +219,7 @@ export class LabelIndex {
 
   /** Places the labels not yet in the table (growing it first when needed). */
   private catchUp(): void {
-    const n = this.labels.length;
+    const n = this.count;
     let cap = this.table.length >> 1;
     while (n * 2 > cap) cap *= 2;
     if (cap > this.table.length >> 1) this.rehash(cap);
@@ -203,14 +231,14 @@ export class LabelIndex {
   reserve(n: number): void {
     if (n > this.hashes.length) {
       const next = new Int32Array(n);
-      next.set(this.hashes.subarray(0, this.labels.length));
+      next.set(this.hashes.subarray(0, this.count));
       this.hashes = next;
       const ends = new Int32Array(n);
-      ends.set(this.ends.subarray(0, this.labels.length));
+      ends.set(this.ends.subarray(0, this.count));
       this.ends = ends;
     }
     // Room for the bytes of `n` labels as long as those so far (+5 %): no chain of doublings, each a copy.
-    const size = this.labels.length, used = size > 0 ? this.ends[size - 1] : 0;
+    const size = this.count, used = size > 0 ? this.ends[size - 1] : 0;
     const bytes = size > 0 ? Math.ceil((used / size) * n * 1.05) : 0;
     if (bytes > this.pool.length) {
       const pool = new Uint8Array(bytes);
@@ -236,8 +264,8 @@ export class LabelIndex {
   /** A table of `capacity` slots with every label placed again. */
   private rehash(capacity: number): void {
     this.table = new Int32Array(2 * capacity);
-    for (let c = 0; c < this.labels.length; c++) this.place(c, this.hashes[c]);
-    this.placed = this.labels.length;
+    for (let c = 0; c < this.count; c++) this.place(c, this.hashes[c]);
+    this.placed = this.count;
   }
 }
 
