@@ -880,6 +880,8 @@ export class ColumnBuilder {
     // pair is found in a short list of the pairs seen, so the text is made once per pair, not looked up per row.
     const few = this.mode === 'number' && this.small !== null && !this.raw;
     const pairX = new Float64Array(few ? 64 : 0), pairT = new Uint8Array(pairX.length), pairC = new Int32Array(pairX.length);
+    // The commonest pairs, a whole number 0..31 written without decimals, are found by value: code + 1 (0 = not yet).
+    const intCode = new Int32Array(32);
     let pairs = 0;
     const tok = this.tok!, nums = this.nums;
     for (let i = 0; i < this.n; i++) {
@@ -888,9 +890,18 @@ export class ColumnBuilder {
         codes[i] = -1;
         continue;
       }
-      let k = 0;
+      let k = 0, small = -1;
       if (few) {
         const x = nums[i];
+        // (Not -0: it is written "-0".)
+        if (t === 0 && x >= 0 && x < 32 && (x | 0) === x && (x !== 0 || 1 / x > 0)) {
+          small = x;
+          const c1 = intCode[x];
+          if (c1 > 0) {
+            codes[i] = c1 - 1;
+            continue;
+          }
+        }
         while (k < pairs && !(pairT[k] === t && Object.is(pairX[k], x))) k++;
         if (k < pairs) {
           codes[i] = pairC[k];
@@ -906,7 +917,8 @@ export class ColumnBuilder {
         index.set(s, c);
       }
       codes[i] = c;
-      if (few && k < pairX.length) {
+      if (small >= 0) intCode[small] = c + 1;
+      else if (few && k < pairX.length) {
         pairX[k] = nums[i];
         pairT[k] = t;
         pairC[k] = c;
