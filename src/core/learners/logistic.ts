@@ -3,7 +3,7 @@ import type { JsonValue } from '../json.js';
 import { checkFeatureMatrix, type FeatureMatrix } from './features.js';
 import { minimizeLbfgs } from './lbfgs.js';
 import { fitBinaryNewton, newtonSuits, type BinaryNewtonResult } from './logistic-newton.js';
-import { designRows, fitLinearDesign, linearBackprop, linearDesignFromJSON, linearDesignToJSON, linearScores, type DesignRows, type LinearDesign } from './linear-design.js';
+import { designRows, fitLinearDesign, linearDesignFromJSON, linearDesignToJSON, linearScores, type DesignRows, type LinearDesign } from './linear-design.js';
 
 /**
  * Options of multinomial logistic regression.
@@ -71,7 +71,7 @@ export function fitLogistic(x: FeatureMatrix, y: Int32Array, numClasses: number,
   const n = rows.length;
   if (K === 2 && l2 > 0 && opts.solver !== 'lbfgs' && newtonSuits(design)) return binaryModel(x, design, fitBinaryNewton(X, design, yy, l2 / (2 * n), opts.maxIter ?? 200, opts.tol ?? 1e-6));
   const P = design.width * K;
-  const Z = new Float64Array(n * K);
+  const Z = new Float64Array(K);
   const W = new Float64Array(P), b = new Float64Array(K);
   const gW = new Float64Array(P), gb = new Float64Array(K);
   const lam = l2 / n;
@@ -91,27 +91,9 @@ export function fitLogistic(x: FeatureMatrix, y: Int32Array, numClasses: number,
       grad[P + 1] = gb[1];
       return loss / n + 0.5 * lam * reg;
     }
-    linearScores(X, design, W, b, K, Z);
-    let loss = 0;
-    for (let i = 0; i < n; i++) {
-      const o = i * K;
-      const zy = Z[o + yy[i]];
-      let mx = -Infinity;
-      for (let k = 0; k < K; k++) if (Z[o + k] > mx) mx = Z[o + k];
-      let s = 0;
-      for (let k = 0; k < K; k++) {
-        const e = Math.exp(Z[o + k] - mx);
-        Z[o + k] = e;
-        s += e;
-      }
-      // −log p_y = logsumexp(z) − z_y.
-      loss += mx + Math.log(s) - zy;
-      // Z becomes the residual p − onehot(y), scaled by 1/n.
-      for (let k = 0; k < K; k++) Z[o + k] = (Z[o + k] / s - (yy[i] === k ? 1 : 0)) / n;
-    }
     gW.fill(0);
     gb.fill(0);
-    linearBackprop(X, design, Z, K, gW, gb);
+    const loss = multiLossGradient(X, design, W, b, yy, K, Z, gW, gb);
     let reg = 0;
     for (let j = 0; j < P; j++) {
       reg += W[j] * W[j];
@@ -221,6 +203,138 @@ function binaryLossGradient(X: DesignRows, d: LinearDesign, W: Float64Array, b: 
   }
   gb[0] = g0;
   gb[1] = g1;
+  return loss;
+}
+
+/**
+ * K classes: the summed softmax log-loss, with its gradient added into gW and gb (both zeroed by the caller), in one
+ * pass over the rows instead of three (`linearScores`, the residuals, `linearBackprop`): each row's design values are
+ * read once while in cache. Every accumulator gets the same operations in the same order as those three passes (row
+ * by row; within a row, dense columns then one-hots, classes in order), so the model is bitwise the same. z holds one
+ * row's scores at a time (its first K entries).
+ */
+function multiLossGradient(X: DesignRows, d: LinearDesign, W: Float64Array, b: Float64Array, yy: Int32Array, K: number, z: Float64Array, gW: Float64Array, gb: Float64Array): number {
+  if (K === 3) return loss3(X, d, W, b, yy, gW, gb);
+  const { n, dense, cats } = X;
+  const D = d.dense, C = d.categorical.length;
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < K; k++) z[k] = b[k];
+    const io = i * D, co = i * C;
+    for (let j = 0; j < D; j++) {
+      const v = dense[io + j];
+      if (v === 0) continue;
+      const wo = j * K;
+      for (let k = 0; k < K; k++) z[k] += v * W[wo + k];
+    }
+    for (let c = 0; c < C; c++) {
+      const col = cats[co + c];
+      if (col < 0) continue;
+      const wo = col * K;
+      for (let k = 0; k < K; k++) z[k] += W[wo + k];
+    }
+    const y = yy[i];
+    const zy = z[y];
+    let mx = -Infinity;
+    for (let k = 0; k < K; k++) if (z[k] > mx) mx = z[k];
+    let s = 0;
+    for (let k = 0; k < K; k++) {
+      const e = Math.exp(z[k] - mx);
+      z[k] = e;
+      s += e;
+    }
+    // −log p_y = logsumexp(z) − z_y.
+    loss += mx + Math.log(s) - zy;
+    // z becomes the residual p − onehot(y), scaled by 1/n.
+    for (let k = 0; k < K; k++) {
+      const r = (z[k] / s - (y === k ? 1 : 0)) / n;
+      z[k] = r;
+      gb[k] += r;
+    }
+    for (let j = 0; j < D; j++) {
+      const v = dense[io + j];
+      if (v === 0) continue;
+      const wo = j * K;
+      for (let k = 0; k < K; k++) gW[wo + k] += v * z[k];
+    }
+    for (let c = 0; c < C; c++) {
+      const col = cats[co + c];
+      if (col < 0) continue;
+      const wo = col * K;
+      for (let k = 0; k < K; k++) gW[wo + k] += z[k];
+    }
+  }
+  return loss;
+}
+
+/**
+ * multiLossGradient unrolled for three classes (the scores and residuals in locals): the same operations in the same
+ * order. exp(z − max) is 1 without calling exp for the largest score (exp(0) is exactly 1; an infinite or NaN max
+ * still goes through exp), as in binaryLossGradient.
+ */
+function loss3(X: DesignRows, d: LinearDesign, W: Float64Array, b: Float64Array, yy: Int32Array, gW: Float64Array, gb: Float64Array): number {
+  const { n, dense, cats } = X;
+  const D = d.dense, C = d.categorical.length;
+  const b0 = b[0], b1 = b[1], b2 = b[2];
+  let loss = 0, g0 = gb[0], g1 = gb[1], g2 = gb[2];
+  for (let i = 0; i < n; i++) {
+    let z0 = b0, z1 = b1, z2 = b2;
+    const io = i * D, co = i * C;
+    for (let j = 0; j < D; j++) {
+      const v = dense[io + j];
+      if (v === 0) continue;
+      const wo = 3 * j;
+      z0 += v * W[wo];
+      z1 += v * W[wo + 1];
+      z2 += v * W[wo + 2];
+    }
+    for (let c = 0; c < C; c++) {
+      const col = cats[co + c];
+      if (col < 0) continue;
+      const wo = 3 * col;
+      z0 += W[wo];
+      z1 += W[wo + 1];
+      z2 += W[wo + 2];
+    }
+    const y = yy[i];
+    const zy = y === 0 ? z0 : y === 1 ? z1 : z2;
+    let mx = -Infinity;
+    if (z0 > mx) mx = z0;
+    if (z1 > mx) mx = z1;
+    if (z2 > mx) mx = z2;
+    const finite = mx - mx === 0;
+    const e0 = finite && z0 === mx ? 1 : Math.exp(z0 - mx);
+    const e1 = finite && z1 === mx ? 1 : Math.exp(z1 - mx);
+    const e2 = finite && z2 === mx ? 1 : Math.exp(z2 - mx);
+    let s = 0;
+    s += e0;
+    s += e1;
+    s += e2;
+    loss += mx + Math.log(s) - zy;
+    const r0 = (e0 / s - (y === 0 ? 1 : 0)) / n, r1 = (e1 / s - (y === 1 ? 1 : 0)) / n, r2 = (e2 / s - (y === 2 ? 1 : 0)) / n;
+    g0 += r0;
+    g1 += r1;
+    g2 += r2;
+    for (let j = 0; j < D; j++) {
+      const v = dense[io + j];
+      if (v === 0) continue;
+      const wo = 3 * j;
+      gW[wo] += v * r0;
+      gW[wo + 1] += v * r1;
+      gW[wo + 2] += v * r2;
+    }
+    for (let c = 0; c < C; c++) {
+      const col = cats[co + c];
+      if (col < 0) continue;
+      const wo = 3 * col;
+      gW[wo] += r0;
+      gW[wo + 1] += r1;
+      gW[wo + 2] += r2;
+    }
+  }
+  gb[0] = g0;
+  gb[1] = g1;
+  gb[2] = g2;
   return loss;
 }
 
