@@ -26,6 +26,8 @@ const RAW = 31;
 const MAX_DEC = 20;
 /** Most significant digits of a number parsed on the fast path (exact in a double, rebuilt exactly by `toFixed`). */
 const MAX_DIGITS = 15;
+/** 10^MAX_DIGITS: the digits of a number, read as one integer, are below it exactly when at most MAX_DIGITS are significant. */
+const MAX_EXACT = 1e15;
 /** Distinct non-missing string values after which a text column is tested for a datetime format. */
 const DATETIME_PROBE = 512;
 const SMALL_DISTINCT_CAP = 16;
@@ -300,14 +302,15 @@ export class ColumnBuilder {
     } else {
       // A plain decimal number of at most 15 significant digits (see `pushBytes`), or nothing (missing), then the
       // field's end.
+      // (At most 15 significant digits exactly when the digits read as one integer are below 10^15: exact up to
+      // there, and past it the sum only grows, so no digit needs counting.)
       const neg = p < limit && bytes[p] === 45;
       if (neg) p++;
       const intStart = p;
-      let digits = 0, sig = 0, c = 0;
+      let digits = 0, c = 0;
       while (p < limit) {
         c = bytes[p] - 48;
-        if (c < 0 || c > 9) break;
-        if (sig > 0 || c !== 0) sig++;
+        if (c >>> 0 > 9) break;
         digits = digits * 10 + c;
         p++;
       }
@@ -317,8 +320,7 @@ export class ColumnBuilder {
         const fs = ++p;
         while (p < limit) {
           c = bytes[p] - 48;
-          if (c < 0 || c > 9) break;
-          if (sig > 0 || c !== 0) sig++;
+          if (c >>> 0 > 9) break;
           digits = digits * 10 + c;
           p++;
         }
@@ -327,9 +329,9 @@ export class ColumnBuilder {
       }
       const end = fieldEnd(bytes, p, limit, d);
       if (end >= 0) {
-        if (ok && sig <= MAX_DIGITS && dec <= MAX_DEC) {
+        if (ok && digits < MAX_EXACT && dec <= MAX_DEC) {
           if (i === this.nums.length) this.growNumeric();
-          this.mode = 'number';
+          if (mode !== 'number') this.mode = 'number';
           this.addNumber(i, (neg ? -digits : digits) / POW10[dec], dec);
           return end;
         }
