@@ -348,17 +348,8 @@ function gradients(loss: BoostingLoss, rows: Int32Array, F: Float64Array, K: num
  * its position in `rows` when `byPosition`. Each split is a 256-entry bin → child table, so a step is two loads.
  */
 function addTreeOutput(tree: Tree, xb: BinnedMatrix, rows: Int32Array | null, F: Float64Array, T: number, t: number, byPosition = false): void {
-  const { feature, threshold, catLeft, missingLeft, left, right, value } = tree;
-  const nn = tree.numNodes;
-  // next[node * 256 + bin]: the child a row with that bin goes to.
-  const next = new Int32Array(nn * 256);
-  for (let node = 0; node < nn; node++) {
-    const f = feature[node];
-    if (f < 0) continue;
-    const cl = catLeft[node], thr = threshold[node], o = node * 256;
-    for (let b = 1; b < 256; b++) next[o + b] = (cl ? cl[b] === 1 : b <= thr) ? left[node] : right[node];
-    next[o] = missingLeft[node] === 1 ? left[node] : right[node];
-  }
+  const { feature, value } = tree;
+  const next = nextTable(tree);
   const bins = xb.bins;
   const m = rows ? rows.length : xb.numRows;
   const f0 = feature[0];
