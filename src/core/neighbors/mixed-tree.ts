@@ -390,16 +390,7 @@ export class MixedTree {
         if (L >= 0) { stack[sp++] = nodeRight[node]; stack[sp++] = L; continue; }
         for (let r = nodeStart[node]; r < nodeEnd[node]; r++) {
           const lim = rowR[r] * p + 1e-9;
-          let s = 0;
-          const nb = r * nNum;
-          for (let j = 0; j < nNum; j++) {
-            const a = rowNum[nb + j], b = qn[j];
-            let d = a - b;
-            if (d < 0) d = -d;
-            if (d !== d) d = a !== a && b !== b ? 0 : 1;
-            else if (d > 1) d = 1;
-            s += d;
-          }
+          let s = numericTerms(rowNum, r * nNum, qn, nNum);
           if (s > lim) continue;
           const cb = r * nCat;
           for (let j = 0; j < nCat; j++) if (rowCat[cb + j] !== qc[j]) s += 1;
@@ -458,16 +449,7 @@ export class MixedTree {
         const cb = r * nCat;
         for (let j = 0; j < nCat; j++) if (rowCat[cb + j] !== qc[j] && ++miss > lim) return false;
       }
-      let s = 0;
-      const nb = r * nNum;
-      for (let j = 0; j < nNum; j++) {
-        const a = rowNum[nb + j], b = qn[j];
-        let d = a - b;
-        if (d < 0) d = -d;
-        if (d !== d) d = a !== a && b !== b ? 0 : 1;
-        else if (d > 1) d = 1;
-        s += d;
-      }
+      let s = numericTerms(rowNum, r * nNum, qn, nNum);
       if (s > lim) return false;
       for (; miss > 0; miss--) s += 1;
       return s / p <= rad;
@@ -633,16 +615,7 @@ export class MixedTree {
           for (let t = 0; t < m; t++) {
             const r = cand[t];
             if (excludeSelf && perm[r] === self) continue;
-            let s = 0;
-            const nb = r * nNum;
-            for (let j = 0; j < nNum; j++) {
-              const a = rowNum[nb + j], b = qn[j];
-              let d = a - b;
-              if (d < 0) d = -d;
-              if (d !== d) d = a !== a && b !== b ? 0 : 1;
-              else if (d > 1) d = 1;
-              s += d;
-            }
+            let s = numericTerms(rowNum, r * nNum, qn, nNum);
             if (s > cw) continue;
             const cb = r * nCat;
             for (let j = 0; j < nCat; j++) {
@@ -706,16 +679,7 @@ export class MixedTree {
             }
           } else for (let j = 0; j < nCat; j++) { const x = rowCat[cb + j] ^ qc[j]; miss += (x | -x) >>> 31; } // branch-free
           if (miss >= worst) continue;
-          let s = 0;
-          const nb = r * nNum;
-          for (let j = 0; j < nNum; j++) {
-            const a = rowNum[nb + j], b = qn[j];
-            let d = a - b;
-            if (d < 0) d = -d;
-            if (d !== d) d = a !== a && b !== b ? 0 : 1;
-            else if (d > 1) d = 1;
-            s += d;
-          }
+          let s = numericTerms(rowNum, r * nNum, qn, nNum);
           for (; miss > 0; miss--) s += 1;
           if (s >= worst) continue;
           // Insert into the sorted k-best list.
@@ -871,4 +835,22 @@ function gatherNear(blocks: CategoricalBlocks, near: NearBlocks, rowCat: Int32Ar
     }
   }
   return m;
+}
+
+/**
+ * The numeric part of a row's distance sum: Σ over numeric columns of min(|a − b|, 1) on range-scaled values, where a
+ * missing value against a missing value adds 0 and against a value adds 1 (the Gower-style terms of every search and
+ * ball count here). The row's values start at rowNum[nb].
+ */
+function numericTerms(rowNum: Float64Array, nb: number, qn: Float64Array, nNum: number): number {
+  let s = 0;
+  for (let j = 0; j < nNum; j++) {
+    const a = rowNum[nb + j], b = qn[j];
+    let d = a - b;
+    if (d < 0) d = -d;
+    if (d !== d) d = a !== a && b !== b ? 0 : 1;
+    else if (d > 1) d = 1;
+    s += d;
+  }
+  return s;
 }
