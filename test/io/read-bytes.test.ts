@@ -33,21 +33,21 @@ function viaText(path: string, delimiter: string, piece = 1 << 16): Table {
   return p.end().finish();
 }
 
-async function viaBytes(path: string, delimiter: string, chunkBytes?: number): Promise<Table | null> {
-  const b = await readDelimitedBytes(path, statSync(path).size, { delimiter, chunkBytes, start: (names) => new TableBuilder(names) });
+async function viaBytes(path: string, delimiter: string, chunkBytes?: number, batchRows?: number): Promise<Table | null> {
+  const b = await readDelimitedBytes(path, statSync(path).size, { delimiter, chunkBytes, batchRows, start: (names) => new TableBuilder(names) });
   return b && b.finish();
 }
 
 describe.skipIf(!hasShared)('byte CSV reader on every shared dataset', () => {
   for (const name of SHARED_NAMES) {
-    it(`${name}: the text parser's table, read in one piece and in 64 KiB pieces`, async () => {
+    it(`${name}: the text parser's table, read in one piece and in 64 KiB pieces of 7-row batches`, async () => {
       const path = datasetPath(name);
       const delimiter = detectDelimiter(readFileSync(path, 'utf8').slice(0, 65536));
       const want = plain(viaText(path, delimiter));
       const whole = await viaBytes(path, delimiter);
       expect(whole).not.toBeNull();
       expect(plain(whole!)).toEqual(want);
-      expect(plain((await viaBytes(path, delimiter, 1 << 16))!)).toEqual(want);
+      expect(plain((await viaBytes(path, delimiter, 1 << 16, 7))!)).toEqual(want);
     }, 60_000);
   }
 });
@@ -72,7 +72,7 @@ describe('byte CSV reader', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 2, max: 5 }).chain((w) => fc.tuple(fc.constant(w), fc.array(fc.array(cell, { minLength: w, maxLength: w }), { minLength: 1, maxLength: 40 }))),
-        fc.record({ crlf: fc.boolean(), bom: fc.boolean(), eol: fc.boolean(), quoteAll: fc.boolean(), blank: fc.boolean(), chunk: fc.integer({ min: 1, max: 300 }), typed: fc.boolean() }),
+        fc.record({ crlf: fc.boolean(), bom: fc.boolean(), eol: fc.boolean(), quoteAll: fc.boolean(), blank: fc.boolean(), chunk: fc.integer({ min: 1, max: 300 }), batch: fc.integer({ min: 1, max: 40 }), typed: fc.boolean() }),
         async ([w, rows], o) => {
           // A typed column block first (many numbers or dates) so the columns are not all text from the start.
           const lead = o.typed ? Array.from({ length: 30 }, (_, i) => Array.from({ length: w }, (_, j) => (j % 2 ? String(i * 7 - 40) : `2020-01-${String((i % 28) + 1).padStart(2, '0')}`))) : [];
@@ -87,8 +87,9 @@ describe('byte CSV reader', () => {
           } catch {
             want = 'error';
           }
-          for (const chunk of [o.chunk, undefined]) {
-            const got = await viaBytes(path, ',', chunk);
+          // Cut anywhere: in chunks of o.chunk bytes and batches of o.batch rows (read a column at a time), or not.
+          for (const [chunk, batch] of [[o.chunk, o.batch], [undefined, undefined]]) {
+            const got = await viaBytes(path, ',', chunk, batch);
             // Where the text parser fails (e.g. a header-only file) the byte reader must give up, not build a table.
             if (want === 'error') expect(got).toBeNull();
             else {
@@ -112,7 +113,7 @@ describe('byte CSV reader', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 2, max: 4 }).chain((w) => fc.tuple(fc.constant(w), fc.array(fc.array(cell, { minLength: w, maxLength: w }), { minLength: 1, maxLength: 30 }))),
-        fc.record({ crlf: fc.boolean(), eol: fc.boolean(), lead: fc.integer({ min: 0, max: 600 }), chunk: fc.integer({ min: 1, max: 200 }) }),
+        fc.record({ crlf: fc.boolean(), eol: fc.boolean(), lead: fc.integer({ min: 0, max: 600 }), chunk: fc.integer({ min: 1, max: 200 }), batch: fc.integer({ min: 1, max: 700 }) }),
         async ([w, rows], o) => {
           const lead = Array.from({ length: o.lead }, (_, i) => Array.from({ length: w }, (_, j) => (j === 0 ? `2021-03-${String((i % 28) + 1).padStart(2, '0')}` : j === 1 ? `k${i}` : String(i))));
           const nl = o.crlf ? '\r\n' : '\n';
@@ -124,8 +125,8 @@ describe('byte CSV reader', () => {
           } catch {
             want = 'error';
           }
-          for (const chunk of [o.chunk, undefined]) {
-            const got = await viaBytes(path, ',', chunk);
+          for (const [chunk, batch] of [[o.chunk, o.batch], [undefined, undefined]]) {
+            const got = await viaBytes(path, ',', chunk, batch);
             if (want === 'error') expect(got).toBeNull();
             else {
               expect(got).not.toBeNull();
@@ -147,7 +148,7 @@ describe('byte CSV reader', () => {
       'a,b\n1,"2"x\n',
       'a\n1\n\n2\n',
     ];
-    for (const c of cases) for (const chunk of [3, undefined]) expect(await viaBytes(write(c), ',', chunk)).toBeNull();
+    for (const c of cases) for (const [chunk, batch] of [[3, 1], [undefined, undefined]]) expect(await viaBytes(write(c), ',', chunk, batch)).toBeNull();
   });
 
   it('reads TSV and semicolon files, and rows longer than the chunk', async () => {

@@ -232,76 +232,51 @@ export class ColumnBuilder {
   }
 
   /**
-   * Reads one field of a delimited row from bytes and appends it: the field starts at `start` and ends at the first
-   * delimiter `d` or LF from there, or at `limit`; when it ends at an LF or at `limit`, a CR just before is not part
-   * of the value (it ends the row). Appends exactly what `pushBytes` of the value's bytes appends and returns the
-   * end (the index of that delimiter or LF, or `limit`). The bytes before the end must hold no `"` (a reader sends
-   * rows with quotes elsewhere) and be valid UTF-8.
+   * Reads this column's field of each of `count` delimited rows from bytes and appends the values, in order: row r's
+   * field starts at `pos[r]` and ends at the first delimiter `d` from there or at the row's end `ends[r]` (the
+   * index of its LF, or the end of the data); at the row's end a CR just before is not part of the value. Appends
+   * exactly what `pushBytes` of each value's bytes appends, and sets `pos[r]` past the field's delimiter (where the
+   * next column's field starts). False when a row has too few fields (a field before the `last` column ends at its
+   * row's end) or too many (the `last` column's field ends before it); rows up to that one are then appended. The
+   * rows' bytes must hold no `"` (a reader sends rows with quotes elsewhere) and be valid UTF-8.
    *
-   * One pass: a number is parsed, a label hashed, while the end is looked for (a byte-level CSV reader's hot path).
+   * A column at a time (a byte-level CSV reader's hot path): a tight loop per column kind parses numbers, looks up
+   * labels or reads fixed-width dates while it finds each field's end, with the column's summaries in locals; V8
+   * optimises such loops early in a file and no call is made per field. A field the loop cannot read (a type
+   * change, a missing token, a new datetime format) goes through `pushBytes`, then the loop for the column's kind
+   * goes on.
    */
-  scanBytes(bytes: Uint8Array, start: number, limit: number, d: number, text: BytesToText): number {
-    const i = this.n;
-    const mode = this.mode;
-    let p = start;
-    if (mode === 'string') {
-      let slot = -1;
-      const guess = this.guess;
-      if (guess !== null && start + 1 < limit) {
-        slot = ((bytes[start] << 5) ^ bytes[start + 1]) & 1023;
-        const g = guess[slot] - 1;
-        if (g >= 0) {
-          // The guessed label's bytes, then the field's end: that label (its bytes hold no delimiter, LF or CR).
-          const e = this.index.bytesAt(g, bytes, start, limit);
-          const end = e >= 0 ? fieldEnd(bytes, e, limit, d) : -1;
-          if (end >= 0) {
-            this.guessHits++;
-            this.pushCode(i, g);
-            return end;
-          }
-        }
-        if (++this.guessMisses > 1024 && this.guessMisses > this.guessHits) this.guess = null;
-      }
-      let h = HASH_START, or = 0;
-      for (; p < limit; p++) {
-        const c = bytes[p];
-        if (c === d || c === LF || c === CR) break;
-        or |= c;
-        h = Math.imul(h ^ c, 0x01000193);
-      }
-      const end = fieldEnd(bytes, p, limit, d);
-      if (p > start && or < 128 && end >= 0) {
-        h = hashFinish(h);
-        let c = this.index.findBytes(bytes, start, p, h);
-        if (c >= 0) this.pushCode(i, c);
-        else {
-          this.pushNewLabel(i, '', h, bytes, start, p);
-          // (Unless that label made the column datetime.)
-          if (this.mode !== 'string') return end;
-          c = this.index.size - 1;
-        }
-        if (slot >= 0 && this.guess !== null) this.guess[slot] = c + 1;
-        else if (guess === null && this.guessMisses === 0) this.guess = new Int32Array(1024);
-        return end;
-      }
-    } else if (mode === 'datetime') {
-      const w = this.dt!.byteWidth;
-      if (w !== undefined && start + w <= limit) {
-        const end = fieldEnd(bytes, start + w, limit, d);
-        if (end >= 0) {
-          const ms = this.dt!.parseBytes!(bytes, start, start + w);
-          if (ms === ms) {
-            if (i === this.nums.length) this.growNumeric();
-            this.nums[i] = ms;
-            this.tok![i] = 0;
-            this.n++;
-            return end;
-          }
-        }
-      }
-    } else {
-      // A plain decimal number of at most 15 significant digits (see `pushBytes`), or nothing (missing), then the
-      // field's end.
+  scanColumn(bytes: Uint8Array, pos: Int32Array, ends: Int32Array, count: number, d: number, last: boolean, text: BytesToText): boolean {
+    let r = 0;
+    while (r < count) {
+      const mode = this.mode;
+      r = mode === 'string' ? this.scanLabels(bytes, pos, ends, r, count, d, last) : mode === 'datetime' ? this.scanDates(bytes, pos, ends, r, count, d, last) : this.scanNumbers(bytes, pos, ends, r, count, d, last);
+      if (r < 0) return false;
+      if (r === count) break;
+      // Row r's field is one the loop does not read: found to its end, then as `pushBytes`.
+      const start = pos[r], end = ends[r];
+      let e = start;
+      while (e < end && bytes[e] !== d) e++;
+      this.pushBytes(bytes, start, e === end && e > start && bytes[e - 1] === CR ? e - 1 : e, text);
+      if (last ? e !== end : e === end) return false;
+      pos[r++] = e + 1;
+    }
+    return true;
+  }
+
+  /**
+   * `scanColumn`'s loop while the column is numeric (or empty): plain decimal numbers of at most 15 significant
+   * digits and empty fields. Returns the first row it does not read (`count` when none), or -1 at a row with too
+   * few or too many fields.
+   */
+  private scanNumbers(bytes: Uint8Array, pos: Int32Array, ends: Int32Array, r0: number, count: number, d: number, last: boolean): number {
+    let nums = this.nums, tok = this.tok!, n = this.n;
+    let lo = this.lo, hi = this.hi, maxDec = this.maxDec, minDec = this.minDec, integer = this.integer;
+    let small = this.small, smallN = this.smallN, smallBits = this.smallBits;
+    let missing = 0, numbers = false, r = r0;
+    for (; r < count; r++) {
+      const start = pos[r], limit = ends[r];
+      let p = start;
       // (At most 15 significant digits exactly when the digits read as one integer are below 10^15: exact up to
       // there, and past it the sum only grows, so no digit needs counting.)
       const neg = p < limit && bytes[p] === 45;
@@ -327,31 +302,198 @@ export class ColumnBuilder {
         dec = p - fs;
         ok = dec > 0;
       }
-      const end = fieldEnd(bytes, p, limit, d);
-      if (end >= 0) {
-        if (ok && digits < MAX_EXACT && dec <= MAX_DEC) {
-          if (i === this.nums.length) this.growNumeric();
-          if (mode !== 'number') this.mode = 'number';
-          this.addNumber(i, (neg ? -digits : digits) / POW10[dec], dec);
-          return end;
+      // The field's end: the delimiter, the row's end, or a CR that ends the row.
+      let e = -1;
+      if (p >= limit) e = limit;
+      else {
+        const b = bytes[p];
+        if (b === d) e = p;
+        else if (b === CR && p + 1 === limit) e = limit;
+      }
+      if (e < 0) break;
+      if (n === nums.length) {
+        this.n = n;
+        this.growNumeric();
+        nums = this.nums;
+        tok = this.tok!;
+      }
+      if (ok && digits < MAX_EXACT && dec <= MAX_DEC) {
+        const x = (neg ? -digits : digits) / POW10[dec];
+        nums[n] = x;
+        tok[n] = dec;
+        if (dec > maxDec) maxDec = dec;
+        if (dec < minDec) minDec = dec;
+        if (dec > 0 && integer && !Number.isInteger(x)) integer = false;
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+        if (small !== null) {
+          // An integer 0..31 known to be in `small` (its bit set) needs no scan.
+          const bit = x >= 0 && x < 32 && (x | 0) === x ? 1 << x : 0;
+          if (bit === 0 || (smallBits & bit) === 0) {
+            let k = 0;
+            while (k < smallN && small[k] !== x) k++;
+            if (k === smallN) {
+              if (smallN === SMALL_DISTINCT_CAP) small = null;
+              else small[smallN++] = x;
+            }
+            smallBits |= bit;
+          }
         }
-        if (p === start) {
-          if (i === this.nums.length) this.growNumeric();
-          this.addMissing(i, 0);
-          return end;
+        numbers = true;
+      } else if (p === start) {
+        nums[n] = NaN;
+        tok[n] = MISS;
+        missing++;
+      } else break;
+      n++;
+      if (last ? e !== limit : e === limit) {
+        r = -1;
+        break;
+      }
+      pos[r] = e + 1;
+    }
+    this.n = n;
+    this.lo = lo;
+    this.hi = hi;
+    this.maxDec = maxDec;
+    this.minDec = minDec;
+    this.integer = integer;
+    this.small = small;
+    this.smallN = smallN;
+    this.smallBits = smallBits;
+    this.missing += missing;
+    this.missCounts[0] += missing;
+    if (numbers) this.mode = 'number';
+    return r;
+  }
+
+  /**
+   * `scanColumn`'s loop while the column is text: ASCII labels, seen before or new. Each field first tries the last
+   * label seen starting with the same two bytes (`guess`), comparing bytes; only a wrong guess hashes. Returns as
+   * `scanNumbers`.
+   */
+  private scanLabels(bytes: Uint8Array, pos: Int32Array, ends: Int32Array, r0: number, count: number, d: number, last: boolean): number {
+    let codes = this.codes!, n = this.n;
+    let guess = this.guess, hits = this.guessHits, misses = this.guessMisses;
+    const index = this.index;
+    let r = r0;
+    for (; r < count; r++) {
+      const start = pos[r], limit = ends[r];
+      let e = -1, c = -1, slot = -1;
+      if (guess !== null && start + 1 < limit) {
+        slot = ((bytes[start] << 5) ^ bytes[start + 1]) & 1023;
+        const g = guess[slot] - 1;
+        if (g >= 0) {
+          // The guessed label's bytes, then the field's end: that label (its bytes hold no delimiter, LF or CR).
+          const v = index.bytesAt(g, bytes, start, limit);
+          if (v >= 0) {
+            if (v === limit) e = limit;
+            else {
+              const b = bytes[v];
+              if (b === d) e = v;
+              else if (b === CR && v + 1 === limit) e = limit;
+            }
+          }
+          if (e >= 0) {
+            hits++;
+            c = g;
+          }
+        }
+        if (c < 0 && ++misses > 1024 && misses > hits) {
+          guess = this.guess = null;
+          slot = -1;
         }
       }
+      if (c < 0) {
+        let p = start, h = HASH_START, or = 0;
+        for (; p < limit; p++) {
+          const b = bytes[p];
+          if (b === d || b === CR) break;
+          or |= b;
+          h = Math.imul(h ^ b, 0x01000193);
+        }
+        if (p === limit) e = limit;
+        else if (bytes[p] === d) e = p;
+        else if (p + 1 === limit) e = limit; // (a CR that ends the row)
+        if (p === start || or >= 128 || e < 0) break;
+        h = hashFinish(h);
+        c = index.findBytes(bytes, start, p, h);
+        if (c < 0) {
+          this.n = n;
+          this.codes = codes;
+          this.guessHits = hits;
+          this.guessMisses = misses;
+          this.pushNewLabel(n, '', h, bytes, start, p);
+          n = this.n;
+          // (Unless that label made the column datetime: the caller goes on with the loop for its new kind.)
+          if (this.mode !== 'string') {
+            if (last ? e !== limit : e === limit) return -1;
+            pos[r] = e + 1;
+            return r + 1;
+          }
+          codes = this.codes!;
+          guess = this.guess;
+          hits = this.guessHits;
+          misses = this.guessMisses;
+          c = index.size - 1;
+        } else {
+          if (n === codes.length) codes = this.growCodes();
+          codes[n++] = c;
+        }
+        if (slot >= 0 && guess !== null) guess[slot] = c + 1;
+        else if (guess === null && misses === 0) guess = this.guess = new Int32Array(1024);
+      } else {
+        if (n === codes.length) codes = this.growCodes();
+        codes[n++] = c;
+      }
+      if (last ? e !== limit : e === limit) {
+        r = -1;
+        break;
+      }
+      pos[r] = e + 1;
     }
-    // Anything else: find the end, then as `pushBytes`. (No delimiter or LF lies in [start, p).)
-    let e = p;
-    while (e < limit) {
-      const c = bytes[e];
-      if (c === d || c === LF) break;
-      e++;
+    this.n = n;
+    this.codes = codes;
+    this.guessHits = hits;
+    this.guessMisses = misses;
+    return r;
+  }
+
+  /** `scanColumn`'s loop while the column holds dates of a fixed-width format. Returns as `scanNumbers`. */
+  private scanDates(bytes: Uint8Array, pos: Int32Array, ends: Int32Array, r0: number, count: number, d: number, last: boolean): number {
+    const f = this.dt!, w = f.byteWidth;
+    if (w === undefined) return r0;
+    let nums = this.nums, tok = this.tok!, n = this.n, r = r0;
+    for (; r < count; r++) {
+      const start = pos[r], limit = ends[r], v = start + w;
+      if (v > limit) break;
+      let e = -1;
+      if (v === limit) e = limit;
+      else {
+        const b = bytes[v];
+        if (b === d) e = v;
+        else if (b === CR && v + 1 === limit) e = limit;
+      }
+      if (e < 0) break;
+      const ms = f.parseBytes!(bytes, start, v);
+      if (ms !== ms) break;
+      if (n === nums.length) {
+        this.n = n;
+        this.growNumeric();
+        nums = this.nums;
+        tok = this.tok!;
+      }
+      nums[n] = ms;
+      tok[n] = 0;
+      n++;
+      if (last ? e !== limit : e === limit) {
+        r = -1;
+        break;
+      }
+      pos[r] = e + 1;
     }
-    const v = e > start && bytes[e - 1] === CR && (e === limit || bytes[e] === LF) ? e - 1 : e;
-    this.pushBytes(bytes, start, v, text);
-    return e;
+    this.n = n;
+    return r;
   }
 
   /** Appends `count` missing values (used when a JSON-lines column first appears after some rows). */
@@ -608,6 +750,14 @@ export class ColumnBuilder {
     }
     codes[i] = c;
     this.n++;
+  }
+
+  /** Doubles the room for codes; returns the new array (also `this.codes`). */
+  private growCodes(): Int32Array {
+    const codes = this.codes!;
+    const next = new Int32Array(codes.length * 2);
+    next.set(codes);
+    return (this.codes = next);
   }
 
   private pushString(i: number, s: string): void {
@@ -1061,19 +1211,8 @@ export function scanNumber(src: string, start: number, end: number): number {
   return RAW;
 }
 
-const LF = 10, CR = 13;
+const CR = 13;
 
-/**
- * Where a field whose value ends before `v` ends (see `ColumnBuilder.scanBytes`): `v` at the delimiter, an LF or
- * `limit`; the LF's index (or `limit`) after a CR that ends the row; -1 when byte `v` does not end the field.
- */
-function fieldEnd(bytes: Uint8Array, v: number, limit: number, d: number): number {
-  if (v >= limit) return limit;
-  const c = bytes[v];
-  if (c === d || c === LF) return v;
-  if (c === CR && (v + 1 === limit || bytes[v + 1] === LF)) return v + 1;
-  return -1;
-}
 const POW10 = Array.from({ length: MAX_DEC + 1 }, (_, i) => 10 ** i);
 /** The value of the last string `scanNumber` accepted (saves parsing it twice in the hot path). */
 let lastValue = 0;
