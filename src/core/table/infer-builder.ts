@@ -258,7 +258,7 @@ export class ColumnBuilder {
       let e = start;
       while (e < end && bytes[e] !== d) e++;
       this.pushBytes(bytes, start, e === end && e > start && bytes[e - 1] === CR ? e - 1 : e, text);
-      if (last ? e !== end : e === end) return false;
+      if ((e === end) !== last) return false;
       pos[r++] = e + 1;
     }
     return true;
@@ -346,7 +346,7 @@ export class ColumnBuilder {
         missing++;
       } else break;
       n++;
-      if (last ? e !== limit : e === limit) {
+      if ((e === limit) !== last) {
         r = -1;
         break;
       }
@@ -399,7 +399,9 @@ export class ColumnBuilder {
             c = g;
           }
         }
-        if (c < 0 && ++misses > 1024 && misses > hits) {
+        // (Guesses off once more than 1024 missed and misses outnumber hits; both comparisons made on every miss, so
+        // the compiled loop has seen them before the first time this is true, often far into a file.)
+        if (c < 0 && ++misses > (hits > 1024 ? hits : 1024)) {
           guess = this.guess = null;
           slot = -1;
         }
@@ -427,7 +429,7 @@ export class ColumnBuilder {
           n = this.n;
           // (Unless that label made the column datetime: the caller goes on with the loop for its new kind.)
           if (this.mode !== 'string') {
-            if (last ? e !== limit : e === limit) return -1;
+            if ((e === limit) !== last) return -1;
             pos[r] = e + 1;
             return r + 1;
           }
@@ -446,7 +448,7 @@ export class ColumnBuilder {
         if (n === codes.length) codes = this.growCodes();
         codes[n++] = c;
       }
-      if (last ? e !== limit : e === limit) {
+      if ((e === limit) !== last) {
         r = -1;
         break;
       }
@@ -486,7 +488,7 @@ export class ColumnBuilder {
       nums[n] = ms;
       tok[n] = 0;
       n++;
-      if (last ? e !== limit : e === limit) {
+      if ((e === limit) !== last) {
         r = -1;
         break;
       }

@@ -147,7 +147,8 @@ export class ByteFileReader {
         if (!isUtf8(buf.subarray(checked, limit))) throw notHere;
         checked = limit;
       }
-      p = parser.rows(buf, p, limit, end && final);
+      if (!parser.builder) p = parser.headerRow(buf, p, limit, end && final);
+      if (parser.builder) p = parser.rows(buf, p, limit, end && final);
       if (end) {
         return base + p;
       }
@@ -183,7 +184,38 @@ class ByteRows {
     this.ends = new Int32Array(batch);
   }
 
-  /** Parses the rows in buf[p, limit) (`limit` follows an LF unless `final`); returns where the unparsed rest starts. */
+  /**
+   * Reads the header row from p (empty lines before it skipped): returns where the data rows start, or p when the
+   * header row does not end before `limit` (unless `final`). Kept apart from `rows`, which runs only once there is a
+   * header: code that runs once per file, inside the function whose loop V8 compiles during the first file, would be
+   * compiled without having been seen and throw that code away on the next file.
+   */
+  headerRow(buf: Buffer, p: number, limit: number, final: boolean): number {
+    while (!this.builder && p < limit) {
+      let k = buf.indexOf(LF, p);
+      if (k < 0 || k >= limit) {
+        if (!final) return p;
+        k = limit;
+      }
+      const q = buf.indexOf(QUOTE, p);
+      if (q >= 0 && q < k) {
+        const next = this.quotedRow(buf, p, limit, final);
+        if (next < 0) return p;
+        p = next;
+        continue;
+      }
+      let e = k;
+      if (e > p && buf[e - 1] === CR) e--;
+      if (e > p) this.header(text(buf, p, e, false).split(String.fromCharCode(this.d)));
+      p = k + 1;
+    }
+    return p;
+  }
+
+  /**
+   * Parses the data rows in buf[p, limit) (`limit` follows an LF unless `final`; the header has been read); returns
+   * where the unparsed rest starts.
+   */
   rows(buf: Buffer, p: number, limit: number, final: boolean): number {
     const d = this.d, pos = this.pos, ends = this.ends;
     // The next quote at or after p (`limit` when none before it): rows before it are read in batches, a column at a
@@ -193,7 +225,8 @@ class ByteRows {
     while (p < limit) {
       if (quote < p) {
         const q = buf.indexOf(QUOTE, p);
-        quote = q < 0 || q >= limit ? limit : q;
+        // (None, -1, as an unsigned number is past any limit: one comparison, which compiled code has always seen.)
+        quote = q >>> 0 < limit ? q : limit;
       }
       let k = buf.indexOf(LF, p);
       if (k < 0 || k >= limit) {
@@ -206,14 +239,7 @@ class ByteRows {
         p = next;
         continue;
       }
-      const b = this.builder;
-      if (!b) {
-        let e = k;
-        if (e > p && buf[e - 1] === CR) e--;
-        if (e > p) this.header(text(buf, p, e, false).split(String.fromCharCode(d)));
-        p = k + 1;
-        continue;
-      }
+      const b = this.builder!;
       // The rows from p (the row [p, k) first) up to the next row holding a quote: their bounds, then each column's
       // fields. An empty line (or a lone CR before its LF) is no row.
       let count = 0;

@@ -174,7 +174,7 @@ export async function splitPoint(path: string, size: number, share: number): Pro
   try {
     const buf = Buffer.alloc(Math.min(1 << 20, size - from));
     const { bytesRead } = await fh.read(buf, 0, buf.length, from);
-    const k = buf.subarray(0, bytesRead).indexOf(10);
+    const k = buf.subarray(0, bytesRead).indexOf(10, 0);
     return k < 0 || from + k + 1 >= size ? -1 : from + k + 1;
   } finally {
     await fh.close();
