@@ -1,5 +1,6 @@
 // I/O benchmark: CSV read throughput (MB/s, rows/s) and peak memory for adult and for a generated
 // 1,000,000 × 20 mixed-type CSV (written to a temp folder and deleted afterwards); CSV and Parquet writes of adult.
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -39,6 +40,26 @@ async function readFigure(label: string, path: string, opts: ReadOptions = {}, r
     cpuSeconds, 'MB/cpu-s': mb / cpuSeconds, 'rows/cpu-s': Math.round(t.numRows / cpuSeconds), peakRssMB: peakRssMb(), load1m: loadavg()[0],
   });
   return t.numRows;
+}
+
+/**
+ * The first read of the file in a fresh process (`io-fresh.ts`), `runs` times: the median run by wall seconds, with
+ * the range of MB/s and the largest peak memory (the whole process: node itself, the table, any reader thread).
+ */
+function freshFigure(label: string, path: string, runs = 3): void {
+  const got: { rows: number; MB: number; seconds: number; cpuSeconds: number; peakRssMB: number; load1m: number }[] = [];
+  for (let r = 0; r < runs; r++) {
+    const p = spawnSync(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'io-fresh.ts'), path], { encoding: 'utf8' });
+    if (p.status !== 0) throw new Error(`io-fresh.ts failed: ${p.stderr}`);
+    got.push(JSON.parse(p.stdout.trim().split('\n').pop()!));
+  }
+  got.sort((a, b) => a.seconds - b.seconds);
+  const m = got[got.length >> 1];
+  const rates = got.map((g) => g.MB / g.seconds);
+  report(label, {
+    rows: m.rows, MB: m.MB, seconds: m.seconds, 'MB/s': m.MB / m.seconds, 'MB/s range': `${Math.min(...rates).toFixed(1)}–${Math.max(...rates).toFixed(1)}`,
+    cpuSeconds: m.cpuSeconds, peakRssMB: Math.max(...got.map((g) => g.peakRssMB)), load1m: m.load1m,
+  });
 }
 
 /** Streams the file in chunks of 200k rows (what `synthops profile` does): rows/s and the peak memory of streaming. */
@@ -115,6 +136,7 @@ try {
   // Streaming first: peak RSS only grows, so this shows the memory of a chunked read before the whole-table one.
   await chunkFigure(`stream csv (200k-row chunks): ${rows} × 20`, big);
   await readFigure(`read csv: ${rows} × 20 mixed`, big);
+  freshFigure(`read csv, fresh process (median of 3): ${rows} × 20`, big);
   const m = process.memoryUsage();
   report('  memory after the 1M read', { rssMB: m.rss / 1048576, heapTotalMB: m.heapTotal / 1048576, heapUsedMB: m.heapUsed / 1048576, arrayBuffersMB: m.arrayBuffers / 1048576 });
   // Opt-in two-part parse (second half on a worker thread; by default only for files of 16–64 MiB): last, since
@@ -126,7 +148,8 @@ try {
 
 async function smallFigures(): Promise<void> {
   const adult = resolve(import.meta.dirname, '../../shared/datasets/adult.csv');
-  await readFigure('read csv: adult (warm-up)', adult);
+  freshFigure('read csv, fresh process (median of 3): adult', adult);
+  await readFigure('read csv: adult (first read in this process)', adult);
   await readFigure('read csv: adult', adult);
   await readFigure('read csv: adult (steady, median of 5)', adult, {}, 5);
   // Explicitly in one thread (the default for adult too: two parts only for files of 16–64 MiB).
