@@ -94,13 +94,43 @@ export class ColumnBuilder {
   private shortest = false;
   /** Text of RAW rows (row → text as written); rare, so a map. */
   private raw: Map<number, string> | null = null;
+  /** Arrays given by a reader to write this column's rows into (see `ColumnRoom`); null: the builder allocates its own. */
+  private room: ColumnRoom | null = null;
+  /** (A builder made by `fromState`:) the row in its room's whole arrays where `nums`/`tok`, and `codes`, start; -1 when not in it. */
+  private numsAt = -1;
+  private codesAt = -1;
+  private roomId = -1;
 
-  /** `capacity`: rows to make room for at once (a reader's estimate; the arrays still grow past it). */
-  constructor(name: string, capacity = 1024) {
+  /**
+   * `capacity`: rows to make room for at once (a reader's estimate; the arrays still grow past it). `room`: arrays
+   * to write the rows into instead (its length is the capacity; past it the builder grows into arrays of its own).
+   */
+  constructor(name: string, capacity = 1024, room?: ColumnRoom) {
     this.name = name;
+    if (room) {
+      this.room = room;
+      this.nums = room.nums;
+      this.tok = room.tok;
+      return;
+    }
     const cap = Math.max(16, Math.ceil(capacity));
     this.nums = new Float64Array(cap);
     this.tok = new Uint8Array(cap);
+  }
+
+  /**
+   * Gives this builder a longer view of its room (same arrays, same start, more rows): the arrays it still writes
+   * in its room are replaced by the longer ones. A reader widens the room once no other thread writes past its end.
+   */
+  widenRoom(room: ColumnRoom): void {
+    const old = this.room;
+    if (!old || room.id !== old.id || room.at !== old.at || room.nums.length < old.nums.length) return;
+    if (this.nums === old.nums) {
+      this.nums = room.nums;
+      this.tok = room.tok;
+    }
+    if (this.codes === old.codes) this.codes = room.codes;
+    this.room = room;
   }
 
   /** Rows pushed so far. */
@@ -507,8 +537,12 @@ export class ColumnBuilder {
    * sends each part's columns this way and joins them with `canAppend`/`append`.
    */
   exportState(): ColumnBuilderState {
+    const room = this.room;
     return {
       name: this.name, mode: this.mode, n: this.n,
+      roomId: room ? room.id : -1,
+      numsAt: room && this.tok && this.nums === room.nums ? room.at : -1,
+      codesAt: room && this.codes === room.codes ? room.at : -1,
       nums: this.nums.subarray(0, this.tok ? this.n : 0), tok: this.tok ? this.tok.subarray(0, this.n) : null,
       codes: this.codes ? this.codes.subarray(0, this.n) : null,
       labels: this.index.labels, hashes: this.index.hashList(),
@@ -524,6 +558,9 @@ export class ColumnBuilder {
     const b = new ColumnBuilder(st.name, 16);
     b.mode = st.mode;
     b.n = st.n;
+    b.roomId = st.roomId;
+    b.numsAt = st.numsAt;
+    b.codesAt = st.codesAt;
     if (st.tok) {
       b.nums = st.nums.length ? st.nums : new Float64Array(16);
       b.tok = st.tok.length ? st.tok : new Uint8Array(16);
@@ -585,6 +622,7 @@ export class ColumnBuilder {
       const nc = next.codes!;
       next.nums = new Float64Array(next.n);
       next.tok = new Uint8Array(next.n);
+      next.numsAt = -1;
       next.missCounts.fill(0);
       for (let i = 0; i < next.n; i++) {
         const c = nc[i];
@@ -614,8 +652,14 @@ export class ColumnBuilder {
         codes = new Int32Array(n);
         codes.set(this.codes!.subarray(0, this.n));
       }
-      const nc = next.codes!;
-      for (let i = 0, o = this.n; i < next.n; i++) codes[o + i] = nc[i] < 0 ? -1 : remap[nc[i]];
+      // `next`'s codes written further on in this column's room: remapped in place, moving left (each read before
+      // it can be overwritten).
+      const from = this.inRoom(next, codes, next.codesAt);
+      const nc = from >= 0 ? codes : next.codes!;
+      for (let i = 0, o = this.n, f = Math.max(0, from); i < next.n; i++) {
+        const c = nc[f + i];
+        codes[o + i] = c < 0 ? -1 : remap[c];
+      }
       this.codes = codes;
       this.n = n;
       // Pushed one by one, the labels would have run the datetime test at the 512th (it failed: `canAppend`).
@@ -635,8 +679,15 @@ export class ColumnBuilder {
       this.nums = nums;
       this.tok = tok;
     }
-    this.nums.set(next.nums.subarray(0, next.n), o);
-    this.tok!.set(next.tok!.subarray(0, next.n), o);
+    const from = this.inRoom(next, this.nums, next.numsAt);
+    if (from >= 0) {
+      // Written further on in this column's room by another thread: moved left, no copy held.
+      this.nums.copyWithin(o, from, from + next.n);
+      this.tok!.copyWithin(o, from, from + next.n);
+    } else {
+      this.nums.set(next.nums.subarray(0, next.n), o);
+      this.tok!.set(next.tok!.subarray(0, next.n), o);
+    }
     this.n = n;
     this.missing += next.missing;
     for (let k = 0; k < this.missCounts.length; k++) this.missCounts[k] += next.missCounts[k];
@@ -660,6 +711,17 @@ export class ColumnBuilder {
         }
       }
     } else this.small = null;
+  }
+
+  /**
+   * Where `next`'s rows start in `arr` when `arr` is this builder's room from its first row and `next` wrote them in
+   * the same room at `at` (not before this builder's rows end, within `arr`); else -1.
+   */
+  private inRoom(next: ColumnBuilder, arr: Float64Array | Int32Array, at: number): number {
+    const room = this.room;
+    if (!room || room.at !== 0 || at < 0 || next.roomId !== room.id) return -1;
+    if (arr !== room.nums && arr !== room.codes) return -1;
+    return at >= this.n && at + next.n <= arr.length ? at : -1;
   }
 
   /** The epoch ms of each of `next`'s labels in this column's format (NaN for a missing token); null if one is neither. */
@@ -842,7 +904,10 @@ export class ColumnBuilder {
   /** Turns a numeric (or empty) column into a string dictionary, rebuilding each value's text exactly. */
   private toStrings(): void {
     this.forgetGuesses();
-    const codes = new Int32Array(Math.max(1024, this.nums.length));
+    this.numsAt = this.codesAt = -1;
+    // (Into the room's codes when it has the room for the rows so far.)
+    const room = this.room;
+    const codes = room && room.codes.length >= Math.max(this.n, 1) ? room.codes : new Int32Array(Math.max(1024, this.nums.length));
     const cache = new Map<number, string[]>();
     this.missing = 0;
     this.missCounts.fill(0);
@@ -871,19 +936,26 @@ export class ColumnBuilder {
   private tryDatetime(): void {
     this.dtTried = true;
     this.forgetGuesses();
+    this.numsAt = this.codesAt = -1;
     const fmt = detectDatetimeFormat(this.dict);
     if (!fmt) return;
     const f = compileDatetimeFormat(fmt);
     const ms = this.dict.map((s) => f.parse(s));
     const cap = Math.max(1024, this.codes!.length);
-    const nums = new Float64Array(cap);
-    const tok = new Uint8Array(cap);
+    // (Into the room's arrays, written again from the first row, when they have the room.)
+    const room = this.room;
+    const inRoom = room !== null && room.nums.length >= Math.max(this.n, 1);
+    const nums = inRoom ? room.nums : new Float64Array(cap);
+    const tok = inRoom ? room.tok : new Uint8Array(cap);
     for (let i = 0; i < this.n; i++) {
       const c = this.codes![i];
       if (c < 0) {
         nums[i] = NaN;
         tok[i] = MISS;
-      } else nums[i] = ms[c];
+      } else {
+        nums[i] = ms[c];
+        tok[i] = 0;
+      }
     }
     this.nums = nums;
     this.tok = tok;
@@ -1223,11 +1295,28 @@ let lastValue = 0;
  */
 export type BytesToText = (bytes: Uint8Array, start: number, end: number, ascii: boolean) => string;
 
+/**
+ * Arrays a reader gives a `ColumnBuilder` to write its rows into: views of rows [at, at + length) of one column's
+ * arrays (e.g. on SharedArrayBuffers, so that two threads write the parts of one file into one set of arrays and
+ * joining a part is a move to the left, not a copy). `id` names the whole arrays (one per read).
+ */
+export interface ColumnRoom {
+  id: number;
+  at: number;
+  nums: Float64Array;
+  tok: Uint8Array;
+  codes: Int32Array;
+}
+
 /** A `ColumnBuilder`'s contents as plain data (see `ColumnBuilder.exportState`). */
 export interface ColumnBuilderState {
   name: string;
   mode: Mode;
   n: number;
+  /** The room's id, and the row where `nums`/`tok` and `codes` start in its whole arrays (-1: not in the room). */
+  roomId: number;
+  numsAt: number;
+  codesAt: number;
   nums: Float64Array;
   tok: Uint8Array | null;
   codes: Int32Array | null;
@@ -1268,9 +1357,12 @@ export interface FinishOptions {
 export class TableBuilder {
   readonly columns: ColumnBuilder[];
 
-  /** `capacity`: rows expected (room is made for them at once, saving the copies of growing); default 1024. */
-  constructor(names: readonly string[], capacity?: number) {
-    this.columns = names.map((n) => new ColumnBuilder(n, capacity));
+  /**
+   * `capacity`: rows expected (room is made for them at once, saving the copies of growing); default 1024.
+   * `room`: column j's arrays to write into instead (see `ColumnRoom`).
+   */
+  constructor(names: readonly string[], capacity?: number, room?: (column: number) => ColumnRoom) {
+    this.columns = names.map((n, j) => new ColumnBuilder(n, capacity, room?.(j)));
   }
 
   get numRows(): number {

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import type { ColumnBuilderState } from '../../core/table/infer-builder.js';
+import type { ColumnBuilderState, ColumnRoom } from '../../core/table/infer-builder.js';
 
 /**
  * What the CSV worker parses: the pieces [bounds[k], bounds[k + 1]) of the file at `path` (whole rows, no header;
@@ -19,7 +19,38 @@ export interface CsvPartTask {
   bytesPerRow: number;
   /** One Int32 shared with the reader: pieces taken from the front (low 16 bits) and from the back (high 16). */
   claim: SharedArrayBuffer;
+  /**
+   * Each column's arrays for the whole file, on SharedArrayBuffers (see `sharedRooms`), and where piece k's rows go
+   * in them: rows [regions[k], regions[k + 1]). Without them the worker's arrays are its own (moved back).
+   */
+  rooms?: ColumnRoom[];
+  regions?: number[];
 }
+
+/**
+ * Each of `columns` columns' arrays for `rows` rows on SharedArrayBuffers (numbers, tokens and label codes; pages
+ * never written are never made resident), as rooms from row 0 named `id`.
+ */
+export function sharedRooms(columns: number, rows: number, id: number): ColumnRoom[] {
+  return Array.from({ length: columns }, () => ({
+    id,
+    at: 0,
+    nums: new Float64Array(new SharedArrayBuffer(rows * 8)),
+    tok: new Uint8Array(new SharedArrayBuffer(rows)),
+    codes: new Int32Array(new SharedArrayBuffer(rows * 4)),
+  }));
+}
+
+/** Rows [from, to) of `room` (a room from row 0) as a room. */
+export function roomPart(room: ColumnRoom, from: number, to: number): ColumnRoom {
+  return { id: room.id, at: from, nums: room.nums.subarray(from, to), tok: room.tok.subarray(from, to), codes: room.codes.subarray(from, to) };
+}
+
+/** Settings of the two-part read, for tests (e.g. tiny regions, to make them overflow). */
+export const csvPartTuning = {
+  /** Spare rows in each region of the shared arrays, as a share of the rows estimated for it. */
+  slack: 0.03,
+};
 
 /** The worker's answer for one piece (its columns, or `ok: false`: it failed), or `done` when it took no more. */
 export interface CsvPartReply {
@@ -116,7 +147,7 @@ export interface CsvPartJob {
 }
 
 /** How many parts the worker parsed were joined on (for tests: the worker is used only when it is ready in time). */
-export const csvPartStats = { joined: 0 };
+export const csvPartStats = { joined: 0, inPlace: 0 };
 
 /** Starts the CSV worker now (if it is not running), so it is ready by the time a part is sent. */
 export function warmCsvWorker(): void {

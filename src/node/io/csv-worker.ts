@@ -7,7 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { TableBuilder } from '../../core/table/infer-builder.js';
 import { ByteFileReader } from './csv-bytes.js';
-import { takePiece, type CsvPartReply, type CsvPartTask } from './csv-parallel.js';
+import { roomPart, takePiece, type CsvPartReply, type CsvPartTask } from './csv-parallel.js';
 
 const port = parentPort;
 if (!port) throw new Error('csv-worker.ts must run in a worker thread.');
@@ -35,7 +35,10 @@ async function run(id: number, task: CsvPartTask): Promise<void> {
 async function parsePiece(task: CsvPartTask, k: number, pieces: number) {
   const from = task.bounds[k], to = task.bounds[k + 1];
   const capacity = Math.max(1024, Math.ceil(((to - from) / task.bytesPerRow) * 1.02));
-  const reader = await ByteFileReader.open(task.path, { delimiter: task.delimiter, names: task.names, start: (names) => new TableBuilder(names, capacity) });
+  // With shared rooms the rows go straight into the piece's region of the reader's arrays (past it, into our own).
+  const { rooms, regions } = task;
+  const room = rooms && regions ? (j: number) => roomPart(rooms[j], regions[k], regions[k + 1]) : undefined;
+  const reader = await ByteFileReader.open(task.path, { delimiter: task.delimiter, names: task.names, start: (names) => new TableBuilder(names, capacity, room) });
   if (!reader) return null;
   let end: number;
   try {

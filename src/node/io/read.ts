@@ -2,11 +2,11 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { SynthopsError, ValidationError, throwIfAborted } from '../../core/errors.js';
-import { ColumnBuilder, TableBuilder, type ColumnBuilderState } from '../../core/table/infer-builder.js';
+import { ColumnBuilder, TableBuilder, type ColumnBuilderState, type ColumnRoom } from '../../core/table/infer-builder.js';
 import type { Schema } from '../../core/table/schema.js';
 import type { Table } from '../../core/table/table.js';
 import { ByteFileReader } from './csv-bytes.js';
-import { csvPartStats, parsePartsInWorker, releaseBuffers, splitPoint, takePiece, warmCsvWorker, type CsvPartJob } from './csv-parallel.js';
+import { csvPartStats, csvPartTuning, parsePartsInWorker, releaseBuffers, roomPart, sharedRooms, splitPoint, takePiece, warmCsvWorker, type CsvPartJob } from './csv-parallel.js';
 import { CsvParser, type CsvParserOptions } from './csv-parser.js';
 import { formatOf, type TableFormat } from './format.js';
 import { readJsonLines } from './jsonl.js';
@@ -324,17 +324,36 @@ async function readBytes(path: string, shown: string, size: number, delimiter: s
   const bounds = parallel ? await pieceBounds(path, size) : null;
   const claim = new Int32Array(new SharedArrayBuffer(4));
   let job = null as CsvPartJob | null; // (set when the header is read)
+  // With two threads: each column's arrays for the whole file on SharedArrayBuffers (`rooms`), piece k's rows
+  // written by whoever parses it from row regions[k] (its estimated first row, with slack), this thread's from row 0.
+  let rooms: ColumnRoom[] | null = null;
+  let regions: number[] | null = null;
   const reader = await ByteFileReader.open(path, {
     delimiter: d,
     signal,
     start: (names) => {
       checkHeader(names, shown);
-      if (bounds) job = parsePartsInWorker({ path, bounds, delimiter: d, names, bytesPerRow, claim: claim.buffer as SharedArrayBuffer });
+      if (bounds) {
+        regions = roomRegions(bounds, bytesPerRow, names.length);
+        if (regions) rooms = sharedRooms(names.length, regions[regions.length - 1], nextRoomId++);
+        job = parsePartsInWorker({ path, bounds, delimiter: d, names, bytesPerRow, claim: claim.buffer as SharedArrayBuffer, rooms: rooms ?? undefined, regions: regions ?? undefined });
+        const r0 = regions?.[0] ?? 0;
+        if (rooms) return new TableBuilder(names, 0, (j) => roomPart(rooms![j], 0, r0));
+      }
       return new TableBuilder(names, roomFor(rowsIn(size, bytesPerRow), names.length));
     },
   });
   if (!reader) return null;
   const pieces = bounds ? bounds.length - 1 : 0;
+  /**
+   * This thread may now write its rows up to row `to` of the shared arrays (no other thread writes below it: the
+   * pieces there are this thread's, or the worker is done with them).
+   */
+  const widen = (to: number) => {
+    if (!rooms || !reader.builder) return;
+    const cols = reader.builder.columns;
+    for (let j = 0; j < cols.length; j++) cols[j].widenRoom(roomPart(rooms[j], 0, to));
+  };
   /** Takes every piece not yet taken (the worker then stops after the one it is on). */
   const takeRest = () => {
     while (takePiece(claim, pieces, false) >= 0);
@@ -345,6 +364,7 @@ async function readBytes(path: string, shown: string, size: number, delimiter: s
     // This thread goes on with the pieces in order while it finds them untaken and its parse ends at each bound.
     let k = 0;
     while (next === bounds[k] && takePiece(claim, pieces, false) >= 0) {
+      if (regions) widen(regions[k + 1]);
       next = await reader.read(bounds[k], bounds[k + 1], k === pieces - 1);
       k++;
     }
@@ -356,14 +376,17 @@ async function readBytes(path: string, shown: string, size: number, delimiter: s
     if (next === bounds[k] && job) {
       // Pieces k.. were taken by the worker: joined on in order; from the first that fails or cannot be joined on,
       // this thread reads the rest itself.
+      // (Piece k's answer comes after those of the worker's later pieces: from then on it writes nothing.)
       for (; k < pieces; k++) {
         const states = await job.piece(k);
         throwIfAborted(signal);
+        if (regions) widen(regions[k + 1]);
         if (states && joinPart(reader.builder!, states)) continue;
         if (states) for (const st of states) releaseBuffers(st);
         break;
       }
       if (k === pieces) return reader.builder;
+      if (regions) widen(regions[pieces]);
       next = bounds[k];
     } else takeRest(); // a quoted field runs over a bound: read on in order
     return (await reader.read(next, size, true)) < 0 ? null : reader.builder;
@@ -385,6 +408,27 @@ async function pieceBounds(path: string, size: number): Promise<number[] | null>
   return bounds;
 }
 
+/** Names the shared arrays of each two-part read (see `ColumnRoom.id`). */
+let nextRoomId = 1;
+
+/**
+ * Where the rows of each part go in the shared arrays of a two-part read: this thread's first part from row 0,
+ * piece k from row regions[k] (the rows estimated before bounds[k] from the first 64 KiB's bytes per row, plus
+ * `csvPartTuning.slack`), the arrays' length regions[pieces]; null when no estimate can be made or the arrays
+ * would be too large to reserve. A part with more rows than its region grows into arrays of its own and is then
+ * copied when joined (as it is without shared arrays).
+ */
+function roomRegions(bounds: number[], bytesPerRow: number, columns: number): number[] | null {
+  if (!Number.isFinite(bytesPerRow) || bytesPerRow <= 0) return null;
+  const rowsBefore = (b: number) => Math.ceil((b / bytesPerRow) * (1 + csvPartTuning.slack)) + 16;
+  const regions = bounds.map(rowsBefore);
+  // 13 bytes per cell (numbers, tokens, codes) reserved; only the pages written become resident.
+  return regions[regions.length - 1] * Math.max(1, columns) * 13 > MAX_SHARED_BYTES ? null : regions;
+}
+
+/** The most the shared arrays of a two-part read may reserve (in address space; most of it is never touched). */
+const MAX_SHARED_BYTES = 4 * 2 ** 30;
+
 /**
  * The second half of a file read in two parts is cut into this many pieces: the worker takes them from the back
  * and this thread, after its half, from the front, so a worker that is late or still slow (its first parts run
@@ -397,6 +441,7 @@ function joinPart(builder: TableBuilder, states: ColumnBuilderState[]): boolean 
   const own = builder.columns;
   const next = states.map((st) => ColumnBuilder.fromState(st));
   if (next.length !== own.length || !own.every((c, j) => c.canAppend(next[j]))) return false;
+  if (states.every((st) => st.numsAt >= 0 || st.codesAt >= 0)) csvPartStats.inPlace++;
   for (let j = 0; j < own.length; j++) {
     own[j].append(next[j]);
     // The part's arrays are copied (into the room left in this builder's, sized for the whole file): free them now
