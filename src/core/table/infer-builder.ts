@@ -100,6 +100,8 @@ export class ColumnBuilder {
   private numsAt = -1;
   private codesAt = -1;
   private roomId = -1;
+  /** (A builder made by `fromState`:) its labels as ASCII bytes (label c at `[ends[c - 1], ends[c])`), to join them without strings. */
+  private labelBytes: { pool: Uint8Array; ends: Int32Array; hashes: Int32Array } | null = null;
 
   /**
    * `capacity`: rows to make room for at once (a reader's estimate; the arrays still grow past it). `room`: arrays
@@ -538,14 +540,17 @@ export class ColumnBuilder {
    */
   exportState(): ColumnBuilderState {
     const room = this.room;
+    // ASCII labels (e.g. a key column's) cross as bytes: no strings to copy, none to make on the other side.
+    const labelBytes = asciiBytes(this.index.labels);
     return {
       name: this.name, mode: this.mode, n: this.n,
+      labelBytes: labelBytes?.pool ?? null, labelEnds: labelBytes?.ends ?? null,
       roomId: room ? room.id : -1,
       numsAt: room && this.tok && this.nums === room.nums ? room.at : -1,
       codesAt: room && this.codes === room.codes ? room.at : -1,
       nums: this.nums.subarray(0, this.tok ? this.n : 0), tok: this.tok ? this.tok.subarray(0, this.n) : null,
       codes: this.codes ? this.codes.subarray(0, this.n) : null,
-      labels: this.index.labels, hashes: this.index.hashList(),
+      labels: labelBytes ? [] : this.index.labels, hashes: this.index.hashList(),
       dt: this.dt ? this.dt.pattern : null, dtTried: this.dtTried, wasDatetime: this.wasDatetime,
       missing: this.missing, missCounts: this.missCounts.slice(), integer: this.integer, maxDec: this.maxDec, minDec: this.minDec,
       lo: this.lo, hi: this.hi, small: this.small ? this.small.slice(0, this.smallN) : null, shortest: this.shortest,
@@ -569,7 +574,9 @@ export class ColumnBuilder {
       b.tok = null;
     }
     b.codes = st.codes && st.codes.length ? st.codes : st.codes ? new Int32Array(16) : null;
-    b.index = LabelIndex.from(st.labels, st.hashes);
+    // (Labels as bytes are indexed only if a join needs more than their bytes: `labelIndex`.)
+    if (st.labelBytes && st.labelEnds) b.labelBytes = { pool: st.labelBytes, ends: st.labelEnds, hashes: st.hashes };
+    else b.index = LabelIndex.from(st.labels, st.hashes);
     b.dt = st.dt ? compileDatetimeFormat(st.dt) : null;
     b.dtTried = st.dtTried;
     b.wasDatetime = st.wasDatetime;
@@ -600,6 +607,8 @@ export class ColumnBuilder {
     const a = this.mode, b = next.mode;
     const numeric = (m: Mode) => m === 'empty' || m === 'number';
     if (numeric(a) && numeric(b)) return true;
+    // Text after text past the datetime test needs only the labels' bytes; anything else, `next`'s labels.
+    if (!(a === 'string' && b === 'string' && (this.dtTried || this.index.size >= DATETIME_PROBE))) next.labelIndex();
     if (a === 'datetime') {
       if (b === 'empty' || (b === 'datetime' && next.dt!.pattern === this.dt!.pattern)) return true;
       // Text that is all dates of this format or missing tokens (a part with too few dates to be tested on its own).
@@ -607,10 +616,10 @@ export class ColumnBuilder {
     }
     if (b === 'datetime' || next.wasDatetime) return false;
     // Text after text (or numbers, which are then read as their text).
-    if (a === 'string') return this.dtTried || this.dict.length >= DATETIME_PROBE || this.probeAfterJoin(next) === undefined;
+    if (a === 'string') return this.dtTried || this.index.size >= DATETIME_PROBE || this.probeAfterJoin(next) === undefined;
     // Numbers here, text in `next`: the join turns this column to text; the datetime test could only have run at
     // a 512th label, which fewer rows and labels than that cannot reach.
-    return this.n + next.dict.length < DATETIME_PROBE;
+    return this.n + next.labelCount() < DATETIME_PROBE;
   }
 
   /** Joins `next` on (see `canAppend`, which must have said true). */
@@ -639,12 +648,22 @@ export class ColumnBuilder {
     if (a === 'string' || (b === 'string' && a !== 'datetime')) {
       if (a !== 'string') this.toStrings();
       if (b !== 'string') next.toStrings();
-      const before = this.dict.length;
-      const remap = new Int32Array(next.dict.length);
-      for (let c = 0; c < remap.length; c++) {
-        const s = next.dict[c], h = next.index.hashOf(c);
-        const k = this.index.find(s, 0, s.length, h);
-        remap[c] = k >= 0 ? k : this.index.add(s, h);
+      const before = this.index.size;
+      const remap = new Int32Array(next.labelCount());
+      const lb = next.labelBytes;
+      if (lb) {
+        // From the labels' bytes (a sorted key column's come after the last label here: no lookup, no string).
+        for (let c = 0, o = 0; c < remap.length; o = lb.ends[c++]) {
+          const h = lb.hashes[c], e = lb.ends[c];
+          const k = this.index.findBytes(lb.pool, o, e, h);
+          remap[c] = k >= 0 ? k : this.index.addBytes(lb.pool, o, e, h);
+        }
+      } else {
+        for (let c = 0; c < remap.length; c++) {
+          const s = next.dict[c], h = next.index.hashOf(c);
+          const k = this.index.find(s, 0, s.length, h);
+          remap[c] = k >= 0 ? k : this.index.add(s, h);
+        }
       }
       const n = this.n + next.n;
       let codes = this.codes!;
@@ -663,7 +682,7 @@ export class ColumnBuilder {
       this.codes = codes;
       this.n = n;
       // Pushed one by one, the labels would have run the datetime test at the 512th (it failed: `canAppend`).
-      if (!this.dtTried && before < DATETIME_PROBE && this.dict.length >= DATETIME_PROBE) this.dtTried = true;
+      if (!this.dtTried && before < DATETIME_PROBE && this.index.size >= DATETIME_PROBE) this.dtTried = true;
       this.missing += next.missing;
       for (let k = 0; k < this.missCounts.length; k++) this.missCounts[k] += next.missCounts[k];
       return;
@@ -711,6 +730,20 @@ export class ColumnBuilder {
         }
       }
     } else this.small = null;
+  }
+
+  /** Labels of a builder from `fromState` (given as bytes or not). */
+  private labelCount(): number {
+    return this.labelBytes ? this.labelBytes.ends.length : this.index.size;
+  }
+
+  /** The label index of a builder from `fromState` whose labels came as bytes, made now (`dict` then works). */
+  private labelIndex(): void {
+    const lb = this.labelBytes;
+    if (!lb || this.index.size === lb.ends.length) return;
+    const ix = new LabelIndex();
+    for (let c = 0, o = 0; c < lb.ends.length; o = lb.ends[c++]) if (ix.findBytes(lb.pool, o, lb.ends[c], lb.hashes[c]) < 0) ix.addBytes(lb.pool, o, lb.ends[c], lb.hashes[c]);
+    this.index = ix;
   }
 
   /**
@@ -1308,6 +1341,21 @@ export interface ColumnRoom {
   codes: Int32Array;
 }
 
+/** The labels as bytes, one after another (label c ends at `ends[c]`), when every one is ASCII and non-empty; else null. */
+function asciiBytes(labels: string[]): { pool: Uint8Array; ends: Int32Array } | null {
+  if (labels.length === 0) return null;
+  const ends = new Int32Array(labels.length);
+  let o = 0;
+  for (let c = 0; c < labels.length; c++) {
+    if (labels[c].length === 0) return null;
+    ends[c] = o += labels[c].length;
+  }
+  const all = labels.join('');
+  const pool = new TextEncoder().encode(all);
+  // (As many bytes as UTF-16 units: every one is ASCII.)
+  return pool.length === all.length ? { pool, ends } : null;
+}
+
 /** A `ColumnBuilder`'s contents as plain data (see `ColumnBuilder.exportState`). */
 export interface ColumnBuilderState {
   name: string;
@@ -1320,7 +1368,10 @@ export interface ColumnBuilderState {
   nums: Float64Array;
   tok: Uint8Array | null;
   codes: Int32Array | null;
+  /** The labels (empty when they are given as `labelBytes`: all ASCII, label c ending at `labelEnds[c]`). */
   labels: string[];
+  labelBytes: Uint8Array | null;
+  labelEnds: Int32Array | null;
   hashes: Int32Array;
   dt: string | null;
   dtTried: boolean;

@@ -50,6 +50,6 @@ async function parsePiece(task: CsvPartTask, k: number, pieces: number) {
   if (end !== to || !reader.builder) return null;
   const states = reader.builder.columns.map((c) => c.exportState());
   const buffers = new Set<ArrayBuffer>();
-  for (const s of states) for (const a of [s.nums, s.tok, s.codes, s.hashes, s.missCounts, s.small]) if (a && a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
+  for (const s of states) for (const a of [s.nums, s.tok, s.codes, s.hashes, s.missCounts, s.small, s.labelBytes, s.labelEnds]) if (a && a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
   return { states, transfer: [...buffers] };
 }

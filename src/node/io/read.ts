@@ -26,8 +26,7 @@ export interface ReadOptions {
   displayPath?: string;
   /**
    * CSV/TSV files of at least this many bytes are parsed in two parts, the second on a worker thread (same table,
-   * same errors; faster on two free cores). Default: files from 16 MiB to 64 MiB (larger ones would need the
-   * second part's memory twice while it is joined); `Infinity` never uses a worker.
+   * same errors; faster on two free cores). Default: files of 16 MiB or more; `Infinity` never uses a worker.
    */
   parallelMinBytes?: number;
 }
@@ -336,7 +335,10 @@ async function readBytes(path: string, shown: string, size: number, delimiter: s
       if (bounds) {
         regions = roomRegions(bounds, bytesPerRow, names.length);
         if (regions) rooms = sharedRooms(names.length, regions[regions.length - 1], nextRoomId++);
-        job = parsePartsInWorker({ path, bounds, delimiter: d, names, bytesPerRow, claim: claim.buffer as SharedArrayBuffer, rooms: rooms ?? undefined, regions: regions ?? undefined });
+        job = parsePartsInWorker(
+          { path, bounds, delimiter: d, names, bytesPerRow, claim: claim.buffer as SharedArrayBuffer, rooms: rooms ?? undefined, regions: regions ?? undefined },
+          size >= KEEP_WORKER_MAX_BYTES,
+        );
         const r0 = regions?.[0] ?? 0;
         if (rooms) return new TableBuilder(names, 0, (j) => roomPart(rooms![j], 0, r0));
       }
@@ -399,8 +401,9 @@ async function readBytes(path: string, shown: string, size: number, delimiter: s
 /** Pieces of a file's second half for the two-part read: bounds just after LFs (see `splitPoint`), increasing; null if none. */
 async function pieceBounds(path: string, size: number): Promise<number[] | null> {
   const bounds: number[] = [];
-  for (let k = 0; k < PIECES; k++) {
-    const b = await splitPoint(path, size, 0.5 + (0.5 * k) / PIECES);
+  const { pieces, firstShare } = csvPartTuning;
+  for (let k = 0; k < pieces; k++) {
+    const b = await splitPoint(path, size, firstShare + ((1 - firstShare) * k) / pieces);
     if (b > 0 && (bounds.length === 0 || b > bounds[bounds.length - 1])) bounds.push(b);
   }
   if (!bounds.length) return null;
@@ -429,12 +432,6 @@ function roomRegions(bounds: number[], bytesPerRow: number, columns: number): nu
 /** The most the shared arrays of a two-part read may reserve (in address space; most of it is never touched). */
 const MAX_SHARED_BYTES = 4 * 2 ** 30;
 
-/**
- * The second half of a file read in two parts is cut into this many pieces: the worker takes them from the back
- * and this thread, after its half, from the front, so a worker that is late or still slow (its first parts run
- * before its JIT has warmed up) holds up only the pieces it took.
- */
-const PIECES = 4;
 
 /** Joins the columns of the part that follows (`states`, from the worker) onto `builder`; false when it cannot (see `ColumnBuilder.canAppend`). */
 function joinPart(builder: TableBuilder, states: ColumnBuilderState[]): boolean {
@@ -453,19 +450,19 @@ function joinPart(builder: TableBuilder, states: ColumnBuilderState[]): boolean 
 }
 
 /**
- * By default CSV/TSV files from 16 MiB to 64 MiB are read in two parts, the second on the CSV worker thread (the
- * worker's start-up, ~50 ms the first time, overlaps this thread's part; a worker not ready in time is simply not
- * used). Smaller files stay in one thread: on an idle 2-core machine adult (3.4 MB) read in 0.076 s in one thread
- * against 0.092 s in two parts (steady medians) — handing over and joining costs more than half the parse. Larger
- * files stay in one thread too: the worker's part is held twice while it is joined on (its arrays, then their copy),
- * which on the 120 MB 1M × 20 file would take the peak memory past 400 MB. An explicit `parallelMinBytes` has no
- * upper size.
+ * By default CSV/TSV files of 16 MiB or more are read in two parts, the second on the CSV worker thread (the
+ * worker's start-up, ~50 ms the first time, overlaps this thread's part; a late worker holds up only the pieces it
+ * took). Smaller files stay in one thread: on an idle 2-core machine adult (3.4 MB) read in 0.076 s in one thread
+ * against 0.092 s in two parts (steady medians) — handing over and joining costs more than half the parse. There is
+ * no upper size: the worker writes its rows into the reader's shared arrays, so joining holds nothing twice (the
+ * 120 MB 1M × 20 file peaked at 329–356 MB in two threads from the build, 320–329 MB in one).
  */
 const PARALLEL_MIN_BYTES = 16 << 20;
-const PARALLEL_MAX_BYTES = 64 << 20;
+/** After reading a part of a file this large the CSV worker is stopped at once (see `parsePartsInWorker`). */
+const KEEP_WORKER_MAX_BYTES = 64 << 20;
 
 async function readDelimited(path: string, shown: string, size: number, delimiter: string | undefined, signal?: AbortSignal, parallelMinBytes?: number): Promise<TableBuilder> {
-  const parallel = availableParallelism() >= 2 && (parallelMinBytes !== undefined ? size >= parallelMinBytes : size >= PARALLEL_MIN_BYTES && size < PARALLEL_MAX_BYTES);
+  const parallel = availableParallelism() >= 2 && (parallelMinBytes !== undefined ? size >= parallelMinBytes : size >= PARALLEL_MIN_BYTES);
   const fast = await readBytes(path, shown, size, delimiter, signal, parallel);
   if (fast) return fast;
   // The text reader: for files the byte reader leaves (e.g. CR line ends), and for the exact error of a bad file.
