@@ -131,6 +131,23 @@ describe('parallel CSV read', () => {
     }
   }, 60_000);
 
+  it('gives the sequential table with a late worker, and with one that fails each piece after writing its rows', async () => {
+    const p = write('mixed-late.csv', mixed(6000, 3000, 0));
+    try {
+      csvPartTuning.delayMs = 300;
+      await expectSameRead(p);
+      csvPartTuning.delayMs = 0;
+      csvPartTuning.fail = true;
+      for (let k = 0; k < 3; k++) await expectSameRead(p);
+      csvPartTuning.pieces = 8;
+      await expectSameRead(p);
+    } finally {
+      csvPartTuning.delayMs = 0;
+      csvPartTuning.fail = false;
+      csvPartTuning.pieces = 4;
+    }
+  }, 60_000);
+
   it('joins the worker’s pieces in place (in the shared arrays) once it is running', async () => {
     const p = write('mixed-inplace.csv', mixed(8000, -1, 0));
     const before = csvPartStats.inPlace;

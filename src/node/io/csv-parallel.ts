@@ -25,6 +25,9 @@ export interface CsvPartTask {
    */
   rooms?: ColumnRoom[];
   regions?: number[];
+  /** For tests (`csvPartTuning`): wait this long before each piece; answer `ok: false` after parsing each piece. */
+  delayMs?: number;
+  fail?: boolean;
 }
 
 /**
@@ -57,6 +60,9 @@ export const csvPartTuning = {
    */
   firstShare: 0.5,
   pieces: 4,
+  /** Tests only: make the worker late (ms before each piece), or fail each piece after writing its rows. */
+  delayMs: 0,
+  fail: false,
 };
 
 /** The worker's answer for one piece (its columns, or `ok: false`: it failed), or `done` when it took no more. */

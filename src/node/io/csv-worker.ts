@@ -23,7 +23,9 @@ async function run(id: number, task: CsvPartTask): Promise<void> {
   for (let k = takePiece(claim, pieces, true); k >= 0; k = takePiece(claim, pieces, true)) {
     let done: Awaited<ReturnType<typeof parsePiece>> = null;
     try {
+      if (task.delayMs) await new Promise((r) => setTimeout(r, task.delayMs));
       done = await parsePiece(task, k, pieces);
+      if (task.fail) done = null;
     } catch {
       done = null;
     }

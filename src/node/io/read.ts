@@ -336,7 +336,7 @@ async function readBytes(path: string, shown: string, size: number, delimiter: s
         regions = roomRegions(bounds, bytesPerRow, names.length);
         if (regions) rooms = sharedRooms(names.length, regions[regions.length - 1], nextRoomId++);
         job = parsePartsInWorker(
-          { path, bounds, delimiter: d, names, bytesPerRow, claim: claim.buffer as SharedArrayBuffer, rooms: rooms ?? undefined, regions: regions ?? undefined },
+          { path, bounds, delimiter: d, names, bytesPerRow, claim: claim.buffer as SharedArrayBuffer, rooms: rooms ?? undefined, regions: regions ?? undefined, delayMs: csvPartTuning.delayMs, fail: csvPartTuning.fail },
           size >= KEEP_WORKER_MAX_BYTES,
         );
         const r0 = regions?.[0] ?? 0;
