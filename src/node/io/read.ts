@@ -26,7 +26,8 @@ export interface ReadOptions {
   displayPath?: string;
   /**
    * CSV/TSV files of at least this many bytes are parsed in two parts, the second on a worker thread (same table,
-   * same errors; faster on two free cores). Default: files of 16 MiB or more; `Infinity` never uses a worker.
+   * same errors; faster on two free cores). Default: files from 16 MiB to 64 MiB (see `PARALLEL_MAX_BYTES`); an
+   * explicit value has no upper size; `Infinity` never uses a worker.
    */
   parallelMinBytes?: number;
 }
@@ -450,19 +451,23 @@ function joinPart(builder: TableBuilder, states: ColumnBuilderState[]): boolean 
 }
 
 /**
- * By default CSV/TSV files of 16 MiB or more are read in two parts, the second on the CSV worker thread (the
+ * By default CSV/TSV files from 16 MiB to 64 MiB are read in two parts, the second on the CSV worker thread (the
  * worker's start-up, ~50 ms the first time, overlaps this thread's part; a late worker holds up only the pieces it
  * took). Smaller files stay in one thread: on an idle 2-core machine adult (3.4 MB) read in 0.076 s in one thread
- * against 0.092 s in two parts (steady medians) — handing over and joining costs more than half the parse. There is
- * no upper size: the worker writes its rows into the reader's shared arrays, so joining holds nothing twice (the
- * 120 MB 1M × 20 file peaked at 329–356 MB in two threads from the build, 320–329 MB in one).
+ * against 0.092 s in two parts (steady medians) — handing over and joining costs more than half the parse.
+ * Joining no longer holds anything twice (the worker writes its rows into the reader's shared arrays): the 120 MB
+ * 1M × 20 file peaks at 325–349 MB in two threads from the build (311–329 MB in one), but at 386–395 MB from
+ * sources (369–373 MB in one), and 398 MB in `npm run bench -- io` after its other reads, too close to 400 MB; and
+ * with one core busy elsewhere two threads took 1 CPU s more and were often slower. So larger files stay in one
+ * thread by default (remove the upper size to change that).
  */
 const PARALLEL_MIN_BYTES = 16 << 20;
+const PARALLEL_MAX_BYTES = 64 << 20;
 /** After reading a part of a file this large the CSV worker is stopped at once (see `parsePartsInWorker`). */
 const KEEP_WORKER_MAX_BYTES = 64 << 20;
 
 async function readDelimited(path: string, shown: string, size: number, delimiter: string | undefined, signal?: AbortSignal, parallelMinBytes?: number): Promise<TableBuilder> {
-  const parallel = availableParallelism() >= 2 && (parallelMinBytes !== undefined ? size >= parallelMinBytes : size >= PARALLEL_MIN_BYTES);
+  const parallel = availableParallelism() >= 2 && (parallelMinBytes !== undefined ? size >= parallelMinBytes : size >= PARALLEL_MIN_BYTES && size < PARALLEL_MAX_BYTES);
   const fast = await readBytes(path, shown, size, delimiter, signal, parallel);
   if (fast) return fast;
   // The text reader: for files the byte reader leaves (e.g. CR line ends), and for the exact error of a bad file.
