@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Table } from '../../src/core/table/table.js';
-import { csvPartStats } from '../../src/node/io/csv-parallel.js';
+import fc from 'fast-check';
+import { csvPartStats, csvPartTuning } from '../../src/node/io/csv-parallel.js';
+import { writeTable } from '../../src/node/io/write.js';
 import { readTable } from '../../src/node/io/read.js';
 import { SHARED_NAMES, datasetPath, hasShared } from '../helpers/datasets.js';
 
@@ -95,4 +97,103 @@ describe('parallel CSV read', () => {
     expect(bad).toMatchObject({ code: 'invalid_input' });
     expect(await errorOf(u, 0)).toEqual(bad);
   });
+
+  /** 1M-style mixed rows: a sorted key, numbers, few labels, dates, missing tokens; `change` rows on, a column turns to text. */
+  const mixed = (n: number, change: number, longHead: number) =>
+    'id,x,y,k,cat,day,t,flag\n' +
+    rows(n, (i) =>
+      [
+        'R' + String(i).padStart(8, '0'),
+        (i * 0.37).toFixed(3),
+        i % 11 === 0 ? 'NA' : String(i % 1000),
+        i === change ? 'oops' : String(i % 5),
+        'c' + (i % 17),
+        new Date(Date.UTC(2010, 0, 1) + (i % 3000) * 86400000).toISOString().slice(0, 10),
+        new Date(Date.UTC(2010, 0, 1) + i * 60000).toISOString().slice(0, 19).replace('T', ' '),
+        // Long fields in the first rows: the bytes per row estimated from the first 64 KiB are then too high.
+        i < longHead ? 'z'.repeat(200) : i % 3 === 0 ? '' : 'yes',
+      ].join(','),
+    ) +
+    '\n';
+
+  it('gives the sequential table when the shared arrays’ regions are too small or too large (slack forced)', async () => {
+    const p = write('mixed-slack.csv', mixed(6000, 4500, 0));
+    const long = write('mixed-longhead.csv', mixed(6000, -1, 300));
+    const before = csvPartTuning.slack;
+    try {
+      for (const slack of [-0.6, -0.05, 0, 0.03, 0.5]) {
+        csvPartTuning.slack = slack;
+        await expectSameRead(p);
+        await expectSameRead(long);
+      }
+    } finally {
+      csvPartTuning.slack = before;
+    }
+  }, 60_000);
+
+  it('gives the sequential table with a late worker, and with one that fails each piece after writing its rows', async () => {
+    const p = write('mixed-late.csv', mixed(6000, 3000, 0));
+    try {
+      csvPartTuning.delayMs = 300;
+      await expectSameRead(p);
+      csvPartTuning.delayMs = 0;
+      csvPartTuning.fail = true;
+      for (let k = 0; k < 3; k++) await expectSameRead(p);
+      csvPartTuning.pieces = 8;
+      await expectSameRead(p);
+    } finally {
+      csvPartTuning.delayMs = 0;
+      csvPartTuning.fail = false;
+      csvPartTuning.pieces = 4;
+    }
+  }, 60_000);
+
+  it('joins the worker’s pieces in place (in the shared arrays) once it is running', async () => {
+    const p = write('mixed-inplace.csv', mixed(8000, -1, 0));
+    const before = csvPartStats.inPlace;
+    for (let k = 0; k < 12 && csvPartStats.inPlace === before; k++) await expectSameRead(p);
+    expect(csvPartStats.inPlace).toBeGreaterThan(before);
+  }, 60_000);
+
+  it('property: mixed files with a type change, quoted fields and long rows anywhere read as one sequential read', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 50, max: 4000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 0, max: 400 }),
+        fc.constantFrom(-0.3, 0, 0.03),
+        fc.integer({ min: -1, max: 30 }),
+        async (n, at, longHead, slack, quoteEvery) => {
+          let text = mixed(n, Math.floor(n * at), longHead);
+          // Quoted fields (some with newlines) in the flag column.
+          if (quoteEvery > 0) text = text.replace(/,yes\n/g, (m, off: number) => (off % (quoteEvery * 7) === 0 ? ',"y\nes"\n' : m));
+          const p = write('mixed-prop.csv', text);
+          const before = csvPartTuning.slack;
+          csvPartTuning.slack = slack;
+          try {
+            await expectSameRead(p);
+          } finally {
+            csvPartTuning.slack = before;
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  }, 180_000);
+
+  it('a table read in two parts (arrays on SharedArrayBuffers) writes and reads back as Parquet and CSV', async () => {
+    const p = write('mixed-write.csv', mixed(5000, -1, 0));
+    const seq = await readTable(p, { parallelMinBytes: Infinity });
+    let par = await readTable(p, { parallelMinBytes: 0 });
+    for (let k = 0; k < 8 && !par.columns.some((c) => (c.storage === 'numeric' ? c.values : c.codes).buffer instanceof SharedArrayBuffer); k++) par = await readTable(p, { parallelMinBytes: 0 });
+    for (const fmt of ['parquet', 'csv'] as const) {
+      const out = join(dir, `back.${fmt}`);
+      await writeTable(out, par);
+      const a = await readTable(out);
+      await writeTable(out, seq);
+      const b = await readTable(out);
+      expect(plain(a)).toEqual(plain(b));
+    }
+  }, 60_000);
 });
+

@@ -94,13 +94,45 @@ export class ColumnBuilder {
   private shortest = false;
   /** Text of RAW rows (row → text as written); rare, so a map. */
   private raw: Map<number, string> | null = null;
+  /** Arrays given by a reader to write this column's rows into (see `ColumnRoom`); null: the builder allocates its own. */
+  private room: ColumnRoom | null = null;
+  /** (A builder made by `fromState`:) the row in its room's whole arrays where `nums`/`tok`, and `codes`, start; -1 when not in it. */
+  private numsAt = -1;
+  private codesAt = -1;
+  private roomId = -1;
+  /** (A builder made by `fromState`:) its labels as ASCII bytes (label c at `[ends[c - 1], ends[c])`), to join them without strings. */
+  private labelBytes: { pool: Uint8Array; ends: Int32Array; hashes: Int32Array } | null = null;
 
-  /** `capacity`: rows to make room for at once (a reader's estimate; the arrays still grow past it). */
-  constructor(name: string, capacity = 1024) {
+  /**
+   * `capacity`: rows to make room for at once (a reader's estimate; the arrays still grow past it). `room`: arrays
+   * to write the rows into instead (its length is the capacity; past it the builder grows into arrays of its own).
+   */
+  constructor(name: string, capacity = 1024, room?: ColumnRoom) {
     this.name = name;
+    if (room) {
+      this.room = room;
+      this.nums = room.nums;
+      this.tok = room.tok;
+      return;
+    }
     const cap = Math.max(16, Math.ceil(capacity));
     this.nums = new Float64Array(cap);
     this.tok = new Uint8Array(cap);
+  }
+
+  /**
+   * Gives this builder a longer view of its room (same arrays, same start, more rows): the arrays it still writes
+   * in its room are replaced by the longer ones. A reader widens the room once no other thread writes past its end.
+   */
+  widenRoom(room: ColumnRoom): void {
+    const old = this.room;
+    if (!old || room.id !== old.id || room.at !== old.at || room.nums.length < old.nums.length) return;
+    if (this.nums === old.nums) {
+      this.nums = room.nums;
+      this.tok = room.tok;
+    }
+    if (this.codes === old.codes) this.codes = room.codes;
+    this.room = room;
   }
 
   /** Rows pushed so far. */
@@ -509,11 +541,18 @@ export class ColumnBuilder {
    * sends each part's columns this way and joins them with `canAppend`/`append`.
    */
   exportState(): ColumnBuilderState {
+    const room = this.room;
+    // ASCII labels (e.g. a key column's) cross as bytes: no strings to copy, none to make on the other side.
+    const labelBytes = asciiBytes(this.index.labels);
     return {
       name: this.name, mode: this.mode, n: this.n,
+      labelBytes: labelBytes?.pool ?? null, labelEnds: labelBytes?.ends ?? null,
+      roomId: room ? room.id : -1,
+      numsAt: room && this.tok && this.nums === room.nums ? room.at : -1,
+      codesAt: room && this.codes === room.codes ? room.at : -1,
       nums: this.nums.subarray(0, this.tok ? this.n : 0), tok: this.tok ? this.tok.subarray(0, this.n) : null,
       codes: this.codes ? this.codes.subarray(0, this.n) : null,
-      labels: this.index.labels, hashes: this.index.hashList(),
+      labels: labelBytes ? [] : this.index.labels, hashes: this.index.hashList(),
       dt: this.dt ? this.dt.pattern : null, dtTried: this.dtTried, wasDatetime: this.wasDatetime,
       missing: this.missing, missCounts: this.missCounts.slice(), integer: this.integer, maxDec: this.maxDec, minDec: this.minDec,
       lo: this.lo, hi: this.hi, small: this.small ? this.small.slice(0, this.smallN) : null, shortest: this.shortest,
@@ -526,6 +565,9 @@ export class ColumnBuilder {
     const b = new ColumnBuilder(st.name, 16);
     b.mode = st.mode;
     b.n = st.n;
+    b.roomId = st.roomId;
+    b.numsAt = st.numsAt;
+    b.codesAt = st.codesAt;
     if (st.tok) {
       b.nums = st.nums.length ? st.nums : new Float64Array(16);
       b.tok = st.tok.length ? st.tok : new Uint8Array(16);
@@ -534,7 +576,9 @@ export class ColumnBuilder {
       b.tok = null;
     }
     b.codes = st.codes && st.codes.length ? st.codes : st.codes ? new Int32Array(16) : null;
-    b.index = LabelIndex.from(st.labels, st.hashes);
+    // (Labels as bytes are indexed only if a join needs more than their bytes: `labelIndex`.)
+    if (st.labelBytes && st.labelEnds) b.labelBytes = { pool: st.labelBytes, ends: st.labelEnds, hashes: st.hashes };
+    else b.index = LabelIndex.from(st.labels, st.hashes);
     b.dt = st.dt ? compileDatetimeFormat(st.dt) : null;
     b.dtTried = st.dtTried;
     b.wasDatetime = st.wasDatetime;
@@ -565,6 +609,8 @@ export class ColumnBuilder {
     const a = this.mode, b = next.mode;
     const numeric = (m: Mode) => m === 'empty' || m === 'number';
     if (numeric(a) && numeric(b)) return true;
+    // Text after text past the datetime test needs only the labels' bytes; anything else, `next`'s labels.
+    if (!(a === 'string' && b === 'string' && (this.dtTried || this.index.size >= DATETIME_PROBE))) next.labelIndex();
     if (a === 'datetime') {
       if (b === 'empty' || (b === 'datetime' && next.dt!.pattern === this.dt!.pattern)) return true;
       // Text that is all dates of this format or missing tokens (a part with too few dates to be tested on its own).
@@ -572,10 +618,10 @@ export class ColumnBuilder {
     }
     if (b === 'datetime' || next.wasDatetime) return false;
     // Text after text (or numbers, which are then read as their text).
-    if (a === 'string') return this.dtTried || this.dict.length >= DATETIME_PROBE || this.probeAfterJoin(next) === undefined;
+    if (a === 'string') return this.dtTried || this.index.size >= DATETIME_PROBE || this.probeAfterJoin(next) === undefined;
     // Numbers here, text in `next`: the join turns this column to text; the datetime test could only have run at
     // a 512th label, which fewer rows and labels than that cannot reach.
-    return this.n + next.dict.length < DATETIME_PROBE;
+    return this.n + next.labelCount() < DATETIME_PROBE;
   }
 
   /** Joins `next` on (see `canAppend`, which must have said true). */
@@ -587,6 +633,7 @@ export class ColumnBuilder {
       const nc = next.codes!;
       next.nums = new Float64Array(next.n);
       next.tok = new Uint8Array(next.n);
+      next.numsAt = -1;
       next.missCounts.fill(0);
       for (let i = 0; i < next.n; i++) {
         const c = nc[i];
@@ -603,12 +650,22 @@ export class ColumnBuilder {
     if (a === 'string' || (b === 'string' && a !== 'datetime')) {
       if (a !== 'string') this.toStrings();
       if (b !== 'string') next.toStrings();
-      const before = this.dict.length;
-      const remap = new Int32Array(next.dict.length);
-      for (let c = 0; c < remap.length; c++) {
-        const s = next.dict[c], h = next.index.hashOf(c);
-        const k = this.index.find(s, 0, s.length, h);
-        remap[c] = k >= 0 ? k : this.index.add(s, h);
+      const before = this.index.size;
+      const remap = new Int32Array(next.labelCount());
+      const lb = next.labelBytes;
+      if (lb) {
+        // From the labels' bytes (a sorted key column's come after the last label here: no lookup, no string).
+        for (let c = 0, o = 0; c < remap.length; o = lb.ends[c++]) {
+          const h = lb.hashes[c], e = lb.ends[c];
+          const k = this.index.findBytes(lb.pool, o, e, h);
+          remap[c] = k >= 0 ? k : this.index.addBytes(lb.pool, o, e, h);
+        }
+      } else {
+        for (let c = 0; c < remap.length; c++) {
+          const s = next.dict[c], h = next.index.hashOf(c);
+          const k = this.index.find(s, 0, s.length, h);
+          remap[c] = k >= 0 ? k : this.index.add(s, h);
+        }
       }
       const n = this.n + next.n;
       let codes = this.codes!;
@@ -616,12 +673,18 @@ export class ColumnBuilder {
         codes = new Int32Array(n);
         codes.set(this.codes!.subarray(0, this.n));
       }
-      const nc = next.codes!;
-      for (let i = 0, o = this.n; i < next.n; i++) codes[o + i] = nc[i] < 0 ? -1 : remap[nc[i]];
+      // `next`'s codes written further on in this column's room: remapped in place, moving left (each read before
+      // it can be overwritten).
+      const from = this.inRoom(next, codes, next.codesAt);
+      const nc = from >= 0 ? codes : next.codes!;
+      for (let i = 0, o = this.n, f = Math.max(0, from); i < next.n; i++) {
+        const c = nc[f + i];
+        codes[o + i] = c < 0 ? -1 : remap[c];
+      }
       this.codes = codes;
       this.n = n;
       // Pushed one by one, the labels would have run the datetime test at the 512th (it failed: `canAppend`).
-      if (!this.dtTried && before < DATETIME_PROBE && this.dict.length >= DATETIME_PROBE) this.dtTried = true;
+      if (!this.dtTried && before < DATETIME_PROBE && this.index.size >= DATETIME_PROBE) this.dtTried = true;
       this.missing += next.missing;
       for (let k = 0; k < this.missCounts.length; k++) this.missCounts[k] += next.missCounts[k];
       return;
@@ -637,8 +700,15 @@ export class ColumnBuilder {
       this.nums = nums;
       this.tok = tok;
     }
-    this.nums.set(next.nums.subarray(0, next.n), o);
-    this.tok!.set(next.tok!.subarray(0, next.n), o);
+    const from = this.inRoom(next, this.nums, next.numsAt);
+    if (from >= 0) {
+      // Written further on in this column's room by another thread: moved left, no copy held.
+      this.nums.copyWithin(o, from, from + next.n);
+      this.tok!.copyWithin(o, from, from + next.n);
+    } else {
+      this.nums.set(next.nums.subarray(0, next.n), o);
+      this.tok!.set(next.tok!.subarray(0, next.n), o);
+    }
     this.n = n;
     this.missing += next.missing;
     for (let k = 0; k < this.missCounts.length; k++) this.missCounts[k] += next.missCounts[k];
@@ -662,6 +732,31 @@ export class ColumnBuilder {
         }
       }
     } else this.small = null;
+  }
+
+  /** Labels of a builder from `fromState` (given as bytes or not). */
+  private labelCount(): number {
+    return this.labelBytes ? this.labelBytes.ends.length : this.index.size;
+  }
+
+  /** The label index of a builder from `fromState` whose labels came as bytes, made now (`dict` then works). */
+  private labelIndex(): void {
+    const lb = this.labelBytes;
+    if (!lb || this.index.size === lb.ends.length) return;
+    const ix = new LabelIndex();
+    for (let c = 0, o = 0; c < lb.ends.length; o = lb.ends[c++]) if (ix.findBytes(lb.pool, o, lb.ends[c], lb.hashes[c]) < 0) ix.addBytes(lb.pool, o, lb.ends[c], lb.hashes[c]);
+    this.index = ix;
+  }
+
+  /**
+   * Where `next`'s rows start in `arr` when `arr` is this builder's room from its first row and `next` wrote them in
+   * the same room at `at` (not before this builder's rows end, within `arr`); else -1.
+   */
+  private inRoom(next: ColumnBuilder, arr: Float64Array | Int32Array, at: number): number {
+    const room = this.room;
+    if (!room || room.at !== 0 || at < 0 || next.roomId !== room.id) return -1;
+    if (arr !== room.nums && arr !== room.codes) return -1;
+    return at >= this.n && at + next.n <= arr.length ? at : -1;
   }
 
   /** The epoch ms of each of `next`'s labels in this column's format (NaN for a missing token); null if one is neither. */
@@ -844,7 +939,10 @@ export class ColumnBuilder {
   /** Turns a numeric (or empty) column into a string dictionary, rebuilding each value's text exactly. */
   private toStrings(): void {
     this.forgetGuesses();
-    const codes = new Int32Array(Math.max(1024, this.nums.length));
+    this.numsAt = this.codesAt = -1;
+    // (Into the room's codes when it has the room for the rows so far.)
+    const room = this.room;
+    const codes = room && room.codes.length >= Math.max(this.n, 1) ? room.codes : new Int32Array(Math.max(1024, this.nums.length));
     const cache = new Map<number, string[]>();
     this.missing = 0;
     this.missCounts.fill(0);
@@ -873,19 +971,26 @@ export class ColumnBuilder {
   private tryDatetime(): void {
     this.dtTried = true;
     this.forgetGuesses();
+    this.numsAt = this.codesAt = -1;
     const fmt = detectDatetimeFormat(this.dict);
     if (!fmt) return;
     const f = compileDatetimeFormat(fmt);
     const ms = this.dict.map((s) => f.parse(s));
     const cap = Math.max(1024, this.codes!.length);
-    const nums = new Float64Array(cap);
-    const tok = new Uint8Array(cap);
+    // (Into the room's arrays, written again from the first row, when they have the room.)
+    const room = this.room;
+    const inRoom = room !== null && room.nums.length >= Math.max(this.n, 1);
+    const nums = inRoom ? room.nums : new Float64Array(cap);
+    const tok = inRoom ? room.tok : new Uint8Array(cap);
     for (let i = 0; i < this.n; i++) {
       const c = this.codes![i];
       if (c < 0) {
         nums[i] = NaN;
         tok[i] = MISS;
-      } else nums[i] = ms[c];
+      } else {
+        nums[i] = ms[c];
+        tok[i] = 0;
+      }
     }
     this.nums = nums;
     this.tok = tok;
@@ -1225,15 +1330,50 @@ let lastValue = 0;
  */
 export type BytesToText = (bytes: Uint8Array, start: number, end: number, ascii: boolean) => string;
 
+/**
+ * Arrays a reader gives a `ColumnBuilder` to write its rows into: views of rows [at, at + length) of one column's
+ * arrays (e.g. on SharedArrayBuffers, so that two threads write the parts of one file into one set of arrays and
+ * joining a part is a move to the left, not a copy). `id` names the whole arrays (one per read).
+ */
+export interface ColumnRoom {
+  id: number;
+  at: number;
+  nums: Float64Array;
+  tok: Uint8Array;
+  codes: Int32Array;
+}
+
+/** The labels as bytes, one after another (label c ends at `ends[c]`), when every one is ASCII and non-empty; else null. */
+function asciiBytes(labels: string[]): { pool: Uint8Array; ends: Int32Array } | null {
+  if (labels.length === 0) return null;
+  const ends = new Int32Array(labels.length);
+  let o = 0;
+  for (let c = 0; c < labels.length; c++) {
+    if (labels[c].length === 0) return null;
+    ends[c] = o += labels[c].length;
+  }
+  const all = labels.join('');
+  const pool = new TextEncoder().encode(all);
+  // (As many bytes as UTF-16 units: every one is ASCII.)
+  return pool.length === all.length ? { pool, ends } : null;
+}
+
 /** A `ColumnBuilder`'s contents as plain data (see `ColumnBuilder.exportState`). */
 export interface ColumnBuilderState {
   name: string;
   mode: Mode;
   n: number;
+  /** The room's id, and the row where `nums`/`tok` and `codes` start in its whole arrays (-1: not in the room). */
+  roomId: number;
+  numsAt: number;
+  codesAt: number;
   nums: Float64Array;
   tok: Uint8Array | null;
   codes: Int32Array | null;
+  /** The labels (empty when they are given as `labelBytes`: all ASCII, label c ending at `labelEnds[c]`). */
   labels: string[];
+  labelBytes: Uint8Array | null;
+  labelEnds: Int32Array | null;
   hashes: Int32Array;
   dt: string | null;
   dtTried: boolean;
@@ -1270,9 +1410,12 @@ export interface FinishOptions {
 export class TableBuilder {
   readonly columns: ColumnBuilder[];
 
-  /** `capacity`: rows expected (room is made for them at once, saving the copies of growing); default 1024. */
-  constructor(names: readonly string[], capacity?: number) {
-    this.columns = names.map((n) => new ColumnBuilder(n, capacity));
+  /**
+   * `capacity`: rows expected (room is made for them at once, saving the copies of growing); default 1024.
+   * `room`: column j's arrays to write into instead (see `ColumnRoom`).
+   */
+  constructor(names: readonly string[], capacity?: number, room?: (column: number) => ColumnRoom) {
+    this.columns = names.map((n, j) => new ColumnBuilder(n, capacity, room?.(j)));
   }
 
   get numRows(): number {

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import type { ColumnBuilderState } from '../../core/table/infer-builder.js';
+import type { ColumnBuilderState, ColumnRoom } from '../../core/table/infer-builder.js';
 
 /**
  * What the CSV worker parses: the pieces [bounds[k], bounds[k + 1]) of the file at `path` (whole rows, no header;
@@ -19,7 +19,51 @@ export interface CsvPartTask {
   bytesPerRow: number;
   /** One Int32 shared with the reader: pieces taken from the front (low 16 bits) and from the back (high 16). */
   claim: SharedArrayBuffer;
+  /**
+   * Each column's arrays for the whole file, on SharedArrayBuffers (see `sharedRooms`), and where piece k's rows go
+   * in them: rows [regions[k], regions[k + 1]). Without them the worker's arrays are its own (moved back).
+   */
+  rooms?: ColumnRoom[];
+  regions?: number[];
+  /** For tests (`csvPartTuning`): wait this long before each piece; answer `ok: false` after parsing each piece. */
+  delayMs?: number;
+  fail?: boolean;
 }
+
+/**
+ * Each of `columns` columns' arrays for `rows` rows on SharedArrayBuffers (numbers, tokens and label codes; pages
+ * never written are never made resident), as rooms from row 0 named `id`.
+ */
+export function sharedRooms(columns: number, rows: number, id: number): ColumnRoom[] {
+  return Array.from({ length: columns }, () => ({
+    id,
+    at: 0,
+    nums: new Float64Array(new SharedArrayBuffer(rows * 8)),
+    tok: new Uint8Array(new SharedArrayBuffer(rows)),
+    codes: new Int32Array(new SharedArrayBuffer(rows * 4)),
+  }));
+}
+
+/** Rows [from, to) of `room` (a room from row 0) as a room. */
+export function roomPart(room: ColumnRoom, from: number, to: number): ColumnRoom {
+  return { id: room.id, at: from, nums: room.nums.subarray(from, to), tok: room.tok.subarray(from, to), codes: room.codes.subarray(from, to) };
+}
+
+/** Settings of the two-part read, for tests (e.g. tiny regions, to make them overflow). */
+export const csvPartTuning = {
+  /** Spare rows in each region of the shared arrays, as a share of the rows estimated for it. */
+  slack: 0.03,
+  /**
+   * The share of the file this thread reads before the pieces start, and the number of pieces after it: the worker
+   * takes them from the back and this thread, after its share, from the front, so a worker that is late or still
+   * slow (its first pieces run before its JIT has warmed up) holds up only the pieces it took.
+   */
+  firstShare: 0.5,
+  pieces: 4,
+  /** Tests only: make the worker late (ms before each piece), or fail each piece after writing its rows. */
+  delayMs: 0,
+  fail: false,
+};
 
 /** The worker's answer for one piece (its columns, or `ok: false`: it failed), or `done` when it took no more. */
 export interface CsvPartReply {
@@ -60,6 +104,8 @@ interface Shared {
   /** Message handlers of the jobs in progress (by id). */
   pending: Map<number, (r: CsvPartReply | null) => void>;
   idle?: ReturnType<typeof setTimeout>;
+  /** Stop the worker as soon as no job is left (it parsed a large part: its heap holds that part's leftovers). */
+  stopWhenDone?: boolean;
 }
 /** An idle worker is stopped after this long (a burst of reads keeps it; its memory is not held for good). */
 const IDLE_MS = 2000;
@@ -75,15 +121,18 @@ function csvWorker(): Shared {
     : new Worker(fileURLToPath(new URL('./csv-worker.js', HERE)), { resourceLimits: LIMITS });
   worker.unref();
   const s: Shared = { worker, pending: new Map() };
+  const stop = () => {
+    if (s.pending.size === 0) {
+      if (shared === s) shared = null;
+      void worker.terminate();
+    }
+  };
   const stopWhenIdle = () => {
     clearTimeout(s.idle);
-    // Idle for a while: stopped, so its heap (the labels of the last part, until some collection) is freed.
-    s.idle = setTimeout(() => {
-      if (s.pending.size === 0) {
-        if (shared === s) shared = null;
-        void worker.terminate();
-      }
-    }, IDLE_MS).unref();
+    // Idle for a while (or done with a large part: at once): stopped, so its heap (the labels of the last part,
+    // until some collection) is freed.
+    if (s.stopWhenDone) stop();
+    else s.idle = setTimeout(stop, IDLE_MS).unref();
   };
   const finished = (id: number) => {
     s.pending.delete(id);
@@ -116,16 +165,21 @@ export interface CsvPartJob {
 }
 
 /** How many parts the worker parsed were joined on (for tests: the worker is used only when it is ready in time). */
-export const csvPartStats = { joined: 0 };
+export const csvPartStats = { joined: 0, inPlace: 0 };
 
 /** Starts the CSV worker now (if it is not running), so it is ready by the time a part is sent. */
 export function warmCsvWorker(): void {
   csvWorker();
 }
 
-/** Sends a job to the CSV worker (see `CsvPartTask`). */
-export function parsePartsInWorker(task: CsvPartTask): CsvPartJob {
+/**
+ * Sends a job to the CSV worker (see `CsvPartTask`). `large`: the worker is stopped once it is done (rather than
+ * kept idle for a while for later reads), so that its heap — the labels and builders of a large part, until its
+ * next collection — does not add to the reader's peak memory (1M × 20 file: 331–336 MB against 366–381 MB kept).
+ */
+export function parsePartsInWorker(task: CsvPartTask, large = false): CsvPartJob {
   const s = csvWorker();
+  if (large) s.stopWhenDone = true;
   const id = nextId++;
   const got = new Map<number, ColumnBuilderState[] | null>();
   const waiting = new Map<number, (st: ColumnBuilderState[] | null) => void>();

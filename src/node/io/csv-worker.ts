@@ -7,7 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { TableBuilder } from '../../core/table/infer-builder.js';
 import { ByteFileReader } from './csv-bytes.js';
-import { takePiece, type CsvPartReply, type CsvPartTask } from './csv-parallel.js';
+import { roomPart, takePiece, type CsvPartReply, type CsvPartTask } from './csv-parallel.js';
 
 const port = parentPort;
 if (!port) throw new Error('csv-worker.ts must run in a worker thread.');
@@ -23,7 +23,9 @@ async function run(id: number, task: CsvPartTask): Promise<void> {
   for (let k = takePiece(claim, pieces, true); k >= 0; k = takePiece(claim, pieces, true)) {
     let done: Awaited<ReturnType<typeof parsePiece>> = null;
     try {
+      if (task.delayMs) await new Promise((r) => setTimeout(r, task.delayMs));
       done = await parsePiece(task, k, pieces);
+      if (task.fail) done = null;
     } catch {
       done = null;
     }
@@ -35,7 +37,10 @@ async function run(id: number, task: CsvPartTask): Promise<void> {
 async function parsePiece(task: CsvPartTask, k: number, pieces: number) {
   const from = task.bounds[k], to = task.bounds[k + 1];
   const capacity = Math.max(1024, Math.ceil(((to - from) / task.bytesPerRow) * 1.02));
-  const reader = await ByteFileReader.open(task.path, { delimiter: task.delimiter, names: task.names, start: (names) => new TableBuilder(names, capacity) });
+  // With shared rooms the rows go straight into the piece's region of the reader's arrays (past it, into our own).
+  const { rooms, regions } = task;
+  const room = rooms && regions ? (j: number) => roomPart(rooms[j], regions[k], regions[k + 1]) : undefined;
+  const reader = await ByteFileReader.open(task.path, { delimiter: task.delimiter, names: task.names, start: (names) => new TableBuilder(names, capacity, room) });
   if (!reader) return null;
   let end: number;
   try {
@@ -47,6 +52,6 @@ async function parsePiece(task: CsvPartTask, k: number, pieces: number) {
   if (end !== to || !reader.builder) return null;
   const states = reader.builder.columns.map((c) => c.exportState());
   const buffers = new Set<ArrayBuffer>();
-  for (const s of states) for (const a of [s.nums, s.tok, s.codes, s.hashes, s.missCounts, s.small]) if (a && a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
+  for (const s of states) for (const a of [s.nums, s.tok, s.codes, s.hashes, s.missCounts, s.small, s.labelBytes, s.labelEnds]) if (a && a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
   return { states, transfer: [...buffers] };
 }

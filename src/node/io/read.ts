@@ -2,11 +2,11 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { SynthopsError, ValidationError, throwIfAborted } from '../../core/errors.js';
-import { ColumnBuilder, TableBuilder, type ColumnBuilderState } from '../../core/table/infer-builder.js';
+import { ColumnBuilder, TableBuilder, type ColumnBuilderState, type ColumnRoom } from '../../core/table/infer-builder.js';
 import type { Schema } from '../../core/table/schema.js';
 import type { Table } from '../../core/table/table.js';
 import { ByteFileReader } from './csv-bytes.js';
-import { csvPartStats, parsePartsInWorker, releaseBuffers, splitPoint, takePiece, warmCsvWorker, type CsvPartJob } from './csv-parallel.js';
+import { csvPartStats, csvPartTuning, parsePartsInWorker, releaseBuffers, roomPart, sharedRooms, splitPoint, takePiece, warmCsvWorker, type CsvPartJob } from './csv-parallel.js';
 import { CsvParser, type CsvParserOptions } from './csv-parser.js';
 import { formatOf, type TableFormat } from './format.js';
 import { readJsonLines } from './jsonl.js';
@@ -26,8 +26,8 @@ export interface ReadOptions {
   displayPath?: string;
   /**
    * CSV/TSV files of at least this many bytes are parsed in two parts, the second on a worker thread (same table,
-   * same errors; faster on two free cores). Default: files from 16 MiB to 64 MiB (larger ones would need the
-   * second part's memory twice while it is joined); `Infinity` never uses a worker.
+   * same errors; faster on two free cores). Default: files from 16 MiB to 64 MiB (see `PARALLEL_MAX_BYTES`); an
+   * explicit value has no upper size; `Infinity` never uses a worker.
    */
   parallelMinBytes?: number;
 }
@@ -325,17 +325,39 @@ async function readBytes(path: string, shown: string, size: number, delimiter: s
   const bounds = parallel ? await pieceBounds(path, size) : null;
   const claim = new Int32Array(new SharedArrayBuffer(4));
   let job = null as CsvPartJob | null; // (set when the header is read)
+  // With two threads: each column's arrays for the whole file on SharedArrayBuffers (`rooms`), piece k's rows
+  // written by whoever parses it from row regions[k] (its estimated first row, with slack), this thread's from row 0.
+  let rooms: ColumnRoom[] | null = null;
+  let regions: number[] | null = null;
   const reader = await ByteFileReader.open(path, {
     delimiter: d,
     signal,
     start: (names) => {
       checkHeader(names, shown);
-      if (bounds) job = parsePartsInWorker({ path, bounds, delimiter: d, names, bytesPerRow, claim: claim.buffer as SharedArrayBuffer });
+      if (bounds) {
+        regions = roomRegions(bounds, bytesPerRow, names.length);
+        if (regions) rooms = sharedRooms(names.length, regions[regions.length - 1], nextRoomId++);
+        job = parsePartsInWorker(
+          { path, bounds, delimiter: d, names, bytesPerRow, claim: claim.buffer as SharedArrayBuffer, rooms: rooms ?? undefined, regions: regions ?? undefined, delayMs: csvPartTuning.delayMs, fail: csvPartTuning.fail },
+          size >= KEEP_WORKER_MAX_BYTES,
+        );
+        const r0 = regions?.[0] ?? 0;
+        if (rooms) return new TableBuilder(names, 0, (j) => roomPart(rooms![j], 0, r0));
+      }
       return new TableBuilder(names, roomFor(rowsIn(size, bytesPerRow), names.length));
     },
   });
   if (!reader) return null;
   const pieces = bounds ? bounds.length - 1 : 0;
+  /**
+   * This thread may now write its rows up to row `to` of the shared arrays (no other thread writes below it: the
+   * pieces there are this thread's, or the worker is done with them).
+   */
+  const widen = (to: number) => {
+    if (!rooms || !reader.builder) return;
+    const cols = reader.builder.columns;
+    for (let j = 0; j < cols.length; j++) cols[j].widenRoom(roomPart(rooms[j], 0, to));
+  };
   /** Takes every piece not yet taken (the worker then stops after the one it is on). */
   const takeRest = () => {
     while (takePiece(claim, pieces, false) >= 0);
@@ -346,6 +368,7 @@ async function readBytes(path: string, shown: string, size: number, delimiter: s
     // This thread goes on with the pieces in order while it finds them untaken and its parse ends at each bound.
     let k = 0;
     while (next === bounds[k] && takePiece(claim, pieces, false) >= 0) {
+      if (regions) widen(regions[k + 1]);
       next = await reader.read(bounds[k], bounds[k + 1], k === pieces - 1);
       k++;
     }
@@ -357,14 +380,17 @@ async function readBytes(path: string, shown: string, size: number, delimiter: s
     if (next === bounds[k] && job) {
       // Pieces k.. were taken by the worker: joined on in order; from the first that fails or cannot be joined on,
       // this thread reads the rest itself.
+      // (Piece k's answer comes after those of the worker's later pieces: from then on it writes nothing.)
       for (; k < pieces; k++) {
         const states = await job.piece(k);
         throwIfAborted(signal);
+        if (regions) widen(regions[k + 1]);
         if (states && joinPart(reader.builder!, states)) continue;
         if (states) for (const st of states) releaseBuffers(st);
         break;
       }
       if (k === pieces) return reader.builder;
+      if (regions) widen(regions[pieces]);
       next = bounds[k];
     } else takeRest(); // a quoted field runs over a bound: read on in order
     return (await reader.read(next, size, true)) < 0 ? null : reader.builder;
@@ -377,8 +403,9 @@ async function readBytes(path: string, shown: string, size: number, delimiter: s
 /** Pieces of a file's second half for the two-part read: bounds just after LFs (see `splitPoint`), increasing; null if none. */
 async function pieceBounds(path: string, size: number): Promise<number[] | null> {
   const bounds: number[] = [];
-  for (let k = 0; k < PIECES; k++) {
-    const b = await splitPoint(path, size, 0.5 + (0.5 * k) / PIECES);
+  const { pieces, firstShare } = csvPartTuning;
+  for (let k = 0; k < pieces; k++) {
+    const b = await splitPoint(path, size, firstShare + ((1 - firstShare) * k) / pieces);
     if (b > 0 && (bounds.length === 0 || b > bounds[bounds.length - 1])) bounds.push(b);
   }
   if (!bounds.length) return null;
@@ -386,18 +413,34 @@ async function pieceBounds(path: string, size: number): Promise<number[] | null>
   return bounds;
 }
 
+/** Names the shared arrays of each two-part read (see `ColumnRoom.id`). */
+let nextRoomId = 1;
+
 /**
- * The second half of a file read in two parts is cut into this many pieces: the worker takes them from the back
- * and this thread, after its half, from the front, so a worker that is late or still slow (its first parts run
- * before its JIT has warmed up) holds up only the pieces it took.
+ * Where the rows of each part go in the shared arrays of a two-part read: this thread's first part from row 0,
+ * piece k from row regions[k] (the rows estimated before bounds[k] from the first 64 KiB's bytes per row, plus
+ * `csvPartTuning.slack`), the arrays' length regions[pieces]; null when no estimate can be made or the arrays
+ * would be too large to reserve. A part with more rows than its region grows into arrays of its own and is then
+ * copied when joined (as it is without shared arrays).
  */
-const PIECES = 4;
+function roomRegions(bounds: number[], bytesPerRow: number, columns: number): number[] | null {
+  if (!Number.isFinite(bytesPerRow) || bytesPerRow <= 0) return null;
+  const rowsBefore = (b: number) => Math.ceil((b / bytesPerRow) * (1 + csvPartTuning.slack)) + 16;
+  const regions = bounds.map(rowsBefore);
+  // 13 bytes per cell (numbers, tokens, codes) reserved; only the pages written become resident.
+  return regions[regions.length - 1] * Math.max(1, columns) * 13 > MAX_SHARED_BYTES ? null : regions;
+}
+
+/** The most the shared arrays of a two-part read may reserve (in address space; most of it is never touched). */
+const MAX_SHARED_BYTES = 4 * 2 ** 30;
+
 
 /** Joins the columns of the part that follows (`states`, from the worker) onto `builder`; false when it cannot (see `ColumnBuilder.canAppend`). */
 function joinPart(builder: TableBuilder, states: ColumnBuilderState[]): boolean {
   const own = builder.columns;
   const next = states.map((st) => ColumnBuilder.fromState(st));
   if (next.length !== own.length || !own.every((c, j) => c.canAppend(next[j]))) return false;
+  if (states.every((st) => st.numsAt >= 0 || st.codesAt >= 0)) csvPartStats.inPlace++;
   for (let j = 0; j < own.length; j++) {
     own[j].append(next[j]);
     // The part's arrays are copied (into the room left in this builder's, sized for the whole file): free them now
@@ -410,15 +453,19 @@ function joinPart(builder: TableBuilder, states: ColumnBuilderState[]): boolean 
 
 /**
  * By default CSV/TSV files from 16 MiB to 64 MiB are read in two parts, the second on the CSV worker thread (the
- * worker's start-up, ~50 ms the first time, overlaps this thread's part; a worker not ready in time is simply not
- * used). Smaller files stay in one thread: on an idle 2-core machine adult (3.4 MB) read in 0.076 s in one thread
- * against 0.092 s in two parts (steady medians) — handing over and joining costs more than half the parse. Larger
- * files stay in one thread too: the worker's part is held twice while it is joined on (its arrays, then their copy),
- * which on the 120 MB 1M × 20 file would take the peak memory past 400 MB. An explicit `parallelMinBytes` has no
- * upper size.
+ * worker's start-up, ~50 ms the first time, overlaps this thread's part; a late worker holds up only the pieces it
+ * took). Smaller files stay in one thread: on an idle 2-core machine adult (3.4 MB) read in 0.076 s in one thread
+ * against 0.092 s in two parts (steady medians) — handing over and joining costs more than half the parse.
+ * Joining no longer holds anything twice (the worker writes its rows into the reader's shared arrays): the 120 MB
+ * 1M × 20 file peaks at 325–349 MB in two threads from the build (311–329 MB in one), but at 386–395 MB from
+ * sources (369–373 MB in one), and 398 MB in `npm run bench -- io` after its other reads, too close to 400 MB; and
+ * with one core busy elsewhere two threads took 1 CPU s more and were often slower. So larger files stay in one
+ * thread by default (remove the upper size to change that).
  */
 const PARALLEL_MIN_BYTES = 16 << 20;
 const PARALLEL_MAX_BYTES = 64 << 20;
+/** After reading a part of a file this large the CSV worker is stopped at once (see `parsePartsInWorker`). */
+const KEEP_WORKER_MAX_BYTES = 64 << 20;
 
 async function readDelimited(path: string, shown: string, size: number, delimiter: string | undefined, signal?: AbortSignal, parallelMinBytes?: number): Promise<TableBuilder> {
   const parallel = availableParallelism() >= 2 && (parallelMinBytes !== undefined ? size >= parallelMinBytes : size >= PARALLEL_MIN_BYTES && size < PARALLEL_MAX_BYTES);
