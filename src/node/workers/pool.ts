@@ -48,7 +48,8 @@ const CORE_DIR = new URL('../../core/', HERE).href;
 const requireHere = createRequire(HERE);
 /** From sources: the compiled package beside them (`npm run build`), whose worker can start without tsx. */
 const DIST_DIR = new URL('../../../dist/', HERE);
-let compiledFresh: boolean | undefined;
+/** `compiledIsFresh` answers by entry file (checked once per process each). */
+const compiledFresh = new Map<string, boolean>();
 
 /**
  * Running from sources, whether pool workers start from the compiled JavaScript in dist/ instead of loading tsx: when
@@ -59,21 +60,34 @@ let compiledFresh: boolean | undefined;
  * (≈ 300 file stats).
  */
 export function workersFromCompiled(): boolean {
+  return compiledIsFresh(['node/workers/worker.ts']);
+}
+
+/**
+ * As `workersFromCompiled`, for a worker whose entry and Node-side modules are `entries` (paths under src/, e.g.
+ * `node/io/csv-worker.ts`); it may import anything in src/core. False when not running from sources.
+ */
+export function compiledIsFresh(entries: readonly string[]): boolean {
   if (!FROM_SOURCES) return false;
   const forced = process.env.SYNTHOPS_POOL_WORKERS;
   if (forced === 'sources') return false;
-  if (compiledFresh === undefined) compiledFresh = forced === 'compiled' ? existsSync(new URL('node/workers/worker.js', DIST_DIR)) : distIsFresh();
-  return compiledFresh;
+  const key = entries.join('\n');
+  let fresh = compiledFresh.get(key);
+  if (fresh === undefined) {
+    fresh = forced === 'compiled' ? entries.every((e) => existsSync(new URL(e.replace(/\.ts$/, '.js'), DIST_DIR))) : distIsFresh(entries);
+    compiledFresh.set(key, fresh);
+  }
+  return fresh;
 }
 
-function distIsFresh(): boolean {
+function distIsFresh(entries: readonly string[]): boolean {
   try {
     const src = fileURLToPath(new URL('../../', HERE)), dist = fileURLToPath(DIST_DIR);
     const fresh = (rel: string): boolean => {
       const js = join(dist, rel.replace(/\.ts$/, '.js'));
       return existsSync(js) && statSync(js).mtimeMs >= statSync(join(src, rel)).mtimeMs;
     };
-    if (!fresh(join('node', 'workers', 'worker.ts'))) return false;
+    if (!entries.every((e) => fresh(join(...e.split('/'))))) return false;
     const walk = (rel: string): boolean =>
       readdirSync(join(src, rel), { withFileTypes: true }).every((e) => {
         const r = join(rel, e.name);
