@@ -1,0 +1,70 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ColumnBuilder, MISSING_TOKENS } from './infer-builder.js';
+
+/** Pushes `values` one by one into a builder called `name`. */
+function builder(values: readonly string[], name = 'v'): ColumnBuilder {
+  const b = new ColumnBuilder(name);
+  for (const v of values) b.push(v);
+  return b;
+}
+
+describe('ColumnBuilder.finish', () => {
+  it('a numeric column marks exactly its missing rows in nulls, at any length (property)', () => {
+    const value = fc.constantFrom('1.5', '7', '-0', '0.25', '', 'NA', 'null', '-');
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 70 }), (vals) => {
+        const { column } = builder(['3', ...vals]).finish({ name: 'v', type: 'numerical', nullable: true });
+        if (column.storage !== 'numeric') throw new Error('numeric expected');
+        const missing = ['3', ...vals].map((v) => MISSING_TOKENS.includes(v));
+        if (!missing.some(Boolean)) expect(column.nulls).toBeNull();
+        else expect(Array.from(column.nulls!)).toEqual(missing.map((m) => (m ? 1 : 0)));
+        expect(column.length).toBe(vals.length + 1);
+      }),
+      { seed: 71, numRuns: 300 },
+    );
+  });
+
+  it('a numeric column read as categorical keeps each value as written, its labels sorted by value (property)', () => {
+    // Whole numbers 0..31 (found by value), others, -0, the same value written two ways, missing tokens.
+    const value = fc.constantFrom('0', '1', '2', '3', '7', '31', '32', '-0', '1.0', '2.50', '-1', '1e3', 'NA', '', 'null');
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 80 }), (vals) => {
+        const { column } = builder(vals).finish({ name: 'v', type: 'categorical', nullable: true });
+        if (column.storage !== 'categorical') throw new Error('categorical expected');
+        vals.forEach((v, i) => expect(column.get(i)).toBe(MISSING_TOKENS.includes(v) ? null : v));
+        const dict = column.dictionary;
+        expect(dict.length).toBe(new Set(vals.filter((v) => !MISSING_TOKENS.includes(v))).size);
+        expect(new Set(dict).size).toBe(dict.length);
+        for (let k = 1; k < dict.length; k++) {
+          const a = Number(dict[k - 1]), b = Number(dict[k]);
+          expect(a < b || (a === b && dict[k - 1] < dict[k])).toBe(true);
+        }
+      }),
+      { seed: 72, numRuns: 300 },
+    );
+  });
+
+  it('a column of whole numbers 0..31 read as categorical: -0 and 0 stay apart, no label is unused (property)', () => {
+    const value = fc.constantFrom('0', '-0', '1', '3', '31', 'NA', '');
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 40 }), (vals) => {
+        const { column } = builder(vals).finish({ name: 'v', type: 'categorical', nullable: true });
+        if (column.storage !== 'categorical') throw new Error('categorical expected');
+        vals.forEach((v, i) => expect(column.get(i)).toBe(MISSING_TOKENS.includes(v) ? null : v));
+        const used = new Set(vals.filter((v) => !MISSING_TOKENS.includes(v)));
+        expect([...column.dictionary].sort()).toEqual([...used].sort());
+      }),
+      { seed: 73, numRuns: 300 },
+    );
+  });
+
+  it('a 1,000-row column of small whole numbers (tier-like) gets sorted labels and the right codes', () => {
+    const vals = Array.from({ length: 1000 }, (_, i) => (i % 97 === 5 ? '' : String((i * 7) % 4)));
+    const { spec, column } = builder(vals, 'tier').finish();
+    expect(spec).toMatchObject({ type: 'categorical', nullable: true });
+    if (column.storage !== 'categorical') throw new Error('categorical expected');
+    expect(column.dictionary).toEqual(['0', '1', '2', '3']);
+    vals.forEach((v, i) => expect(column.get(i)).toBe(v === '' ? null : v));
+  });
+});
