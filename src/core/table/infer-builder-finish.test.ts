@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CategoricalColumn } from './column.js';
 import { ColumnBuilder, MISSING_TOKENS } from './infer-builder.js';
 
 /** Pushes `values` one by one into a builder called `name`. */
@@ -66,5 +67,64 @@ describe('ColumnBuilder.finish', () => {
     if (column.storage !== 'categorical') throw new Error('categorical expected');
     expect(column.dictionary).toEqual(['0', '1', '2', '3']);
     vals.forEach((v, i) => expect(column.get(i)).toBe(v === '' ? null : v));
+  });
+
+  it('a text column built from bytes: finished twice, or finished and then pushed on, each column keeps its own labels', () => {
+    const enc = new TextEncoder();
+    const keys = Array.from({ length: 5000 }, (_, i) => 'R' + String(i).padStart(6, '0'));
+    const b = new ColumnBuilder('id');
+    const text = (bytes: Uint8Array, s: number, e: number) => new TextDecoder().decode(bytes.subarray(s, e));
+    for (const k of keys.slice(0, 3000)) {
+      const bytes = enc.encode(k);
+      b.pushBytes(bytes, 0, bytes.length, text);
+    }
+    const first = b.finish();
+    const again = b.finish();
+    expect(first.spec.type).toBe('id');
+    expect(again.spec).toEqual(first.spec);
+    for (const k of keys.slice(3000)) {
+      const bytes = enc.encode(k);
+      b.pushBytes(bytes, 0, bytes.length, text);
+    }
+    const later = b.finish();
+    const c1 = first.column as CategoricalColumn, c2 = again.column as CategoricalColumn, c3 = later.column as CategoricalColumn;
+    expect(c1.dictionary).toEqual(keys.slice(0, 3000));
+    expect(c2.dictionary).toEqual(keys.slice(0, 3000));
+    expect(c3.dictionary).toEqual(keys);
+    expect(c1.get(2999)).toBe(keys[2999]);
+    expect(c3.get(4999)).toBe(keys[4999]);
+  });
+
+  it('stats of a text column count every label but make only the first as samples', () => {
+    const vals = Array.from({ length: 3000 }, (_, i) => (i < 10 ? 'a b ' + i : 'k' + i));
+    const s = builder(vals).stats();
+    if (s.mode !== 'string') throw new Error('string expected');
+    expect(s.distinct).toBe(3000);
+    expect(s.labels).toEqual(vals.slice(0, 64));
+    expect(s.samples).toEqual(vals.slice(0, 200));
+    expect(s.spaceShare).toBeCloseTo(10 / 1000);
+  });
+});
+
+describe('CategoricalColumn with a dictionary made on first use', () => {
+  it('makes it once, shares it with its slices and takes, and reads as the same column', () => {
+    let calls = 0;
+    const make = () => {
+      calls++;
+      return ['a', 'b', 'c'];
+    };
+    const codes = Int32Array.from([0, 2, -1, 1]);
+    const lazy = new CategoricalColumn(codes, make);
+    const s = lazy.slice(1, 3), t = lazy.take([3, 0]);
+    expect(calls).toBe(0);
+    expect(lazy.nullCount).toBe(1);
+    expect(calls).toBe(0);
+    expect(s.get(0)).toBe('c');
+    expect(t.get(0)).toBe('b');
+    expect(lazy.dictionary).toBe(s.dictionary);
+    expect(calls).toBe(1);
+    const eager = new CategoricalColumn(codes, ['a', 'b', 'c']);
+    expect(Array.from({ length: 4 }, (_, i) => lazy.get(i))).toEqual(Array.from({ length: 4 }, (_, i) => eager.get(i)));
+    expect(lazy.recode(['c', 'b', 'a']).codes).toEqual(eager.recode(['c', 'b', 'a']).codes);
   });
 });

@@ -922,18 +922,20 @@ export class ColumnBuilder {
       };
     }
     if (this.mode === 'datetime') return { ...base, mode: 'datetime', format: this.dt!.pattern, missingToken: this.missingToken() };
+    // (Only the first 1,000 labels are made as strings: a key column's million are made when its dictionary is read.)
+    const first = this.index.head(1000);
     let len = 0, spaces = 0;
-    const take = Math.min(this.dict.length, 1000);
+    const take = first.length;
     for (let c = 0; c < take; c++) {
-      len += this.dict[c].length;
-      if (this.dict[c].includes(' ')) spaces++;
+      len += first[c].length;
+      if (first[c].includes(' ')) spaces++;
     }
     return {
       ...base,
       mode: 'string',
-      distinct: this.dict.length,
-      labels: this.dict.slice(0, 64),
-      samples: this.dict.slice(0, 200),
+      distinct: this.index.size,
+      labels: first.slice(0, 64),
+      samples: first.slice(0, 200),
       avgLength: take ? len / take : 0,
       spaceShare: take ? spaces / take : 0,
     };
@@ -1006,9 +1008,19 @@ export class ColumnBuilder {
       }
       return { spec: s, column: new NumericColumn(v) };
     }
-    const labels = this.labels(s.type === 'categorical' && this.mode === 'number');
-    let col = new CategoricalColumn(labels.codes, labels.dictionary);
-    if (s.categories) col = col.recode(mergeCategories(s.categories, labels.dictionary));
+    let col: CategoricalColumn;
+    if (this.mode === 'string' && !s.categories) {
+      // The dictionary is made when first read: the labels this column has now (the builder may go on).
+      const index = this.index, size = index.size;
+      col = new CategoricalColumn(fit(this.codes!, n), () => {
+        const all = index.labels;
+        return all.length === size ? all : all.slice(0, size);
+      });
+    } else {
+      const labels = this.labels(s.type === 'categorical' && this.mode === 'number');
+      col = new CategoricalColumn(labels.codes, labels.dictionary);
+      if (s.categories) col = col.recode(mergeCategories(s.categories, labels.dictionary));
+    }
     const out: ColumnSpec = { ...s };
     if (this.mode === 'number' && this.missingToken() !== undefined && out.missingToken === undefined) out.missingToken = this.missingToken();
     return { spec: out, column: col };
