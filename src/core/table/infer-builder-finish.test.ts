@@ -128,3 +128,26 @@ describe('CategoricalColumn with a dictionary made on first use', () => {
     expect(lazy.recode(['c', 'b', 'a']).codes).toEqual(eager.recode(['c', 'b', 'a']).codes);
   });
 });
+
+describe('ColumnBuilder.stats allDistinct', () => {
+  it('an id-like column of whole numbers is all distinct exactly when no value repeats, in order or not (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 20, maxLength: 60 }), fc.boolean(), (xs, sorted) => {
+        const vals = sorted ? [...xs].sort((a, b) => a - b) : xs;
+        const s = builder(vals.map(String), 'user_id').stats();
+        if (s.mode !== 'number') throw new Error('number expected');
+        // (`small` holds up to 16 distinct values: such a column is never a key.)
+        const distinct = new Set(vals).size;
+        expect(s.allDistinct).toBe(distinct === vals.length && distinct > 16);
+      }),
+      { seed: 75, numRuns: 300 },
+    );
+  });
+
+  it('1..5000 written in order is an id; with one value repeated at the end it is not', () => {
+    const vals = Array.from({ length: 5000 }, (_, i) => String(i + 1));
+    expect(builder(vals, 'user_id').finish().spec.type).toBe('id');
+    expect(builder([...vals, '5000'], 'user_id').finish().spec.type).not.toBe('id');
+    expect(builder(['-0', '0', ...vals], 'user_id').stats()).toMatchObject({ allDistinct: false });
+  });
+});

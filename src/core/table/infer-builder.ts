@@ -943,6 +943,8 @@ export class ColumnBuilder {
 
   private allDistinctNumbers(): boolean {
     if (this.missing > 0 || !this.integer || this.small) return false;
+    // (Ids are often written in order: strictly ascending values are distinct without a sorted copy.)
+    if (ascending(this.nums, this.n)) return true;
     const v = this.nums.slice(0, this.n).sort();
     for (let i = 1; i < v.length; i++) if (v[i] === v[i - 1]) return false;
     return true;
@@ -1164,6 +1166,12 @@ function remapCodes(codes: Int32Array, remap: Int32Array): void {
     const c = codes[i];
     if (c >= 0) codes[i] = remap[c];
   }
+}
+
+/** Whether `v[0] < v[1] < … < v[n - 1]`. (A function of its own, as `missingMask`.) */
+function ascending(v: Float64Array, n: number): boolean {
+  for (let i = 1; i < n; i++) if (!(v[i] > v[i - 1])) return false;
+  return true;
 }
 
 /** The first n entries: a view when the spare capacity is small (≤ 25 %), else a compact copy. */
