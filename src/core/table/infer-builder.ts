@@ -1013,11 +1013,7 @@ export class ColumnBuilder {
     let col: CategoricalColumn;
     if (this.mode === 'string' && !s.categories) {
       // The dictionary is made when first read: the labels this column has now (the builder may go on).
-      const index = this.index, size = index.size;
-      col = new CategoricalColumn(fit(this.codes!, n), () => {
-        const all = index.labels;
-        return all.length === size ? all : all.slice(0, size);
-      });
+      col = new CategoricalColumn(fit(this.codes!, n), labelsOf(this.index, this.index.size));
     } else {
       const labels = this.labels(s.type === 'categorical' && this.mode === 'number');
       col = new CategoricalColumn(labels.codes, labels.dictionary);
@@ -1166,6 +1162,17 @@ function remapCodes(codes: Int32Array, remap: Int32Array): void {
     const c = codes[i];
     if (c >= 0) codes[i] = remap[c];
   }
+}
+
+/**
+ * A function that makes the first `size` labels of `index` (a column's dictionary, made on first use). Made out
+ * here so that it holds the index only, not the builder (a closure in `finish` would share its context).
+ */
+function labelsOf(index: LabelIndex, size: number): () => readonly string[] {
+  return () => {
+    const all = index.labels;
+    return all.length === size ? all : all.slice(0, size);
+  };
 }
 
 /** Whether `v[0] < v[1] < … < v[n - 1]`. (A function of its own, as `missingMask`.) */
