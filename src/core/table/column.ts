@@ -99,15 +99,42 @@ export class CategoricalColumn {
   readonly storage = 'categorical' as const;
   /** Index into `dictionary`; -1 is missing. */
   readonly codes: Int32Array;
-  /** Distinct labels. May contain labels no row uses (after filter/slice). */
-  readonly dictionary: readonly string[];
   readonly length: number;
   private _nullCount = -1;
+  private _dictionary: readonly string[] | null;
+  private _make: (() => readonly string[]) | null;
 
-  constructor(codes: Int32Array, dictionary: readonly string[]) {
+  /**
+   * `dictionary` may also be given as a function that makes it: it is then called once, when the dictionary is
+   * first read (a reader's million key labels are made as strings only if something reads them).
+   */
+  constructor(codes: Int32Array, dictionary: readonly string[] | (() => readonly string[])) {
     this.codes = codes;
-    this.dictionary = dictionary;
     this.length = codes.length;
+    if (typeof dictionary === 'function') {
+      this._dictionary = null;
+      this._make = dictionary;
+    } else {
+      this._dictionary = dictionary;
+      this._make = null;
+    }
+  }
+
+  /** Distinct labels. May contain labels no row uses (after filter/slice). */
+  get dictionary(): readonly string[] {
+    return this._dictionary ?? this.makeDictionary();
+  }
+
+  private makeDictionary(): readonly string[] {
+    const d = this._make!();
+    this._dictionary = d;
+    this._make = null;
+    return d;
+  }
+
+  /** This column's dictionary as given to a column sharing it: made only when one of them reads it. */
+  private shared(): readonly string[] | (() => readonly string[]) {
+    return this._dictionary ?? (() => this.dictionary);
   }
 
   /** Builds from strings; null/undefined become missing. Dictionary order is first appearance. */
@@ -160,14 +187,14 @@ export class CategoricalColumn {
   }
 
   slice(start: number, end: number): CategoricalColumn {
-    return new CategoricalColumn(this.codes.subarray(start, end), this.dictionary);
+    return new CategoricalColumn(this.codes.subarray(start, end), this.shared());
   }
 
   take(idx: ArrayLike<number>): CategoricalColumn {
     const out = new Int32Array(idx.length);
     const src = this.codes;
     for (let i = 0; i < idx.length; i++) out[i] = src[idx[i]];
-    return new CategoricalColumn(out, this.dictionary);
+    return new CategoricalColumn(out, this.shared());
   }
 
   /** Same labels, recoded onto `dictionary` (which must contain every used label, else they become missing). */

@@ -1029,18 +1029,20 @@ export class ColumnBuilder {
       };
     }
     if (this.mode === 'datetime') return { ...base, mode: 'datetime', format: this.dt!.pattern, missingToken: this.missingToken() };
+    // (Only the first 1,000 labels are made as strings: a key column's million are made when its dictionary is read.)
+    const first = this.index.head(1000);
     let len = 0, spaces = 0;
-    const take = Math.min(this.dict.length, 1000);
+    const take = first.length;
     for (let c = 0; c < take; c++) {
-      len += this.dict[c].length;
-      if (this.dict[c].includes(' ')) spaces++;
+      len += first[c].length;
+      if (first[c].includes(' ')) spaces++;
     }
     return {
       ...base,
       mode: 'string',
-      distinct: this.dict.length,
-      labels: this.dict.slice(0, 64),
-      samples: this.dict.slice(0, 200),
+      distinct: this.index.size,
+      labels: first.slice(0, 64),
+      samples: first.slice(0, 200),
       avgLength: take ? len / take : 0,
       spaceShare: take ? spaces / take : 0,
     };
@@ -1048,6 +1050,8 @@ export class ColumnBuilder {
 
   private allDistinctNumbers(): boolean {
     if (this.missing > 0 || !this.integer || this.small) return false;
+    // (Ids are often written in order: strictly ascending values are distinct without a sorted copy.)
+    if (ascending(this.nums, this.n)) return true;
     const v = this.nums.slice(0, this.n).sort();
     for (let i = 1; i < v.length; i++) if (v[i] === v[i - 1]) return false;
     return true;
@@ -1113,9 +1117,15 @@ export class ColumnBuilder {
       }
       return { spec: s, column: new NumericColumn(v) };
     }
-    const labels = this.labels(s.type === 'categorical' && this.mode === 'number');
-    let col = new CategoricalColumn(labels.codes, labels.dictionary);
-    if (s.categories) col = col.recode(mergeCategories(s.categories, labels.dictionary));
+    let col: CategoricalColumn;
+    if (this.mode === 'string' && !s.categories) {
+      // The dictionary is made when first read: the labels this column has now (the builder may go on).
+      col = new CategoricalColumn(fit(this.codes!, n), labelsOf(this.index, this.index.size));
+    } else {
+      const labels = this.labels(s.type === 'categorical' && this.mode === 'number');
+      col = new CategoricalColumn(labels.codes, labels.dictionary);
+      if (s.categories) col = col.recode(mergeCategories(s.categories, labels.dictionary));
+    }
     const out: ColumnSpec = { ...s };
     if (this.mode === 'number' && this.missingToken() !== undefined && out.missingToken === undefined) out.missingToken = this.missingToken();
     return { spec: out, column: col };
@@ -1131,6 +1141,20 @@ export class ColumnBuilder {
     if (this.mode === 'empty') return { codes: new Int32Array(this.n).fill(-1), dictionary: [] };
     if (this.mode === 'string') return { codes: fit(this.codes!, this.n), dictionary: this.dict };
     const codes = new Int32Array(this.n);
+    const tok = this.tok!, nums = this.nums, n = this.n;
+    // The commonest pairs, a whole number 0..31 written without decimals, are found by value: code + 1 (0 = not yet).
+    const intCode = new Int32Array(32);
+    // Sorted labels of a column of whole numbers 0..31 all written without decimals (e.g. a tier or level code) are
+    // its distinct values (`small`) in order: every row is then coded by value in one pass. Any other row (only -0
+    // can be one) and the rows are coded as below instead.
+    if (sortNumeric && this.mode === 'number' && this.small !== null && this.maxDec === 0 && !this.shortest) {
+      const vals = Array.from(this.small.subarray(0, this.smallN)).sort((a, b) => a - b);
+      if (vals.every((x) => x >= 0 && x < 32 && Number.isInteger(x))) {
+        vals.forEach((x, k) => (intCode[x] = k + 1));
+        if (knownCodes(tok, nums, 0, n, codes, intCode) === n) return { codes, dictionary: vals.map((x) => String(x)) };
+        intCode.fill(0);
+      }
+    }
     const cache = new Map<number, string[]>();
     const index = new Map<string, number>();
     const dict: string[] = [];
@@ -1139,28 +1163,17 @@ export class ColumnBuilder {
     // pair is found in a short list of the pairs seen, so the text is made once per pair, not looked up per row.
     const few = this.mode === 'number' && this.small !== null && !this.raw;
     const pairX = new Float64Array(few ? 64 : 0), pairT = new Uint8Array(pairX.length), pairC = new Int32Array(pairX.length);
-    // The commonest pairs, a whole number 0..31 written without decimals, are found by value: code + 1 (0 = not yet).
-    const intCode = new Int32Array(32);
     let pairs = 0;
-    const tok = this.tok!, nums = this.nums;
-    for (let i = 0; i < this.n; i++) {
+    for (let i = 0; i < n; i++) {
+      // Missing rows and whole numbers 0..31 already coded, in a tight loop of its own; then row i as below.
+      i = knownCodes(tok, nums, i, n, codes, intCode);
+      if (i === n) break;
       const t = tok[i];
-      if (t >= MISS) {
-        codes[i] = -1;
-        continue;
-      }
       let k = 0, small = -1;
       if (few) {
         const x = nums[i];
         // (Not -0: it is written "-0".)
-        if (t === 0 && x >= 0 && x < 32 && (x | 0) === x && (x !== 0 || 1 / x > 0)) {
-          small = x;
-          const c1 = intCode[x];
-          if (c1 > 0) {
-            codes[i] = c1 - 1;
-            continue;
-          }
-        }
+        if (t === 0 && x >= 0 && x < 32 && (x | 0) === x && (x !== 0 || 1 / x > 0)) small = x;
         while (k < pairs && !(pairT[k] === t && Object.is(pairX[k], x))) k++;
         if (k < pairs) {
           codes[i] = pairC[k];
@@ -1188,7 +1201,7 @@ export class ColumnBuilder {
     const order = dict.map((_, i) => i).sort((a, b) => value[a] - value[b] || (dict[a] < dict[b] ? -1 : 1));
     const remap = new Int32Array(dict.length);
     order.forEach((old, k) => (remap[old] = k));
-    for (let i = 0; i < codes.length; i++) if (codes[i] >= 0) codes[i] = remap[codes[i]];
+    if (order.some((old, k) => old !== k)) remapCodes(codes, remap);
     return { codes, dictionary: order.map((i) => dict[i]) };
   }
 }
@@ -1210,14 +1223,69 @@ function mergeSpec(given: ColumnSpec, inferred: ColumnSpec): ColumnSpec {
 }
 
 /**
- * 1 where row i < n is missing (marker ≥ MISS). A function of its own: a loop inside a method called once per
- * column per read runs in the interpreter until on-stack replacement, and that replaced code was seen deoptimizing
- * after its loop on every call.
+ * 1 where row i < n is missing (marker ≥ MISS). Four rows at a time: every marker is below 128 and a marker is
+ * ≥ MISS (64) exactly when its bit 6 is set, so each byte of `(word >>> 6) & 0x01010101` is that row's mask byte
+ * (whatever the byte order). A function of its own: a loop inside a method called once per column per read runs in
+ * the interpreter until on-stack replacement, and that replaced code was seen deoptimizing after its loop on every
+ * call.
  */
 function missingMask(tok: Uint8Array, n: number): Uint8Array {
   const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (tok[i] >= MISS) mask[i] = 1;
+  let i = 0;
+  if ((tok.byteOffset & 3) === 0) {
+    const words = n >>> 2, w = new Uint32Array(tok.buffer, tok.byteOffset, words), m = new Uint32Array(mask.buffer, 0, words);
+    for (let j = 0; j < words; j++) m[j] = (w[j] >>> 6) & 0x01010101;
+    i = words << 2;
+  }
+  for (; i < n; i++) mask[i] = (tok[i] >>> 6) & 1;
   return mask;
+}
+
+/**
+ * `labels`' loop over the rows from `i` that need no text: a missing row gets -1, a whole number 0..31 written
+ * without decimals whose code is known (`intCode[x]` = code + 1) that code. Returns the first row that is neither
+ * (`n` when none). (A function of its own, as `missingMask`.)
+ */
+function knownCodes(tok: Uint8Array, nums: Float64Array, i: number, n: number, codes: Int32Array, intCode: Int32Array): number {
+  for (; i < n; i++) {
+    const t = tok[i];
+    if (t >= MISS) {
+      codes[i] = -1;
+      continue;
+    }
+    const x = nums[i], k = x | 0;
+    // (Not -0: it is written "-0", and 1 / -0 < 0.)
+    if (t !== 0 || k !== x || k >>> 5 !== 0 || (k === 0 && 1 / x < 0)) return i;
+    const c1 = intCode[k];
+    if (c1 === 0) return i;
+    codes[i] = c1 - 1;
+  }
+  return n;
+}
+
+/** Codes c ≥ 0 become `remap[c]` (missing stays -1). */
+function remapCodes(codes: Int32Array, remap: Int32Array): void {
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    if (c >= 0) codes[i] = remap[c];
+  }
+}
+
+/**
+ * A function that makes the first `size` labels of `index` (a column's dictionary, made on first use). Made out
+ * here so that it holds the index only, not the builder (a closure in `finish` would share its context).
+ */
+function labelsOf(index: LabelIndex, size: number): () => readonly string[] {
+  return () => {
+    const all = index.labels;
+    return all.length === size ? all : all.slice(0, size);
+  };
+}
+
+/** Whether `v[0] < v[1] < … < v[n - 1]`. (A function of its own, as `missingMask`.) */
+function ascending(v: Float64Array, n: number): boolean {
+  for (let i = 1; i < n; i++) if (!(v[i] > v[i - 1])) return false;
+  return true;
 }
 
 /** The first n entries: a view when the spare capacity is small (≤ 25 %), else a compact copy. */

@@ -171,18 +171,35 @@ export class LabelIndex {
     return this.added(c, o, len, h, this.missedAfterLast === start);
   }
 
-  /** Makes the strings of the labels added from bytes since the last were made: substrings of one decoded text. */
-  private make(): void {
-    const made = this.made, ends = this.ends, from = made.length;
+  /**
+   * Makes the strings of labels `made.length` .. `upTo - 1` (all those not made yet by default), added from bytes:
+   * substrings of one decoded text. Making them all at once fills a new array of the full length (no growing).
+   */
+  private make(upTo = this.count): void {
+    const ends = this.ends, from = this.made.length;
+    if (upTo <= from) return;
     const o = from > 0 ? ends[from - 1] : 0;
     // (Their pool bytes are the labels' ASCII bytes, so UTF-8 decoding gives their text.)
-    const all = new TextDecoder().decode(this.pool.subarray(o, ends[this.count - 1]));
+    const all = new TextDecoder().decode(this.pool.subarray(o, ends[upTo - 1]));
+    let made = this.made;
+    if (upTo - from > 1024) {
+      made = new Array<string>(upTo);
+      for (let c = 0; c < from; c++) made[c] = this.made[c];
+      this.made = made;
+    }
     let a = 0;
-    for (let c = from; c < this.count; c++) {
+    for (let c = from; c < upTo; c++) {
       const b = ends[c] - o;
-      made.push(all.substring(a, b));
+      made[c] = all.substring(a, b);
       a = b;
     }
+  }
+
+  /** The first `k` labels (all when there are fewer), a copy: only they are made as strings. */
+  head(k: number): string[] {
+    const m = Math.min(k, this.count);
+    this.make(m);
+    return this.made.slice(0, m);
   }
 
   /** Room for label c of `len` units (its hash and end; its bytes in the pool): where its bytes go. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectPii, luhnValid } from './pii.js';
 
@@ -48,5 +49,34 @@ describe('detectPii', () => {
     const xs = [...Array.from({ length: 8 }, (_, i) => `u${i}@example.org`), 'n/a', 'none'];
     expect(detectPii('x', xs)).toBeUndefined();
     expect(detectPii('x', xs, { minShare: 0.8 })).toBe('email');
+  });
+});
+
+describe('detectPii stopping early', () => {
+  it('names a kind exactly when its matches reach the share, in any order (property)', () => {
+    // Samples that match their own kind's rule only, and one that matches none.
+    const kinds = { email: 'ann@example.org', ip_address: '10.0.0.1', url: 'www.example.com', street_address: '12 High Street' } as const;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...(Object.keys(kinds) as (keyof typeof kinds)[])),
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 0, max: 30 }),
+        fc.constantFrom(0.1, 0.3, 0.5, 0.7, 0.9, 1),
+        fc.integer(),
+        (kind, k, m, minShare, seed) => {
+          const xs = [...Array<string>(k).fill(kinds[kind]), ...Array<string>(m).fill('x'), ''];
+          // A seeded shuffle: the early stop must not depend on where the matches are.
+          let r = seed >>> 0;
+          for (let i = xs.length - 1; i > 0; i--) {
+            r = (Math.imul(r, 1664525) + 1013904223) >>> 0;
+            const j = r % (i + 1);
+            [xs[i], xs[j]] = [xs[j], xs[i]];
+          }
+          const want = k > 0 && k >= minShare * (k + m) ? kind : undefined;
+          expect(detectPii('x', xs, { minShare })).toBe(want);
+        },
+      ),
+      { seed: 74, numRuns: 500 },
+    );
   });
 });
