@@ -9,7 +9,7 @@ import { writeTable } from '../../src/node/io/write.js';
 import { readTable } from '../../src/node/io/read.js';
 import { SHARED_NAMES, datasetPath, hasShared } from '../helpers/datasets.js';
 
-// Files from 16 MiB to 64 MiB (or from `parallelMinBytes`) are parsed in two parts, the second on a worker thread. `parallelMinBytes: 0` forces that
+// Files from `parallelMinBytes` on are parsed in two parts, the second on a worker thread. `parallelMinBytes: 0` forces that
 // on small files: the table (schema, codes, dictionaries, values, nulls) and every error must be exactly those of
 // one sequential parse.
 const dir = mkdtempSync(join(tmpdir(), 'synthops-read-parallel-'));

@@ -26,8 +26,8 @@ export interface ReadOptions {
   displayPath?: string;
   /**
    * CSV/TSV files of at least this many bytes are parsed in two parts, the second on a worker thread (same table,
-   * same errors; faster on two free cores). Default: files from 16 MiB to 64 MiB (see `PARALLEL_MAX_BYTES`); an
-   * explicit value has no upper size; `Infinity` never uses a worker.
+   * same errors; it pays on files well over 100 MB with two free cores, see `readDelimited`). Default: `Infinity`,
+   * never.
    */
   parallelMinBytes?: number;
 }
@@ -452,23 +452,18 @@ function joinPart(builder: TableBuilder, states: ColumnBuilderState[]): boolean 
 }
 
 /**
- * By default CSV/TSV files from 16 MiB to 64 MiB are read in two parts, the second on the CSV worker thread (the
- * worker's start-up, ~50 ms the first time, overlaps this thread's part; a late worker holds up only the pieces it
- * took). Smaller files stay in one thread: on an idle 2-core machine adult (3.4 MB) read in 0.076 s in one thread
- * against 0.092 s in two parts (steady medians) — handing over and joining costs more than half the parse.
- * Joining no longer holds anything twice (the worker writes its rows into the reader's shared arrays): the 120 MB
- * 1M × 20 file peaks at 325–349 MB in two threads from the build (311–329 MB in one), but at 386–395 MB from
- * sources (369–373 MB in one), and 398 MB in `npm run bench -- io` after its other reads, too close to 400 MB; and
- * with one core busy elsewhere two threads took 1 CPU s more and were often slower. So larger files stay in one
- * thread by default (remove the upper size to change that).
+ * CSV/TSV files are read in one thread unless `parallelMinBytes` asks for two parts. Measured on an idle 2-core
+ * machine (fresh processes, compiled build, 2026-11-27): a 28 MB file (adult × 8) read in 0.28–0.32 s in one thread
+ * against 0.44–0.51 s in two (0.77–0.91 CPU s: the worker's first pieces run before its JIT has warmed up), and the
+ * 120 MB 1M × 20 file in 1.63–2.49 s against 1.81–2.11 s (+1.2 CPU s). Two parts pay only on larger files or with
+ * a worker kept warm by earlier reads; their memory is that of one thread plus the worker's heap (the worker writes
+ * its rows into the reader's shared arrays).
  */
-const PARALLEL_MIN_BYTES = 16 << 20;
-const PARALLEL_MAX_BYTES = 64 << 20;
 /** After reading a part of a file this large the CSV worker is stopped at once (see `parsePartsInWorker`). */
 const KEEP_WORKER_MAX_BYTES = 64 << 20;
 
 async function readDelimited(path: string, shown: string, size: number, delimiter: string | undefined, signal?: AbortSignal, parallelMinBytes?: number): Promise<TableBuilder> {
-  const parallel = availableParallelism() >= 2 && (parallelMinBytes !== undefined ? size >= parallelMinBytes : size >= PARALLEL_MIN_BYTES && size < PARALLEL_MAX_BYTES);
+  const parallel = availableParallelism() >= 2 && parallelMinBytes !== undefined && size >= parallelMinBytes;
   const fast = await readBytes(path, shown, size, delimiter, signal, parallel);
   if (fast) return fast;
   // The text reader: for files the byte reader leaves (e.g. CR line ends), and for the exact error of a bad file.
