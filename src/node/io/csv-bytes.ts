@@ -39,6 +39,11 @@ export interface ByteReadSetup {
   batchRows?: number;
   /** The column names when the bytes read have no header row (a later part of a file): every row is data. */
   names?: string[];
+  /**
+   * Chunked reading (`stream`): after this many data rows a builder is full and the rows go on into a new one from
+   * `start` (as `CsvParser`'s `rowsPerBuilder`, so the chunks are the same).
+   */
+  rowsPerBuilder?: number;
 }
 
 /**
@@ -74,7 +79,7 @@ export class ByteFileReader {
     private readonly setup: ByteReadSetup,
     d: number,
   ) {
-    this.parser = new ByteRows(d, setup.start, Math.max(1, setup.batchRows ?? BATCH));
+    this.parser = new ByteRows(d, setup.start, Math.max(1, setup.batchRows ?? BATCH), Math.max(1, setup.rowsPerBuilder ?? Infinity));
     this.buf = Buffer.allocUnsafe(Math.max(1, setup.chunkBytes ?? CHUNK));
   }
 
@@ -112,7 +117,11 @@ export class ByteFileReader {
    */
   async read(from: number, to: number, final: boolean): Promise<number> {
     try {
-      return await this.run(from, to, final);
+      const steps = this.run(from, to, final);
+      for (;;) {
+        const r = await steps.next();
+        if (r.done) return r.value;
+      }
     } catch (e) {
       // Any failure (a bad row, a bad header, even a bug here) is left to the text reader, which gives the error.
       if (this.setup.signal?.aborted) throw e;
@@ -120,7 +129,30 @@ export class ByteFileReader {
     }
   }
 
-  private async run(from: number, to: number, final: boolean): Promise<number> {
+  /**
+   * Reads the whole file (of `size` bytes) in chunks of `rowsPerBuilder` rows: yields the builders that are full as
+   * each piece of the file is parsed, the last (possibly empty) one at the end. Null (instead of a builder) when this
+   * reader gives up, as `read` does: the caller then goes to the text reader, which gives the same chunks or the error.
+   */
+  async *stream(size: number): AsyncGenerator<TableBuilder | null> {
+    const steps = this.run(0, size, true);
+    for (;;) {
+      let r: IteratorResult<void, number>;
+      try {
+        r = await steps.next();
+      } catch (e) {
+        if (this.setup.signal?.aborted) throw e;
+        yield null;
+        return;
+      }
+      for (const b of this.parser.takeFull()) yield b;
+      if (r.done) break;
+    }
+    yield this.parser.builder; // (null without a header row: the text reader gives the error)
+  }
+
+  /** Parses [from, to) (see `read`), pausing after each piece read from the file; returns where parsing stopped. */
+  private async *run(from: number, to: number, final: boolean): AsyncGenerator<void, number> {
     const parser = this.parser;
     let buf = this.buf;
     if (to - from + 1 < buf.length) buf = Buffer.allocUnsafe(Math.max(1, to - from + 1));
@@ -156,6 +188,7 @@ export class ByteFileReader {
       if (end) {
         return base + p;
       }
+      yield;
       // Keep the unparsed rest (a row continuing past `limit`, and bytes after it) at the buffer's start.
       if (p > 0) {
         buf.copyWithin(0, p, len);
@@ -179,10 +212,16 @@ class ByteRows {
   private readonly pos: Int32Array;
   private readonly ends: Int32Array;
 
+  /** The header's names (for the next builder of a chunked read). */
+  private names: string[] = [];
+  /** Builders that reached `per` rows (a chunked read), not yet taken. */
+  private full: TableBuilder[] = [];
+
   constructor(
     private readonly d: number,
     private readonly start: (names: string[]) => TableBuilder,
     private readonly batch: number,
+    private readonly per: number,
   ) {
     this.pos = new Int32Array(batch);
     this.ends = new Int32Array(batch);
@@ -245,7 +284,9 @@ class ByteRows {
       }
       const b = this.builder!;
       // The rows from p (the row [p, k) first) up to the next row holding a quote: their bounds, then each column's
-      // fields. An empty line (or a lone CR before its LF) is no row.
+      // fields. An empty line (or a lone CR before its LF) is no row. (At most the rows left before a chunked read's
+      // builder is full.)
+      const most = Math.min(this.batch, this.per - b.numRows);
       let count = 0;
       for (;;) {
         if (k > p + 1 || (k === p + 1 && buf[p] !== CR)) {
@@ -253,7 +294,7 @@ class ByteRows {
           ends[count++] = k;
         }
         p = k < limit ? k + 1 : limit;
-        if (p >= limit || count === this.batch) break;
+        if (p >= limit || count === most) break;
         k = buf.indexOf(LF, p);
         if (k < 0 || k >= limit) {
           if (!final) break;
@@ -264,6 +305,7 @@ class ByteRows {
       if (count > 0) {
         const cols = b.columns, last = cols.length - 1;
         for (let j = 0; j <= last; j++) if (!cols[j].scanColumn(buf, pos, ends, count, d, j === last, text)) throw notHere; // too few or too many fields
+        if (count === most) this.rotate();
       }
     }
     return p;
@@ -274,7 +316,22 @@ class ByteRows {
     // A one-column table reads an empty line as a missing value: left to the text reader.
     if (names.length < 2) throw notHere;
     this.builder = this.start(names);
+    this.names = names;
     this.width = names.length;
+  }
+
+  /** The builders that are full (a chunked read), oldest first; they are this reader's no more. */
+  takeFull(): TableBuilder[] {
+    const f = this.full;
+    this.full = [];
+    return f;
+  }
+
+  /** After a row or a batch: a builder holding `per` rows is full, and the rows go on into a new one. */
+  private rotate(): void {
+    if (this.builder!.numRows < this.per) return;
+    this.full.push(this.builder!);
+    this.builder = this.start(this.names);
   }
 
   /** One row holding a quote, from p (as `CsvParser.quotedRow`). The index after it, or -1 when `limit` comes first. */
@@ -362,6 +419,7 @@ class ByteRows {
         if (v !== null) cols[f].push(v);
         else cols[f].pushBytes(buf, bounds[2 * f], bounds[2 * f + 1], text);
       }
+      this.rotate();
     }
     return Math.min(i, L);
   }

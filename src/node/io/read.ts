@@ -106,17 +106,55 @@ export async function* readTableChunks(path: string, opts: ChunkReadOptions = {}
     offset += t.numRows;
     return t;
   };
+  const delimiter = format === 'tsv' ? '\t' : opts.delimiter;
+  // The byte reader first (as `readTable`); where it gives up — even after some chunks — the text reader reads the
+  // file from the start and its chunks go on from the first not yet given (they are the same chunks).
+  let skip = 0;
+  const setup = await byteSetup(path, size, delimiter);
+  const reader = setup && (await ByteFileReader.open(path, { delimiter: setup.delimiter, signal: opts.signal, rowsPerBuilder: per, start: (names) => {
+    checkHeader(names, shown);
+    return new TableBuilder(names, roomFor(Math.min(rowsIn(size, setup.bytesPerRow), per), names.length));
+  } }));
+  if (reader) {
+    try {
+      let done = false;
+      for await (const b of reader.stream(size)) {
+        throwIfAborted(opts.signal);
+        if (!b) break;
+        if (b === reader.builder) {
+          // The last builder (the file's end): the rows after the last full chunk.
+          done = true;
+          if (b.numRows === 0 && offset === 0) throw new SynthopsError('invalid_input', 'invalid file: it has a header but no data rows.', { file: shown });
+          if (b.numRows > 0) yield finish(b);
+          break;
+        }
+        yield finish(b);
+        skip++;
+      }
+      if (done) return;
+    } finally {
+      await reader.close();
+    }
+  }
   const full: TableBuilder[] = [];
-  const { parser, text } = await delimitedParser(path, shown, size, format === 'tsv' ? '\t' : opts.delimiter, { rowsPerBuilder: per, full: (b) => full.push(b) });
+  const { parser, text } = await delimitedParser(path, shown, size, delimiter, { rowsPerBuilder: per, full: (b) => full.push(b) });
+  const nextFull = (): TableBuilder | undefined => {
+    // (The chunks the byte reader gave already: skipped.)
+    for (;;) {
+      const b = full.shift();
+      if (!b || skip === 0) return b;
+      skip--;
+    }
+  };
   for (;;) {
-    while (full.length) yield finish(full.shift()!);
+    for (let b = nextFull(); b; b = nextFull()) yield finish(b);
     const next = await text.next();
     if (next.done) break;
     throwIfAborted(opts.signal);
     parser.write(next.value);
   }
   const last = parser.end();
-  while (full.length) yield finish(full.shift()!);
+  for (let b = nextFull(); b; b = nextFull()) yield finish(b);
   if (last.numRows === 0 && offset === 0) throw new SynthopsError('invalid_input', 'invalid file: it has a header but no data rows.', { file: shown });
   if (last.numRows > 0) yield finish(last);
 }
@@ -308,20 +346,9 @@ function roomFor(rows: number, columns: number): number {
  */
 async function readBytes(path: string, shown: string, size: number, delimiter: string | undefined, signal: AbortSignal | undefined, parallel: boolean): Promise<TableBuilder | null> {
   if (parallel) warmCsvWorker();
-  let head: string;
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(Math.min(1 << 16, size));
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    head = new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, bytesRead), { stream: true });
-  } catch {
-    return null;
-  } finally {
-    await fh.close();
-  }
-  if (head.trim() === '' || (!head.includes('\n') && head.includes('\r'))) return null;
-  const bytesPerRow = measureRows(head);
-  const d = delimiter ?? detectDelimiter(head.slice(0, 65536));
+  const setup = await byteSetup(path, size, delimiter);
+  if (!setup) return null;
+  const { bytesPerRow, delimiter: d } = setup;
   const bounds = parallel ? await pieceBounds(path, size) : null;
   const claim = new Int32Array(new SharedArrayBuffer(4));
   let job = null as CsvPartJob | null; // (set when the header is read)
@@ -398,6 +425,27 @@ async function readBytes(path: string, shown: string, size: number, delimiter: s
     takeRest();
     await reader.close();
   }
+}
+
+/**
+ * The delimiter and bytes per row of the file, found from its first 64 KiB exactly as `delimitedParser` finds them;
+ * null when the byte reader must leave the file to the text reader (invalid UTF-8 there, nothing but blanks, CR-only
+ * line ends).
+ */
+async function byteSetup(path: string, size: number, delimiter: string | undefined): Promise<{ delimiter: string; bytesPerRow: number } | null> {
+  let head: string;
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(1 << 16, size));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    head = new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, bytesRead), { stream: true });
+  } catch {
+    return null;
+  } finally {
+    await fh.close();
+  }
+  if (head.trim() === '' || (!head.includes('\n') && head.includes('\r'))) return null;
+  return { delimiter: delimiter ?? detectDelimiter(head.slice(0, 65536)), bytesPerRow: measureRows(head) };
 }
 
 /** Pieces of a file's second half for the two-part read: bounds just after LFs (see `splitPoint`), increasing; null if none. */
