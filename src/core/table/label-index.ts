@@ -11,6 +11,10 @@
  * ix.add('red'); ix.add('blue');
  * ix.find('a,blue,c', 2, 6); // 1
  */
+/** Placeholders the arrays hold before the constructor sets them (see there); never written. */
+const NO_INT32 = new Int32Array(0);
+const NO_BYTES = new Uint8Array(0);
+
 export class LabelIndex {
   /**
    * The labels made so far; code = position. Labels added from bytes (`addBytes`) are made only when `labels` is
@@ -30,14 +34,14 @@ export class LabelIndex {
    * Slots of two Int32s: code + 1 (0 = empty) and the label's hash, side by side, so that a probe past other labels
    * reads no other array (with a million labels every array read is a cache miss).
    */
-  private table = new Int32Array(128);
-  private hashes = new Int32Array(32);
+  private table: Int32Array = NO_INT32;
+  private hashes: Int32Array = NO_INT32;
   /**
    * Each label's UTF-16 units as bytes, one after another (label c at `[ends[c - 1], ends[c])`), a unit ≥ 128 as
    * 0xFF: `findBytes` compares ASCII bytes with bytes, and no ASCII byte matches a non-ASCII label.
    */
-  private pool = new Uint8Array(256);
-  private ends = new Int32Array(32);
+  private pool: Uint8Array = NO_BYTES;
+  private ends: Int32Array = NO_INT32;
   /**
    * Labels placed in the table so far. While the labels come in strictly ascending byte order (`ascending`: a
    * sorted key column, e.g. `R00000000`, `R00000001`, …), a label greater than the last is new without a lookup,
@@ -49,19 +53,14 @@ export class LabelIndex {
   private missedAfterLast = -1;
 
   constructor() {
-    // Every field that changes after construction is stored a second time here. V8 treats a field stored only once
-    // as a constant, and the first later store (the tables' first growth, often in the middle of a file) throws away
+    // The growing arrays are stored twice (an empty placeholder, then these): V8 treats a field stored only once as a
+    // constant, and the first later store (the arrays' first growth, often in the middle of a file) would throw away
     // the compiled code of the reader's loops that inlined lookups here, just as they were about to run fast:
     // adult's first read in a fresh process took ≈ 30 % longer.
-    this.made = [];
-    this.count = 0;
     this.table = new Int32Array(128);
     this.hashes = new Int32Array(32);
     this.pool = new Uint8Array(256);
     this.ends = new Int32Array(32);
-    this.placed = 0;
-    this.ascending = true;
-    this.missedAfterLast = -1;
   }
 
   /** An index of `labels` whose hashes (`hashText` of each) are known: no label is hashed again. */
