@@ -131,10 +131,11 @@ export class ByteFileReader {
 
   /**
    * Reads the whole file (of `size` bytes) in chunks of `rowsPerBuilder` rows: yields the builders that are full as
-   * each piece of the file is parsed, the last (possibly empty) one at the end. Null (instead of a builder) when this
-   * reader gives up, as `read` does: the caller then goes to the text reader, which gives the same chunks or the error.
+   * each piece of the file is parsed, and returns the last one (the rows after the last full chunk; null without a
+   * header row). Returns null, too, when this reader gives up, as `read` does: the caller then goes to the text
+   * reader, which gives the same chunks or the error.
    */
-  async *stream(size: number): AsyncGenerator<TableBuilder | null> {
+  async *stream(size: number): AsyncGenerator<TableBuilder, TableBuilder | null> {
     const steps = this.run(0, size, true);
     for (;;) {
       let r: IteratorResult<void, number>;
@@ -142,13 +143,11 @@ export class ByteFileReader {
         r = await steps.next();
       } catch (e) {
         if (this.setup.signal?.aborted) throw e;
-        yield null;
-        return;
+        return null;
       }
-      for (const b of this.parser.takeFull()) yield b;
-      if (r.done) break;
+      yield* this.parser.takeFull();
+      if (r.done) return this.parser.builder;
     }
-    yield this.parser.builder; // (null without a header row: the text reader gives the error)
   }
 
   /** Parses [from, to) (see `read`), pausing after each piece read from the file; returns where parsing stopped. */

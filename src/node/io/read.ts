@@ -115,46 +115,45 @@ export async function* readTableChunks(path: string, opts: ChunkReadOptions = {}
     checkHeader(names, shown);
     return new TableBuilder(names, roomFor(Math.min(rowsIn(size, setup.bytesPerRow), per), names.length));
   } }));
+  let last: TableBuilder | null = null;
   if (reader) {
     try {
-      let done = false;
-      for await (const b of reader.stream(size)) {
+      const chunks = reader.stream(size);
+      for (;;) {
+        const r = await chunks.next();
         throwIfAborted(opts.signal);
-        if (!b) break;
-        if (b === reader.builder) {
-          // The last builder (the file's end): the rows after the last full chunk.
-          done = true;
-          if (b.numRows === 0 && offset === 0) throw new SynthopsError('invalid_input', 'invalid file: it has a header but no data rows.', { file: shown });
-          if (b.numRows > 0) yield finish(b);
+        if (r.done) {
+          last = r.value;
           break;
         }
-        yield finish(b);
+        yield finish(r.value);
         skip++;
       }
-      if (done) return;
     } finally {
       await reader.close();
     }
   }
-  const full: TableBuilder[] = [];
-  const { parser, text } = await delimitedParser(path, shown, size, delimiter, { rowsPerBuilder: per, full: (b) => full.push(b) });
-  const nextFull = (): TableBuilder | undefined => {
-    // (The chunks the byte reader gave already: skipped.)
+  if (!last) {
+    const full: TableBuilder[] = [];
+    const { parser, text } = await delimitedParser(path, shown, size, delimiter, { rowsPerBuilder: per, full: (b) => full.push(b) });
+    const nextFull = (): TableBuilder | undefined => {
+      // (The chunks the byte reader gave already: skipped.)
+      for (;;) {
+        const b = full.shift();
+        if (!b || skip === 0) return b;
+        skip--;
+      }
+    };
     for (;;) {
-      const b = full.shift();
-      if (!b || skip === 0) return b;
-      skip--;
+      for (let b = nextFull(); b; b = nextFull()) yield finish(b);
+      const next = await text.next();
+      if (next.done) break;
+      throwIfAborted(opts.signal);
+      parser.write(next.value);
     }
-  };
-  for (;;) {
+    last = parser.end();
     for (let b = nextFull(); b; b = nextFull()) yield finish(b);
-    const next = await text.next();
-    if (next.done) break;
-    throwIfAborted(opts.signal);
-    parser.write(next.value);
   }
-  const last = parser.end();
-  for (let b = nextFull(); b; b = nextFull()) yield finish(b);
   if (last.numRows === 0 && offset === 0) throw new SynthopsError('invalid_input', 'invalid file: it has a header but no data rows.', { file: shown });
   if (last.numRows > 0) yield finish(last);
 }
