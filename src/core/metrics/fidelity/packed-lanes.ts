@@ -8,8 +8,12 @@
 /** One 17-bit field of a packed counter: a counter can take 2^17 − 1 before carrying into the next lane. */
 export const FIELD = 131072;
 
-/** Rows [s, e)'s lane weights packed three per double into `block` (from 0), and each lane's total into `sums`. */
-export function packBlock(weights: Uint8Array, L: number, P: number, s: number, e: number, block: Float64Array, sums: Float64Array): void {
+/**
+ * Rows [s, e)'s lane weights packed three per double into `block` (from 0); returns the largest lane total of the
+ * block (what it adds to a counter at most). `sums` is room for the L lane totals.
+ */
+export function packBlock(weights: Uint8Array, L: number, P: number, s: number, e: number, block: Float64Array, sums: Float64Array): number {
+  sums.fill(0);
   for (let r = s; r < e; r++) {
     const wr = r * L, o = (r - s) * P;
     for (let t = 0; t < P; t++) {
@@ -21,6 +25,9 @@ export function packBlock(weights: Uint8Array, L: number, P: number, s: number, 
       if (l + 2 < L) sums[l + 2] += w2;
     }
   }
+  let most = 0;
+  for (let l = 0; l < L; l++) if (sums[l] > most) most = sums[l];
+  return most;
 }
 
 /** Adds packed counters' fields to the per-lane counters and clears them. */

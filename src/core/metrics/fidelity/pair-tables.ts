@@ -72,10 +72,7 @@ export function allPairCountsLanes(codes: readonly Int32Array[], sizes: readonly
   for (let s = 0; s < n; s += BLOCK_ROWS) {
     const e = Math.min(n, s + BLOCK_ROWS);
     // The block's weights packed three lanes per double, and the largest lane total it adds to any counter.
-    laneSum.fill(0);
-    packBlock(weights, L, P, s, e, block, laneSum);
-    let most = 0;
-    for (let l = 0; l < L; l++) if (laneSum[l] > most) most = laneSum[l];
+    const most = packBlock(weights, L, P, s, e, block, laneSum);
     if (most >= FIELD) {
       // A block heavy enough to carry (not seen with bootstrap multiplicities): lane by lane into the counters.
       for (const g of groups) {

@@ -240,10 +240,7 @@ function laneCounts(cols: { keys: Int32Array; offset: number; cells: number }[],
   };
   for (let s = 0; s < n; s += LANE_BLOCK) {
     const e = Math.min(n, s + LANE_BLOCK);
-    sums.fill(0);
-    packBlock(weights, L, P, s, e, block, sums);
-    let most = 0;
-    for (let l = 0; l < L; l++) if (sums[l] > most) most = sums[l];
+    const most = packBlock(weights, L, P, s, e, block, sums);
     if (most >= FIELD) {
       // A block heavy enough to carry (not seen with bootstrap multiplicities): lane by lane.
       cols.forEach((c, x) => {
