@@ -87,10 +87,21 @@ export function ksReference(values: Float64Array): KsReference {
     if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[++k] = sorted[i];
     cumulative[k] = i + 1;
   }
+  return { distinct, cumulative, present: n, missing, ...bucketStarts(distinct) };
+}
+
+/**
+ * A bucket table over ascending distinct values (2 buckets per value, at most 2^16, over [min, max]): bucket g covers
+ * [min + g / scale, min + (g + 1) / scale) and first[g] is the first value's index ≥ its start (g = 0..buckets,
+ * `buckets` = first.length − 1), so a search for x starts among a few values. scale = 0 (plain binary search) for
+ * one value, none, or infinite ones. O(u + buckets).
+ */
+export function bucketStarts(distinct: Float64Array): { first: Int32Array; min: number; scale: number } {
+  const u = distinct.length;
   const min = u ? distinct[0] : 0, max = u ? distinct[u - 1] : 0;
   const buckets = Math.max(1, Math.min(1 << 16, 2 * u));
   let scale = buckets / (max - min);
-  if (!(Number.isFinite(scale) && scale > 0 && Number.isFinite(min))) scale = 0; // one value, or infinite ones: plain binary search
+  if (!(Number.isFinite(scale) && scale > 0 && Number.isFinite(min))) scale = 0;
   const first = new Int32Array(buckets + 1);
   if (scale > 0) {
     for (let g = 0, k = 0; g <= buckets; g++) {
@@ -99,7 +110,7 @@ export function ksReference(values: Float64Array): KsReference {
       first[g] = k;
     }
   }
-  return { distinct, cumulative, present: n, missing, first, min, scale };
+  return { first, min, scale };
 }
 
 /**

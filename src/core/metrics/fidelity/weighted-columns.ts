@@ -4,6 +4,7 @@ import { alignTables, type AlignedColumn } from '../aligned.js';
 import type { RowWeights } from '../metric.js';
 import { DEFAULT_BINS } from './discretise.js';
 import { FIELD, packBlock, unpackLanes } from './packed-lanes.js';
+import { bucketStarts } from './ks.js';
 
 /**
  * A numeric column of (real, synthetic) prepared for weighted row resamples: the distinct present values of both
@@ -111,25 +112,14 @@ function numericGrid(a: Float64Array, b: Float64Array): NumericGrid {
 }
 
 /**
- * 1 + the index of each value in `grid` (which holds it), 0 for NaN. A bucket table over [min, max] (2 buckets per
- * grid value, at most 2^16) narrows each binary search to a few values. O(n) expected.
+ * 1 + the index of each value in `grid` (which holds it), 0 for NaN. A bucket table over the grid (`bucketStarts`)
+ * narrows each binary search to a few values. O(n) expected.
  */
 function positions(grid: Float64Array, v: Float64Array): Int32Array {
   const out = new Int32Array(v.length);
   const u = grid.length;
   if (u === 0) return out;
-  const min = grid[0], buckets = Math.max(1, Math.min(1 << 16, 2 * u));
-  let scale = buckets / (grid[u - 1] - min);
-  if (!(Number.isFinite(scale) && scale > 0 && Number.isFinite(min))) scale = 0;
-  const first = new Int32Array(buckets + 2);
-  if (scale > 0) {
-    for (let g = 0, k = 0; g <= buckets; g++) {
-      const start = min + g / scale;
-      while (k < u && grid[k] < start) k++;
-      first[g] = k;
-    }
-    first[buckets + 1] = u;
-  }
+  const { first, min, scale } = bucketStarts(grid), buckets = first.length - 1;
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
     if (x !== x) continue;
@@ -137,7 +127,7 @@ function positions(grid: Float64Array, v: Float64Array): Int32Array {
     if (scale > 0) {
       const g = Math.min(buckets, Math.max(0, Math.floor((x - min) * scale)));
       lo = Math.max(0, first[g] - 1);
-      hi = Math.min(u - 1, first[g + 1]);
+      hi = g < buckets ? Math.min(u - 1, first[g + 1]) : u - 1;
       // Rounding at bucket edges: widen until x is inside [grid[lo], grid[hi]].
       while (lo > 0 && grid[lo] > x) lo--;
       while (hi < u - 1 && grid[hi] < x) hi++;
