@@ -543,7 +543,7 @@ export class ColumnBuilder {
   exportState(): ColumnBuilderState {
     const room = this.room;
     // ASCII labels (e.g. a key column's) cross as bytes: no strings to copy, none to make on the other side.
-    const labelBytes = asciiBytes(this.index.labels);
+    const labelBytes = this.index.asciiBytes();
     return {
       name: this.name, mode: this.mode, n: this.n,
       labelBytes: labelBytes?.pool ?? null, labelEnds: labelBytes?.ends ?? null,
@@ -1409,21 +1409,6 @@ export interface ColumnRoom {
   nums: Float64Array;
   tok: Uint8Array;
   codes: Int32Array;
-}
-
-/** The labels as bytes, one after another (label c ends at `ends[c]`), when every one is ASCII and non-empty; else null. */
-function asciiBytes(labels: string[]): { pool: Uint8Array; ends: Int32Array } | null {
-  if (labels.length === 0) return null;
-  const ends = new Int32Array(labels.length);
-  let o = 0;
-  for (let c = 0; c < labels.length; c++) {
-    if (labels[c].length === 0) return null;
-    ends[c] = o += labels[c].length;
-  }
-  const all = labels.join('');
-  const pool = new TextEncoder().encode(all);
-  // (As many bytes as UTF-16 units: every one is ASCII.)
-  return pool.length === all.length ? { pool, ends } : null;
 }
 
 /** A `ColumnBuilder`'s contents as plain data (see `ColumnBuilder.exportState`). */

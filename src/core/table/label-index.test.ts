@@ -66,6 +66,28 @@ describe('LabelIndex', () => {
     );
   });
 
+  it('asciiBytes: the labels\' UTF-8 bytes and ends when all are ASCII (added as strings or from bytes), else null (property)', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 6 }), { maxLength: 40 }), fc.boolean(), (labels, fromBytes) => {
+        const ix = new LabelIndex();
+        for (const l of labels) {
+          const b = new TextEncoder().encode(l);
+          if (fromBytes && b.length === l.length) ix.addBytes(b, 0, b.length, hashAscii(b, 0, b.length));
+          else ix.add(l);
+        }
+        const got = ix.asciiBytes();
+        const ascii = labels.length > 0 && labels.every((l) => [...l].every((ch) => ch.charCodeAt(0) < 128));
+        if (!ascii) {
+          expect(got).toBeNull();
+          return;
+        }
+        expect(new TextDecoder().decode(got!.pool)).toBe(labels.join(''));
+        let o = 0;
+        expect(Array.from(got!.ends)).toEqual(labels.map((l) => (o += l.length)));
+      }),
+    );
+  });
+
   it('hashText depends only on the characters, not on where they sit', () => {
     expect(hashText('xx,city,yy', 3, 7)).toBe(hashText('city', 0, 4));
     expect(hashText('city', 0, 4)).not.toBe(hashText('citz', 0, 4));

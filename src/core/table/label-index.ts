@@ -201,6 +201,20 @@ export class LabelIndex {
     return this.made.slice(0, m);
   }
 
+  /**
+   * The labels' bytes one after another and each one's end (copies), when every label is ASCII and none is empty —
+   * the bytes are then the labels' UTF-8 — else null. (The pool already holds them: no string is made.)
+   */
+  asciiBytes(): { pool: Uint8Array; ends: Int32Array } | null {
+    const n = this.count;
+    if (n === 0) return null;
+    const ends = this.ends.slice(0, n);
+    for (let c = 0, o = 0; c < n; o = ends[c++]) if (ends[c] === o) return null;
+    const pool = this.pool.slice(0, ends[n - 1]);
+    // (A UTF-16 unit ≥ 128 is kept as 0xFF, which no ASCII byte is.)
+    return pool.includes(0xff) ? null : { pool, ends };
+  }
+
   /** Room for label c of `len` units (its hash and end; its bytes in the pool): where its bytes go. */
   private room(c: number, len: number): number {
     if (c === this.hashes.length) {
