@@ -717,8 +717,9 @@ export class ColumnBuilder {
     this.integer &&= next.integer;
     this.maxDec = Math.max(this.maxDec, next.maxDec);
     this.minDec = Math.min(this.minDec, next.minDec);
-    this.lo = Math.min(this.lo, next.lo);
-    this.hi = Math.max(this.hi, next.hi);
+    // The same comparisons as a push (not Math.min/max), so -0 and 0 keep whichever came first, as in one pass.
+    if (next.lo < this.lo) this.lo = next.lo;
+    if (next.hi > this.hi) this.hi = next.hi;
     this.shortest ||= next.shortest;
     if (next.raw) for (const [i, s] of next.raw) (this.raw ??= new Map()).set(o + i, s);
     if (this.small && next.small) {
