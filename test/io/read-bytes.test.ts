@@ -33,20 +33,22 @@ function viaText(path: string, delimiter: string, piece = 1 << 16): Table {
   return p.end().finish();
 }
 
-async function viaBytes(path: string, delimiter: string, chunkBytes?: number, batchRows?: number): Promise<Table | null> {
-  const b = await readDelimitedBytes(path, statSync(path).size, { delimiter, chunkBytes, batchRows, start: (names) => new TableBuilder(names) });
+/** The byte reader's table; `wasm: false` reads every batch with the TypeScript loops (default: the WebAssembly scanners). */
+async function viaBytes(path: string, delimiter: string, chunkBytes?: number, batchRows?: number, wasm?: boolean): Promise<Table | null> {
+  const b = await readDelimitedBytes(path, statSync(path).size, { delimiter, chunkBytes, batchRows, wasm, start: (names) => new TableBuilder(names) });
   return b && b.finish();
 }
 
 describe.skipIf(!hasShared)('byte CSV reader on every shared dataset', () => {
   for (const name of SHARED_NAMES) {
-    it(`${name}: the text parser's table, read in one piece and in 64 KiB pieces of 7-row batches`, async () => {
+    it(`${name}: the text parser's table, read in one piece (WebAssembly scanners, and TypeScript alone) and in 64 KiB pieces of 7-row batches`, async () => {
       const path = datasetPath(name);
       const delimiter = detectDelimiter(readFileSync(path, 'utf8').slice(0, 65536));
       const want = plain(viaText(path, delimiter));
       const whole = await viaBytes(path, delimiter);
       expect(whole).not.toBeNull();
       expect(plain(whole!)).toEqual(want);
+      expect(plain((await viaBytes(path, delimiter, undefined, undefined, false))!)).toEqual(want);
       expect(plain((await viaBytes(path, delimiter, 1 << 16, 7))!)).toEqual(want);
     }, 60_000);
   }
@@ -72,7 +74,7 @@ describe('byte CSV reader', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 2, max: 5 }).chain((w) => fc.tuple(fc.constant(w), fc.array(fc.array(cell, { minLength: w, maxLength: w }), { minLength: 1, maxLength: 40 }))),
-        fc.record({ crlf: fc.boolean(), bom: fc.boolean(), eol: fc.boolean(), quoteAll: fc.boolean(), blank: fc.boolean(), chunk: fc.integer({ min: 1, max: 300 }), batch: fc.integer({ min: 1, max: 40 }), typed: fc.boolean() }),
+        fc.record({ crlf: fc.boolean(), bom: fc.boolean(), eol: fc.boolean(), quoteAll: fc.boolean(), blank: fc.boolean(), chunk: fc.integer({ min: 1, max: 300 }), batch: fc.integer({ min: 1, max: 40 }), typed: fc.boolean(), wasm: fc.boolean() }),
         async ([w, rows], o) => {
           // A typed column block first (many numbers or dates) so the columns are not all text from the start.
           const lead = o.typed ? Array.from({ length: 30 }, (_, i) => Array.from({ length: w }, (_, j) => (j % 2 ? String(i * 7 - 40) : `2020-01-${String((i % 28) + 1).padStart(2, '0')}`))) : [];
@@ -87,9 +89,10 @@ describe('byte CSV reader', () => {
           } catch {
             want = 'error';
           }
-          // Cut anywhere: in chunks of o.chunk bytes and batches of o.batch rows (read a column at a time), or not.
-          for (const [chunk, batch] of [[o.chunk, o.batch], [undefined, undefined]]) {
-            const got = await viaBytes(path, ',', chunk, batch);
+          // Cut anywhere: in chunks of o.chunk bytes and batches of o.batch rows (read a column at a time, by the
+          // WebAssembly scanners or the TypeScript loops), or not.
+          for (const [chunk, batch, wasm] of [[o.chunk, o.batch, o.wasm], [undefined, undefined, true]] as const) {
+            const got = await viaBytes(path, ',', chunk, batch, wasm);
             // Where the text parser fails (e.g. a header-only file) the byte reader must give up, not build a table.
             if (want === 'error') expect(got).toBeNull();
             else {
@@ -113,7 +116,7 @@ describe('byte CSV reader', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 2, max: 4 }).chain((w) => fc.tuple(fc.constant(w), fc.array(fc.array(cell, { minLength: w, maxLength: w }), { minLength: 1, maxLength: 30 }))),
-        fc.record({ crlf: fc.boolean(), eol: fc.boolean(), lead: fc.integer({ min: 0, max: 600 }), chunk: fc.integer({ min: 1, max: 200 }), batch: fc.integer({ min: 1, max: 700 }) }),
+        fc.record({ crlf: fc.boolean(), eol: fc.boolean(), lead: fc.integer({ min: 0, max: 600 }), chunk: fc.integer({ min: 1, max: 200 }), batch: fc.integer({ min: 1, max: 700 }), wasm: fc.boolean() }),
         async ([w, rows], o) => {
           const lead = Array.from({ length: o.lead }, (_, i) => Array.from({ length: w }, (_, j) => (j === 0 ? `2021-03-${String((i % 28) + 1).padStart(2, '0')}` : j === 1 ? `k${i}` : String(i))));
           const nl = o.crlf ? '\r\n' : '\n';
@@ -125,8 +128,8 @@ describe('byte CSV reader', () => {
           } catch {
             want = 'error';
           }
-          for (const [chunk, batch] of [[o.chunk, o.batch], [undefined, undefined]]) {
-            const got = await viaBytes(path, ',', chunk, batch);
+          for (const [chunk, batch, wasm] of [[o.chunk, o.batch, o.wasm], [undefined, undefined, true]] as const) {
+            const got = await viaBytes(path, ',', chunk, batch, wasm);
             if (want === 'error') expect(got).toBeNull();
             else {
               expect(got).not.toBeNull();
@@ -148,8 +151,25 @@ describe('byte CSV reader', () => {
       'a,b\n1,"2"x\n',
       'a\n1\n\n2\n',
     ];
-    for (const c of cases) for (const [chunk, batch] of [[3, 1], [undefined, undefined]]) expect(await viaBytes(write(c), ',', chunk, batch)).toBeNull();
+    for (const c of cases) for (const [chunk, batch] of [[3, 1], [undefined, undefined]]) for (const wasm of [true, false]) expect(await viaBytes(write(c), ',', chunk, batch, wasm)).toBeNull();
   });
+
+  it('builds the same table with the WebAssembly scanners when label tables outgrow the memory, a column passes their label limit or turns to text late, and a batch outgrows its region', async () => {
+    // 40 text columns of 3000 distinct 24-byte labels each (their tables grow the workspace's memory again and
+    // again in the middle of batches), one of 9000 (past the tables' limit: read in TypeScript from there), a number
+    // column that turns to text after 5000 rows (its thousands of labels copied in at once), then rows of 3 KB (a
+    // batch of 1024 is bigger than the region batches are first copied to).
+    const rnd = (i: number, j: number) => ((i * 2654435761 + j * 40503) >>> 0) % 3000;
+    const lines = [['n', 'wide', 'late', ...Array.from({ length: 40 }, (_, j) => `t${j}`)].join(',')];
+    for (let i = 0; i < 12000; i++) {
+      const wide = i >= 11000 ? 'w'.repeat(3000) + (i % 7) : `k${(i * 7919) % 9000}`;
+      const late = i < 5000 ? String(i % 1500) : `L${i % 2500}`;
+      lines.push([String(i % 97), wide, late, ...Array.from({ length: 40 }, (_, j) => `label-${j}-${String(rnd(i, j)).padStart(12, '0')}`)].join(','));
+    }
+    const path = write(lines.join('\n') + '\n');
+    const want = plain(viaText(path, ','));
+    for (const wasm of [true, false]) expect(plain((await viaBytes(path, ',', undefined, undefined, wasm))!)).toEqual(want);
+  }, 120_000);
 
   it('reads TSV and semicolon files, and rows longer than the chunk', async () => {
     const long = 'x'.repeat(5000);

@@ -3,6 +3,7 @@ import { CategoricalColumn, NumericColumn, type Column } from './column.js';
 import { compileDatetimeFormat, detectDatetimeFormat, type DatetimeFormat } from './datetime.js';
 import { inferColumnSpec, type ColumnStats } from './infer.js';
 import { HASH_START, LabelIndex, NON_ASCII, hashAscii, hashFinish, hashText } from './label-index.js';
+import type { LabelMirror, ScanWorkspace } from './scan-workspace.js';
 import { storageOf, type ColumnSpec, type Schema } from './schema.js';
 import { Table } from './table.js';
 
@@ -71,6 +72,8 @@ export class ColumnBuilder {
   private guess: Int32Array | null = null;
   private guessHits = 0;
   private guessMisses = 0;
+  /** The column's label table in a reader's WebAssembly workspace (`scanColumn` with one), while it serves. */
+  private mirror: LabelMirror | null = null;
   private get dict(): string[] {
     return this.index.labels;
   }
@@ -278,11 +281,19 @@ export class ColumnBuilder {
    * change, a missing token, a new datetime format) goes through `pushBytes`, then the loop for the column's kind
    * goes on.
    */
-  scanColumn(bytes: Uint8Array, pos: Int32Array, ends: Int32Array, count: number, d: number, last: boolean, text: BytesToText): boolean {
+  scanColumn(bytes: Uint8Array, pos: Int32Array, ends: Int32Array, count: number, d: number, last: boolean, text: BytesToText, ws: ScanWorkspace | null = null): boolean {
     let r = 0;
     while (r < count) {
       const mode = this.mode;
-      r = mode === 'string' ? this.scanLabels(bytes, pos, ends, r, count, d, last) : mode === 'datetime' ? this.scanDates(bytes, pos, ends, r, count, d, last) : this.scanNumbers(bytes, pos, ends, r, count, d, last);
+      if (ws !== null) {
+        // In a workspace (the rows were loaded there, and `bytes`, `pos`, `ends` are its views): numbers and known
+        // labels are read by its WebAssembly loops. Views are taken again after anything that may grow its memory.
+        const m = mode === 'string' ? this.mirrorIn(ws) : null;
+        bytes = ws.bytes;
+        pos = ws.pos;
+        ends = ws.ends;
+        r = mode === 'string' ? (m !== null ? this.takeCodes(ws, r, m.scan(r, count, d, last)) : this.scanLabels(bytes, pos, ends, r, count, d, last)) : mode === 'datetime' ? this.scanDates(bytes, pos, ends, r, count, d, last) : this.scanNumbersIn(ws, r, count, d, last);
+      } else r = mode === 'string' ? this.scanLabels(bytes, pos, ends, r, count, d, last) : mode === 'datetime' ? this.scanDates(bytes, pos, ends, r, count, d, last) : this.scanNumbers(bytes, pos, ends, r, count, d, last);
       if (r < 0) return false;
       if (r === count) break;
       // Row r's field is one the loop does not read: found to its end, then as `pushBytes`.
@@ -294,6 +305,65 @@ export class ColumnBuilder {
       pos[r++] = e + 1;
     }
     return true;
+  }
+
+  /** This column's label table in `ws`, made or brought up to date with its labels; null when the column is read in TypeScript. */
+  private mirrorIn(ws: ScanWorkspace): LabelMirror | null {
+    let m = this.mirror;
+    if (m === null || !m.serves(ws, this.index)) m = this.mirror = ws.mirror(this.index);
+    return m.sync() ? m : null;
+  }
+
+  /** Appends the codes a workspace's label scan read for rows r0..r - 1 (`ws.outCodes`); returns r. */
+  private takeCodes(ws: ScanWorkspace, r0: number, r: number): number {
+    if (r <= r0) return r;
+    const k = r - r0;
+    let codes = this.codes!;
+    while (this.n + k > codes.length) codes = this.growCodes();
+    codes.set(ws.outCodes.subarray(0, k), this.n);
+    this.n += k;
+    return r;
+  }
+
+  /**
+   * `scanNumbers` run by a workspace's WebAssembly loop (same values, same summaries) on its loaded batch. Returns
+   * as `scanNumbers`.
+   */
+  private scanNumbersIn(ws: ScanWorkspace, r0: number, count: number, d: number, last: boolean): number {
+    const f = ws.stateF, s = ws.stateI, small = this.small;
+    f[0] = this.lo;
+    f[1] = this.hi;
+    s[36] = this.maxDec;
+    s[37] = this.minDec;
+    s[38] = this.integer ? 1 : 0;
+    s[39] = small === null ? -1 : this.smallN;
+    s[40] = this.smallBits;
+    if (small !== null) f.set(small.subarray(0, this.smallN), 2);
+    const r = ws.scanNumbers(r0, count, d, last);
+    if (r < 0) return -1;
+    const k = r - r0;
+    if (k === 0) return r;
+    this.lo = f[0];
+    this.hi = f[1];
+    this.maxDec = s[36];
+    this.minDec = s[37];
+    this.integer = s[38] !== 0;
+    const smallN = s[39];
+    if (smallN < 0) this.small = null;
+    else if (small !== null) {
+      small.set(f.subarray(2, 2 + smallN));
+      this.smallN = smallN;
+    }
+    this.smallBits = s[40];
+    const missing = s[41];
+    this.missing += missing;
+    this.missCounts[0] += missing;
+    if (s[42] !== 0) this.mode = 'number';
+    while (this.n + k > this.nums.length) this.growNumeric();
+    this.nums.set(ws.outNums.subarray(0, k), this.n);
+    this.tok!.set(ws.outTok.subarray(0, k), this.n);
+    this.n += k;
+    return r;
   }
 
   /**

@@ -215,6 +215,14 @@ export class LabelIndex {
     return pool.includes(0xff) ? null : { pool, ends };
   }
 
+  /**
+   * The labels' bytes as kept for `findBytes` (label c at `pool[ends[c - 1], ends[c])`, a UTF-16 unit ≥ 128 as 0xFF):
+   * the index's own arrays, to read (not to keep: they are replaced as the index grows).
+   */
+  bytesView(): { pool: Uint8Array; ends: Int32Array } {
+    return { pool: this.pool, ends: this.ends };
+  }
+
   /** Room for label c of `len` units (its hash and end; its bytes in the pool): where its bytes go. */
   private room(c: number, len: number): number {
     if (c === this.hashes.length) {

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import { throwIfAborted } from '../../core/errors.js';
 import type { BytesToText, TableBuilder } from '../../core/table/infer-builder.js';
+import { ScanWorkspace } from '../../core/table/scan-workspace.js';
 
 const QUOTE = 34, LF = 10, CR = 13;
 /**
@@ -25,6 +26,9 @@ interface NodeSlices {
   utf8Slice(start: number, end: number): string;
 }
 const text: BytesToText = (b, s, e, ascii) => (ascii ? (b as unknown as NodeSlices).latin1Slice(s, e) : (b as unknown as NodeSlices).utf8Slice(s, e));
+/** The same for any Uint8Array (a WebAssembly workspace's memory is not a Buffer). */
+const slices = Buffer.prototype as unknown as NodeSlices;
+const viewText: BytesToText = (b, s, e, ascii) => (ascii ? slices.latin1Slice.call(b, s, e) : slices.utf8Slice.call(b, s, e));
 
 /** What the byte reader needs to know, as found by the text reader's detection on the file's first 64 KiB. */
 export interface ByteReadSetup {
@@ -37,6 +41,11 @@ export interface ByteReadSetup {
   chunkBytes?: number;
   /** Rows read a column at a time (default 1024; tests use tiny batches to cut them anywhere). */
   batchRows?: number;
+  /**
+   * Whether batches are read by the WebAssembly field scanners where the runtime has them (default true; false reads
+   * them with the TypeScript loops alone — the same table, which tests check).
+   */
+  wasm?: boolean;
   /** The column names when the bytes read have no header row (a later part of a file): every row is data. */
   names?: string[];
   /**
@@ -79,7 +88,8 @@ export class ByteFileReader {
     private readonly setup: ByteReadSetup,
     d: number,
   ) {
-    this.parser = new ByteRows(d, setup.start, Math.max(1, setup.batchRows ?? BATCH), Math.max(1, setup.rowsPerBuilder ?? Infinity));
+    const batch = Math.max(1, setup.batchRows ?? BATCH);
+    this.parser = new ByteRows(d, setup.start, batch, Math.max(1, setup.rowsPerBuilder ?? Infinity), setup.wasm === false ? null : ScanWorkspace.create(batch));
     this.buf = Buffer.allocUnsafe(Math.max(1, setup.chunkBytes ?? CHUNK));
   }
 
@@ -221,6 +231,8 @@ class ByteRows {
     private readonly start: (names: string[]) => TableBuilder,
     private readonly batch: number,
     private readonly per: number,
+    /** Where batches are read by the WebAssembly scanners (null: the TypeScript loops read them). */
+    private readonly ws: ScanWorkspace | null,
   ) {
     this.pos = new Int32Array(batch);
     this.ends = new Int32Array(batch);
@@ -259,6 +271,11 @@ class ByteRows {
    * where the unparsed rest starts.
    */
   rows(buf: Buffer, p: number, limit: number, final: boolean): number {
+    const ws = this.ws;
+    if (ws !== null && limit > p) {
+      const at = ws.hold(buf.subarray(p, limit));
+      if (at >= 0) return this.rowsIn(ws, buf, p, at, limit, final);
+    }
     const d = this.d, pos = this.pos, ends = this.ends;
     // The next quote at or after p (`limit` when none before it): rows before it are read in batches, a column at a
     // time (`ColumnBuilder.scanColumn` finds each field's end while it parses the value); a row holding a quote is
@@ -310,6 +327,35 @@ class ByteRows {
     return p;
   }
 
+  /**
+   * `rows` with the stretch buf[p, limit) held in the WebAssembly workspace from address `at`: the workspace finds
+   * each batch's rows there and the columns read their fields with its scanners; a row holding a quote is read from
+   * `buf` as before. Returns where the unparsed rest starts (in `buf`).
+   */
+  private rowsIn(ws: ScanWorkspace, buf: Buffer, p: number, at: number, limit: number, final: boolean): number {
+    const d = this.d, shift = at - p, end = limit + shift;
+    let a = at;
+    while (a < end) {
+      const b = this.builder!;
+      const most = Math.min(this.batch, this.per - b.numRows);
+      const count = ws.rows(a, end, final, most);
+      const stop = ws.stop;
+      a = ws.next;
+      if (count > 0) {
+        const cols = b.columns, last = cols.length - 1;
+        // (Too few or too many fields: `scanColumn` is false. Views taken for each column: one may grow the memory.)
+        for (let j = 0; j <= last; j++) if (!cols[j].scanColumn(ws.bytes, ws.pos, ws.ends, count, d, j === last, viewText, ws)) throw notHere;
+        if (count === most) this.rotate();
+      }
+      if (stop === 1) {
+        const next = this.quotedRow(buf, a - shift, limit, final);
+        if (next < 0) return a - shift;
+        a = next + shift;
+      } else if (stop === 2) return a - shift;
+    }
+    return a - shift;
+  }
+
   /** Takes `names` as the header (the rows that follow are data). */
   header(names: string[]): void {
     // A one-column table reads an empty line as a missing value: left to the text reader.
@@ -331,6 +377,7 @@ class ByteRows {
     if (this.builder!.numRows < this.per) return;
     this.full.push(this.builder!);
     this.builder = this.start(this.names);
+    this.ws?.reset();
   }
 
   /** One row holding a quote, from p (as `CsvParser.quotedRow`). The index after it, or -1 when `limit` comes first. */
