@@ -3,7 +3,8 @@
 // (it needs none, so it runs wherever WebAssembly does), and writes each, base64-encoded, into src/core
 // (neural/kernels.wasm.ts, learners/boosting-kernels.wasm.ts, table/csv-scan.wasm.ts) so that core stays isomorphic
 // and nothing is compiled at install time.
-// Run: npm run build:wasm
+// Run: npm run build:wasm. With --check nothing is written: exits 1 when a generated file is not what its source
+// compiles to now (a test runs this, so a source edited without rebuilding fails).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const check = process.argv.includes('--check');
+let stale = 0;
 
 /** Compiles wasm/<source> and writes it, base64, as `export const <name>` into <target> (relative to the root). */
 function build(source, target, name, what, simd = true) {
@@ -33,6 +36,12 @@ function build(source, target, name, what, simd = true) {
     lines.map((l) => `  '${l}'`).join(' +\n') +
     ';\n';
   const file = join(root, ...target.split('/'));
+  if (check) {
+    const same = readFileSync(file, 'utf8') === text;
+    if (!same) stale++;
+    console.log(`${same ? 'up to date' : 'STALE'}: ${target} (from wasm/${source})`);
+    return;
+  }
   writeFileSync(file + '.tmp', text);
   renameSync(file + '.tmp', file);
   console.log(`wrote ${file} (${bytes.length} bytes of wasm)`);
@@ -41,3 +50,7 @@ function build(source, target, name, what, simd = true) {
 build('gemm.ts', 'src/core/neural/kernels.wasm.ts', 'KERNELS_WASM_BASE64', 'SIMD GEMM module');
 build('boosting.ts', 'src/core/learners/boosting-kernels.wasm.ts', 'BOOSTING_WASM_BASE64', 'gradient-boosting histogram kernels');
 build('csvscan.ts', 'src/core/table/csv-scan.wasm.ts', 'CSV_SCAN_WASM_BASE64', 'CSV field scanners', false);
+if (stale) {
+  console.error(`${stale} generated file(s) differ from their sources: run npm run build:wasm`);
+  process.exitCode = 1;
+}
