@@ -289,6 +289,11 @@ export class ColumnBuilder {
    * optimises such loops early in a file and no call is made per field. A field the loop cannot read (a type
    * change, a missing token, a new datetime format) goes through `pushBytes`, then the loop for the column's kind
    * goes on.
+   *
+   * With `ws` (the rows are in that workspace, and `bytes`, `pos`, `ends` are its views) numbers and labels already
+   * in the column's dictionary are read by its WebAssembly loops instead — the same values and summaries, compiled
+   * before the first call, so a file read once in a fresh process does not wait for V8 to optimise these loops —
+   * and everything else as above, on the workspace's bytes.
    */
   scanColumn(bytes: Uint8Array, pos: Int32Array, ends: Int32Array, count: number, d: number, last: boolean, text: BytesToText, ws: ScanWorkspace | null = null): boolean {
     let r = 0;
