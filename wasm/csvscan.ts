@@ -227,29 +227,34 @@ function finish(h: u32): u32 {
 /** Code of the label whose bytes are [p, p + len) with hash h, or -1. */
 function find(t: usize, p: usize, len: u32, h: u32): i32 {
   const slots = <usize>load<i32>(t), mask = load<u32>(t, 4), labels = <usize>load<i32>(t, 8), pool = <usize>load<i32>(t, 16);
-  let k = h & mask;
-  for (;;) {
+  // (At most every slot once: the table always has empty ones, and a lookup must end whatever the memory holds.)
+  for (let k = h & mask, i: u32 = 0; i <= mask; k = (k + 1) & mask, i++) {
     const e = load<i32>(slots + (<usize>k << 2));
     if (e == 0) return -1;
     const l = labels + <usize>(e - 1) * 12;
     if (load<u32>(l) == h && load<u32>(l, 8) == len && same(pool + <usize>load<i32>(l, 4), p, len)) return e - 1;
-    k = (k + 1) & mask;
   }
   return -1;
 }
 
-function place(t: usize, c: i32, h: u32): void {
+/** Puts code c in the first empty slot from its hash's; false when there is none (never, while the caller keeps the table at most half full). */
+function place(t: usize, c: i32, h: u32): bool {
   const slots = <usize>load<i32>(t), mask = load<u32>(t, 4);
-  let k = h & mask;
-  while (load<i32>(slots + (<usize>k << 2)) != 0) k = (k + 1) & mask;
-  store<i32>(slots + (<usize>k << 2), c + 1);
+  for (let k = h & mask, i: u32 = 0; i <= mask; k = (k + 1) & mask, i++) {
+    if (load<i32>(slots + (<usize>k << 2)) == 0) {
+      store<i32>(slots + (<usize>k << 2), c + 1);
+      return true;
+    }
+  }
+  return false;
 }
 
 /**
  * Adds `n` labels whose bytes the caller has put in the pool one after another from pool offset `from` (label i ends
  * at load<i32>(lens + 4i), an offset from the pool's start), as codes count.. (the table has room for them).
+ * False if a label found no empty slot (a broken table: the caller stops using it).
  */
-export function addLabels(t: usize, from: i32, lens: usize, n: i32): void {
+export function addLabels(t: usize, from: i32, lens: usize, n: i32): bool {
   const labels = <usize>load<i32>(t, 8), pool = <usize>load<i32>(t, 16);
   let c = load<i32>(t, 12), o = from;
   for (let i = 0; i < n; i++, c++) {
@@ -259,19 +264,21 @@ export function addLabels(t: usize, from: i32, lens: usize, n: i32): void {
     store<u32>(l, h);
     store<i32>(l, o, 4);
     store<i32>(l, e - o, 8);
-    place(t, c, h);
+    if (!place(t, c, h)) return false;
     o = e;
   }
   store<i32>(t, c, 12);
+  return true;
 }
 
-/** Places every label again in a new (zeroed) table of mask + 1 slots at `slots`. */
-export function rehash(t: usize, slots: usize, mask: u32): void {
+/** Places every label again in a new (zeroed) table of mask + 1 slots at `slots`; false as `addLabels`. */
+export function rehash(t: usize, slots: usize, mask: u32): bool {
   memory.fill(slots, 0, (<usize>mask + 1) << 2);
   store<i32>(t, <i32>slots);
   store<u32>(t, mask, 4);
   const labels = <usize>load<i32>(t, 8), n = load<i32>(t, 12);
-  for (let c = 0; c < n; c++) place(t, c, load<u32>(labels + <usize>c * 12));
+  for (let c = 0; c < n; c++) if (!place(t, c, load<u32>(labels + <usize>c * 12))) return false;
+  return true;
 }
 
 /**

@@ -10,9 +10,9 @@ interface Exports {
   heapBase(): number;
   scanNumbers(pos: number, ends: number, r0: number, count: number, d: number, last: boolean, out: number, tok: number, st: number): number;
   scanLabels(t: number, pos: number, ends: number, r0: number, count: number, d: number, last: boolean, out: number): number;
-  addLabels(t: number, from: number, lens: number, n: number): void;
+  addLabels(t: number, from: number, lens: number, n: number): boolean;
   rows(a: number, L: number, final: boolean, most: number, pos: number, ends: number, st: number): number;
-  rehash(t: number, slots: number, mask: number): void;
+  rehash(t: number, slots: number, mask: number): boolean;
 }
 
 /** Bytes of a stretch of the file the workspace holds at first (the reader's 1 MiB chunks; a longer stretch gets a bigger region). */
@@ -230,7 +230,7 @@ export class LabelMirror {
     h[3] = 0;
     h[4] = this.pool;
     h[5] = guesses;
-    ws.exports.rehash(this.hdr, slots, this.mask);
+    if (!ws.exports.rehash(this.hdr, slots, this.mask)) this.off = true;
   }
 
   /** Whether this table still serves its column: a workspace reset or a new `LabelIndex` (a type change) ends it. */
@@ -256,7 +256,10 @@ export class LabelMirror {
       ws.bytes.set(pool.subarray(from, to), this.pool + this.poolLen);
       const lens = ws.outCodes, shift = this.poolLen - from;
       for (let i = 0; i < m; i++) lens[i] = ends[c + i] + shift;
-      ws.exports.addLabels(this.hdr, this.poolLen, ws.codesAddress, m);
+      if (!ws.exports.addLabels(this.hdr, this.poolLen, ws.codesAddress, m)) {
+        this.off = true;
+        return false;
+      }
       this.poolLen += to - from;
       c += m;
     }
@@ -300,7 +303,7 @@ export class LabelMirror {
       const at = ws.alloc(4 * slots);
       if (at < 0) return false;
       this.mask = slots - 1;
-      ws.exports.rehash(this.hdr, at, this.mask);
+      if (!ws.exports.rehash(this.hdr, at, this.mask)) return false;
     }
     return true;
   }
