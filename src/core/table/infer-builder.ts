@@ -1025,9 +1025,11 @@ export class ColumnBuilder {
   private toStrings(): void {
     this.forgetGuesses();
     this.numsAt = this.codesAt = -1;
-    // (Into the room's codes when it has the room for the rows so far.)
+    // (Into the room's codes when the rows so far are in the room's numbers: rows [0, n) of the room are then this
+    // builder's. Once it has grown out of its room, rows past its region may hold the part that follows, written by
+    // another thread and not yet joined.)
     const room = this.room;
-    const codes = room && room.codes.length >= Math.max(this.n, 1) ? room.codes : new Int32Array(Math.max(1024, this.nums.length, this.want));
+    const codes = room && this.nums === room.nums && room.codes.length >= Math.max(this.n, 1) ? room.codes : new Int32Array(Math.max(1024, this.nums.length, this.want));
     const cache = new Map<number, string[]>();
     this.missing = 0;
     this.missCounts.fill(0);
@@ -1062,9 +1064,10 @@ export class ColumnBuilder {
     const f = compileDatetimeFormat(fmt);
     const ms = this.dict.map((s) => f.parse(s));
     const cap = Math.max(1024, this.codes!.length);
-    // (Into the room's arrays, written again from the first row, when they have the room.)
+    // (Into the room's arrays, written again from the first row, when the rows so far are in the room's codes; see
+    // `toStrings`.)
     const room = this.room;
-    const inRoom = room !== null && room.nums.length >= Math.max(this.n, 1);
+    const inRoom = room !== null && this.codes === room.codes && room.nums.length >= Math.max(this.n, 1);
     const nums = inRoom ? room.nums : new Float64Array(cap);
     const tok = inRoom ? room.tok : new Uint8Array(cap);
     for (let i = 0; i < this.n; i++) {
