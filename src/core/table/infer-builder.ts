@@ -3,7 +3,7 @@ import { CategoricalColumn, NumericColumn, type Column } from './column.js';
 import { compileDatetimeFormat, detectDatetimeFormat, type DatetimeFormat } from './datetime.js';
 import { inferColumnSpec, type ColumnStats } from './infer.js';
 import { HASH_START, LabelIndex, NON_ASCII, hashAscii, hashFinish, hashText } from './label-index.js';
-import type { LabelMirror, ScanWorkspace } from './scan-workspace.js';
+import { NUMBER_STATE as S, type LabelMirror, type ScanWorkspace } from './scan-workspace.js';
 import { storageOf, type ColumnSpec, type Schema } from './schema.js';
 import { Table } from './table.js';
 
@@ -345,34 +345,34 @@ export class ColumnBuilder {
    */
   private scanNumbersIn(ws: ScanWorkspace, r0: number, count: number, d: number, last: boolean): number {
     const f = ws.stateF, s = ws.stateI, small = this.small;
-    f[0] = this.lo;
-    f[1] = this.hi;
-    s[36] = this.maxDec;
-    s[37] = this.minDec;
-    s[38] = this.integer ? 1 : 0;
-    s[39] = small === null ? -1 : this.smallN;
-    s[40] = this.smallBits;
-    if (small !== null) f.set(small.subarray(0, this.smallN), 2);
+    f[S.lo] = this.lo;
+    f[S.hi] = this.hi;
+    s[S.maxDec] = this.maxDec;
+    s[S.minDec] = this.minDec;
+    s[S.integer] = this.integer ? 1 : 0;
+    s[S.smallN] = small === null ? -1 : this.smallN;
+    s[S.smallBits] = this.smallBits;
+    if (small !== null) f.set(small.subarray(0, this.smallN), S.small);
     const r = ws.scanNumbers(r0, count, d, last);
     if (r < 0) return -1;
     const k = r - r0;
     if (k === 0) return r;
-    this.lo = f[0];
-    this.hi = f[1];
-    this.maxDec = s[36];
-    this.minDec = s[37];
-    this.integer = s[38] !== 0;
-    const smallN = s[39];
+    this.lo = f[S.lo];
+    this.hi = f[S.hi];
+    this.maxDec = s[S.maxDec];
+    this.minDec = s[S.minDec];
+    this.integer = s[S.integer] !== 0;
+    const smallN = s[S.smallN];
     if (smallN < 0) this.small = null;
     else if (small !== null) {
-      small.set(f.subarray(2, 2 + smallN));
+      small.set(f.subarray(S.small, S.small + smallN));
       this.smallN = smallN;
     }
-    this.smallBits = s[40];
-    const missing = s[41];
+    this.smallBits = s[S.smallBits];
+    const missing = s[S.missing];
     this.missing += missing;
     this.missCounts[0] += missing;
-    if (s[42] !== 0) this.mode = 'number';
+    if (s[S.numbers] !== 0) this.mode = 'number';
     while (this.n + k > this.nums.length) this.growNumeric();
     this.nums.set(ws.outNums.subarray(0, k), this.n);
     this.tok!.set(ws.outTok.subarray(0, k), this.n);

@@ -15,6 +15,12 @@ interface Exports {
   rehash(t: number, slots: number, mask: number): boolean;
 }
 
+/**
+ * Where the number scanner's state lies (see wasm/csvscan.ts `scanNumbers`): indices in `ScanWorkspace.stateF` (f64)
+ * and `stateI` (i32) of the same 256 bytes.
+ */
+export const NUMBER_STATE = { lo: 0, hi: 1, small: 2, maxDec: 36, minDec: 37, integer: 38, smallN: 39, smallBits: 40, missing: 41, numbers: 42 } as const;
+
 /** Bytes of a stretch of the file the workspace holds at first (the reader's 1 MiB chunks; a longer stretch gets a bigger region). */
 const REGION = (1 << 20) + (64 << 10);
 /** Most WebAssembly memory a workspace takes; past it a batch or a label table is read in TypeScript. */
@@ -54,15 +60,16 @@ export class ScanWorkspace {
   outNums!: Float64Array;
   outTok!: Uint8Array;
   outCodes!: Int32Array;
-  /** The number scanner's state (see wasm/csvscan.ts): f64 [lo, hi, small × 16], then i32 from index 36. */
+  /** The number scanner's state (see `NUMBER_STATE`). */
   stateF!: Float64Array;
   stateI!: Int32Array;
   private readonly ex: Exports;
-  private readonly posAt: number;
-  private readonly endsAt: number;
+  /** @internal Addresses of `pos`, `ends` and `outCodes` (for `LabelMirror`). */
+  readonly posAt: number;
+  readonly endsAt: number;
+  readonly codesAt: number;
   private readonly outAt: number;
   private readonly tokAt: number;
-  private readonly codesAt: number;
   private readonly stateAt: number;
   private regionAt: number;
   private regionCap: number;
@@ -154,14 +161,6 @@ export class ScanWorkspace {
   /** @internal For `LabelMirror`. */
   get exports(): Exports {
     return this.ex;
-  }
-  /** @internal For `LabelMirror`: where its scans write their codes. */
-  get codesAddress(): number {
-    return this.codesAt;
-  }
-  /** @internal For `LabelMirror`: the batch's bounds. */
-  get bounds(): [number, number] {
-    return [this.posAt, this.endsAt];
   }
 
   /** @internal `n` bytes of the workspace's heap (8-aligned, not zeroed), growing the memory; -1 past its limit. */
@@ -256,7 +255,7 @@ export class LabelMirror {
       ws.bytes.set(pool.subarray(from, to), this.pool + this.poolLen);
       const lens = ws.outCodes, shift = this.poolLen - from;
       for (let i = 0; i < m; i++) lens[i] = ends[c + i] + shift;
-      if (!ws.exports.addLabels(this.hdr, this.poolLen, ws.codesAddress, m)) {
+      if (!ws.exports.addLabels(this.hdr, this.poolLen, ws.codesAt, m)) {
         this.off = true;
         return false;
       }
@@ -269,8 +268,8 @@ export class LabelMirror {
 
   /** Runs the label scanner (see wasm/csvscan.ts `scanLabels`) on the workspace's batch: codes go to `ws.outCodes`. */
   scan(r0: number, count: number, d: number, last: boolean): number {
-    const [pos, ends] = this.ws.bounds;
-    return this.ws.exports.scanLabels(this.hdr, pos, ends, r0, count, d, last, this.ws.codesAddress);
+    const ws = this.ws;
+    return ws.exports.scanLabels(this.hdr, ws.posAt, ws.endsAt, r0, count, d, last, ws.codesAt);
   }
 
   /** Makes room for `n` labels (the table at most half full) and their bytes; false when memory runs out. */
