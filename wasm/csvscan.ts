@@ -193,6 +193,79 @@ export function scanNumbers(pos: usize, ends: usize, r0: i32, count: i32, d: u32
   return r;
 }
 
+/** The 2-digit number at p, or -1 when either byte is not a digit. */
+// @ts-ignore: decorator
+@inline
+function two(p: usize): i32 {
+  const x = <u32>load<u8>(p) - 48, y = <u32>load<u8>(p, 1) - 48;
+  return x > 9 || y > 9 ? -1 : <i32>(x * 10 + y);
+}
+
+function floorDiv(a: i32, b: i32): i32 {
+  const q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (as `daysFromCivil` in src/core/table/datetime.ts). */
+function daysFromCivil(y: i32, m: i32, d: i32): i32 {
+  y -= m <= 2 ? 1 : 0;
+  const era = floorDiv(y, 400);
+  const yoe = y - era * 400;
+  const doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function daysIn(y: i32, m: i32): i32 {
+  if (m == 2) return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28;
+  return m == 4 || m == 6 || m == 9 || m == 11 ? 30 : 31;
+}
+
+/**
+ * Reads rows r0..count-1 (as `scanNumbers`) while each field is a valid date of the ISO format `sep` says — 0:
+ * `YYYY-MM-DD`, else `YYYY-MM-DD` + the byte `sep` + `HH:mm:ss` — exactly as `isoBytesParser` in
+ * src/core/table/datetime.ts reads it: its epoch milliseconds go to out (f64) and 0 to tok. Returns the first row
+ * not read (any other field: TypeScript reads it), or -1 at a row with too few or too many fields.
+ */
+export function scanDates(sep: u32, pos: usize, ends: usize, r0: i32, count: i32, d: u32, last: bool, out: usize, tok: usize): i32 {
+  const w: usize = sep == 0 ? 10 : 19;
+  let r = r0;
+  for (; r < count; r++) {
+    const start = <usize>load<i32>(pos + (<usize>r << 2)), limit = <usize>load<i32>(ends + (<usize>r << 2)), v = start + w;
+    if (v > limit) break;
+    let e: isize = -1;
+    if (v == limit) e = <isize>limit;
+    else {
+      const b = <u32>load<u8>(v);
+      if (b == d) e = <isize>v;
+      else if (b == CR && v + 1 == limit) e = <isize>limit;
+    }
+    if (e < 0 || <u32>load<u8>(start, 4) != MINUS || <u32>load<u8>(start, 7) != MINUS) break;
+    const hi = two(start), lo = two(start + 2), M = two(start + 5), D = two(start + 8);
+    if (hi < 0 || lo < 0 || M < 1 || M > 12 || D < 1) break;
+    const Y = hi * 100 + lo;
+    if (D > daysIn(Y, M)) break;
+    const days = <i64>daysFromCivil(Y, M, D);
+    let ms: i64;
+    if (sep == 0) ms = days * 86400000;
+    else {
+      if (<u32>load<u8>(start, 10) != sep || <u32>load<u8>(start, 13) != 58 || <u32>load<u8>(start, 16) != 58) break;
+      const H = two(start + 11), m = two(start + 14), s = two(start + 17);
+      if (H < 0 || H > 23 || m < 0 || m > 59 || s < 0 || s > 59) break;
+      ms = (((days * 24 + <i64>H) * 60 + <i64>m) * 60 + <i64>s) * 1000;
+    }
+    const k = <usize>(r - r0);
+    store<f64>(out + (k << 3), <f64>ms);
+    store<u8>(tok + k, 0);
+    if ((<usize>e == limit) != last) {
+      r = -1;
+      break;
+    }
+    store<i32>(pos + (<usize>r << 2), <i32>e + 1);
+  }
+  return r;
+}
+
 // A text column's label table at `t` (kept by the caller, src/core/table/scan-workspace.ts):
 //   i32 slots @0 (address of the table: slot = code + 1, 0 empty), mask @4 (slots - 1), labels @8 (address of
 //   per-code (hash, pool offset, length), 12 bytes each), count @12, pool @16 (address of the labels' bytes),

@@ -290,8 +290,8 @@ export class ColumnBuilder {
    * change, a missing token, a new datetime format) goes through `pushBytes`, then the loop for the column's kind
    * goes on.
    *
-   * With `ws` (the rows are in that workspace, and `bytes`, `pos`, `ends` are its views) numbers and labels already
-   * in the column's dictionary are read by its WebAssembly loops instead — the same values and summaries, compiled
+   * With `ws` (the rows are in that workspace, and `bytes`, `pos`, `ends` are its views) numbers, labels already in
+   * the column's dictionary and ISO dates are read by its WebAssembly loops instead — the same values and summaries, compiled
    * before the first call, so a file read once in a fresh process does not wait for V8 to optimise these loops —
    * and everything else as above, on the workspace's bytes.
    */
@@ -306,7 +306,12 @@ export class ColumnBuilder {
         bytes = ws.bytes;
         pos = ws.pos;
         ends = ws.ends;
-        r = mode === 'string' ? (m !== null ? this.takeCodes(ws, r, m.scan(r, count, d, last)) : this.scanLabels(bytes, pos, ends, r, count, d, last)) : mode === 'datetime' ? this.scanDates(bytes, pos, ends, r, count, d, last) : this.scanNumbersIn(ws, r, count, d, last);
+        if (mode === 'string') r = m !== null ? this.takeCodes(ws, r, m.scan(r, count, d, last)) : this.scanLabels(bytes, pos, ends, r, count, d, last);
+        else if (mode === 'datetime') {
+          // (ISO dates by the workspace; any other format, or the field it stops at, by the TypeScript loop.)
+          const w = this.takeDates(ws, r, ws.scanDates(this.dt!.pattern, r, count, d, last));
+          r = w < 0 || w === count ? w : this.scanDates(bytes, pos, ends, w, count, d, last);
+        } else r = this.scanNumbersIn(ws, r, count, d, last);
       } else r = mode === 'string' ? this.scanLabels(bytes, pos, ends, r, count, d, last) : mode === 'datetime' ? this.scanDates(bytes, pos, ends, r, count, d, last) : this.scanNumbers(bytes, pos, ends, r, count, d, last);
       if (r < 0) return false;
       if (r === count) break;
@@ -326,6 +331,17 @@ export class ColumnBuilder {
     let m = this.mirror;
     if (m === null || !m.serves(ws, this.index)) m = this.mirror = ws.mirror(this.index);
     return m.sync() ? m : null;
+  }
+
+  /** Appends the dates a workspace's date scan read for rows r0..r - 1 (`ws.outNums`); returns r. */
+  private takeDates(ws: ScanWorkspace, r0: number, r: number): number {
+    if (r <= r0) return r;
+    const k = r - r0;
+    while (this.n + k > this.nums.length) this.growNumeric();
+    this.nums.set(ws.outNums.subarray(0, k), this.n);
+    this.tok!.set(ws.outTok.subarray(0, k), this.n);
+    this.n += k;
+    return r;
   }
 
   /** Appends the codes a workspace's label scan read for rows r0..r - 1 (`ws.outCodes`); returns r. */

@@ -12,6 +12,7 @@ interface Exports {
   scanLabels(t: number, pos: number, ends: number, r0: number, count: number, d: number, last: boolean, out: number): number;
   addLabels(t: number, from: number, lens: number, n: number): boolean;
   rows(a: number, L: number, final: boolean, most: number, pos: number, ends: number, st: number): number;
+  scanDates(sep: number, pos: number, ends: number, r0: number, count: number, d: number, last: boolean, out: number, tok: number): number;
   rehash(t: number, slots: number, mask: number): boolean;
 }
 
@@ -28,6 +29,8 @@ const MAX_BYTES = 512 << 20;
 const PAGE = 1 << 16;
 /** Labels a column's table holds at most: a column with more (ids, free text) is read in TypeScript, as before. */
 const MAX_LABELS = 4096;
+/** The datetime formats the date scanner reads, and the byte between date and time (0: a date alone). */
+const ISO_SEPARATOR: Record<string, number | undefined> = { 'YYYY-MM-DD': 0, 'YYYY-MM-DD HH:mm:ss': 32, 'YYYY-MM-DDTHH:mm:ss': 84 };
 /** Guess slots of a label table (see wasm/csvscan.ts `scanLabels`). */
 const GUESSES = 1024;
 /** Bytes kept readable past anything the scanners read (they compare 8 bytes at a time). */
@@ -37,8 +40,8 @@ const SLACK = 16;
  * A WebAssembly memory and instance of the CSV field scanners for one read (see wasm/csvscan.ts): a reader copies
  * each stretch of the file it parses into it (`hold`), finds the rows there in batches (`rows`), and a column builder
  * reads its field of every row of a batch
- * (`ColumnBuilder.scanColumn` with the workspace) — numbers with their summaries, and labels through a table that
- * mirrors the column's `LabelIndex`. The same loops as the TypeScript ones, with the same results; what they do not
+ * (`ColumnBuilder.scanColumn` with the workspace) — numbers with their summaries, labels through a table that
+ * mirrors the column's `LabelIndex`, and dates of the three ISO formats. The same loops as the TypeScript ones, with the same results; what they do not
  * read (a new label, a type change, a date) stays with TypeScript, on the same bytes.
  *
  * WebAssembly runs compiled from its first call: a file read once in a fresh process is parsed at full speed from
@@ -145,6 +148,16 @@ export class ScanWorkspace {
   /** Runs the number scanner (see wasm/csvscan.ts `scanNumbers`) on the loaded batch, with `stateF`/`stateI` as its state. */
   scanNumbers(r0: number, count: number, d: number, last: boolean): number {
     return this.ex.scanNumbers(this.posAt, this.endsAt, r0, count, d, last, this.outAt, this.tokAt, this.stateAt);
+  }
+
+  /**
+   * Runs the date scanner (see wasm/csvscan.ts `scanDates`) for the ISO format `pattern` on the loaded batch: the
+   * epoch milliseconds go to `outNums`. Returns as `scanNumbers`; `r0` (nothing read) for a format it does not read.
+   */
+  scanDates(pattern: string, r0: number, count: number, d: number, last: boolean): number {
+    const sep = ISO_SEPARATOR[pattern];
+    if (sep === undefined) return r0;
+    return this.ex.scanDates(sep, this.posAt, this.endsAt, r0, count, d, last, this.outAt, this.tokAt);
   }
 
   /** A label table for the column whose labels `index` holds (in sync with it through `LabelMirror.sync`). */
