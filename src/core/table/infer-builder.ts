@@ -291,9 +291,9 @@ export class ColumnBuilder {
    * goes on.
    *
    * With `ws` (the rows are in that workspace, and `bytes`, `pos`, `ends` are its views) numbers, labels already in
-   * the column's dictionary and ISO dates are read by its WebAssembly loops instead — the same values and summaries, compiled
-   * before the first call, so a file read once in a fresh process does not wait for V8 to optimise these loops —
-   * and everything else as above, on the workspace's bytes.
+   * the column's dictionary and ISO dates are read by its WebAssembly loops instead — the same values and summaries,
+   * compiled before the first call, so a file read once in a fresh process does not wait for V8 to optimise these
+   * loops — and everything else as above, on the workspace's bytes.
    */
   scanColumn(bytes: Uint8Array, pos: Int32Array, ends: Int32Array, count: number, d: number, last: boolean, text: BytesToText, ws: ScanWorkspace | null = null): boolean {
     let r = 0;
@@ -309,7 +309,7 @@ export class ColumnBuilder {
         if (mode === 'string') r = m !== null ? this.takeCodes(ws, r, m.scan(r, count, d, last)) : this.scanLabels(bytes, pos, ends, r, count, d, last);
         else if (mode === 'datetime') {
           // (ISO dates by the workspace; any other format, or the field it stops at, by the TypeScript loop.)
-          const w = this.takeDates(ws, r, ws.scanDates(this.dt!.pattern, r, count, d, last));
+          const w = this.takeValues(ws, r, ws.scanDates(this.dt!.pattern, r, count, d, last));
           r = w < 0 || w === count ? w : this.scanDates(bytes, pos, ends, w, count, d, last);
         } else r = this.scanNumbersIn(ws, r, count, d, last);
       } else r = mode === 'string' ? this.scanLabels(bytes, pos, ends, r, count, d, last) : mode === 'datetime' ? this.scanDates(bytes, pos, ends, r, count, d, last) : this.scanNumbers(bytes, pos, ends, r, count, d, last);
@@ -333,8 +333,11 @@ export class ColumnBuilder {
     return m.sync() ? m : null;
   }
 
-  /** Appends the dates a workspace's date scan read for rows r0..r - 1 (`ws.outNums`); returns r. */
-  private takeDates(ws: ScanWorkspace, r0: number, r: number): number {
+  /**
+   * Appends the values (and their decimals bytes) a workspace's number or date scan read for rows r0..r - 1
+   * (`ws.outNums`, `ws.outTok`); returns r.
+   */
+  private takeValues(ws: ScanWorkspace, r0: number, r: number): number {
     if (r <= r0) return r;
     const k = r - r0;
     while (this.n + k > this.nums.length) this.growNumeric();
@@ -389,11 +392,7 @@ export class ColumnBuilder {
     this.missing += missing;
     this.missCounts[0] += missing;
     if (s[S.numbers] !== 0) this.mode = 'number';
-    while (this.n + k > this.nums.length) this.growNumeric();
-    this.nums.set(ws.outNums.subarray(0, k), this.n);
-    this.tok!.set(ws.outTok.subarray(0, k), this.n);
-    this.n += k;
-    return r;
+    return this.takeValues(ws, r0, r);
   }
 
   /**

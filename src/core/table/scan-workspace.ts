@@ -39,10 +39,10 @@ const SLACK = 16;
 /**
  * A WebAssembly memory and instance of the CSV field scanners for one read (see wasm/csvscan.ts): a reader copies
  * each stretch of the file it parses into it (`hold`), finds the rows there in batches (`rows`), and a column builder
- * reads its field of every row of a batch
- * (`ColumnBuilder.scanColumn` with the workspace) — numbers with their summaries, labels through a table that
- * mirrors the column's `LabelIndex`, and dates of the three ISO formats. The same loops as the TypeScript ones, with the same results; what they do not
- * read (a new label, a type change, a date) stays with TypeScript, on the same bytes.
+ * reads its field of every row of a batch (`ColumnBuilder.scanColumn` with the workspace) — numbers with their
+ * summaries, labels through a table that mirrors the column's `LabelIndex`, and dates of the three ISO formats. The
+ * same loops as the TypeScript ones, with the same results; what they do not read (a new label, a type change, a
+ * date of another format) stays with TypeScript, on the same bytes.
  *
  * WebAssembly runs compiled from its first call: a file read once in a fresh process is parsed at full speed from
  * its first rows, where JavaScript would still be interpreted (adult, 3.4 MB: about half its first read).
